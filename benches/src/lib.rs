@@ -1,0 +1,1 @@
+//! Benchmarks of the feennex crates; the benches live in `benches/`.

@@ -1,0 +1,53 @@
+//! Exit codes and the one-line messages that go with them.
+
+use std::process::ExitCode;
+
+/// Why a command failed; each kind has its own exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad usage or input (exit 2): the message names the field.
+    Input(String),
+    /// Standard output could not be written (exit 1).
+    Output(String),
+}
+
+impl Failure {
+    /// Prints the message on standard error and gives the exit code.
+    pub fn report(self) -> ExitCode {
+        let (code, message) = match self {
+            Failure::Input(message) => (2, message),
+            Failure::Output(message) => (1, format!("cannot write the output: {message}")),
+        };
+        eprintln!("error: {message}");
+        ExitCode::from(code)
+    }
+}
+
+/// Reports a command-line parsing error: help and version go to standard output
+/// with exit 0; real errors become one line on standard error with exit 2.
+pub fn clap_failure(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = error.print();
+        return if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    let rendered = error.render().to_string();
+    let line: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|line| !line.starts_with("Usage:") && !line.starts_with("For more information"))
+        .filter(|line| !line.is_empty())
+        .collect();
+    let line = line.join(" ");
+    eprintln!("{}", line.trim_end_matches(':'));
+    ExitCode::from(2)
+}

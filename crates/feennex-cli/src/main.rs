@@ -1,0 +1,39 @@
+//! The `feennex` command.
+#![forbid(unsafe_code)]
+
+mod cli;
+mod config;
+mod dry_run;
+mod exit;
+mod sign_command;
+mod transfer_command;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::exit::Failure;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return exit::clap_failure(&error),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let outcome = match &cli.command {
+        Command::Sign(args) => sign_command::run(&cli.global, args, &mut stdout),
+        Command::Transfer(command) => transfer_command::run(&cli.global, command, &mut stdout),
+    };
+    let _ = stdout.flush();
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
+    }
+}
+
+/// Writes to standard output, turning a closed pipe into a failure instead of a panic.
+fn print(out: &mut dyn Write, text: std::fmt::Arguments<'_>) -> Result<(), Failure> {
+    writeln!(out, "{text}").map_err(|error| Failure::Output(error.to_string()))
+}

@@ -1,0 +1,39 @@
+//! `feennex sign`: the signature of exactly the given fields.
+
+use std::collections::HashSet;
+use std::io::Write;
+
+use crate::cli::{GlobalArgs, SignArgs};
+use crate::exit::Failure;
+
+pub fn run(global: &GlobalArgs, args: &SignArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let fields = parse_fields(&args.fields)?;
+    let secret = crate::config::secret(global)?;
+    if args.explain {
+        crate::print(
+            out,
+            format_args!("string_to_sign: {}", feennex_proto::string_to_sign(&fields)),
+        )?;
+    }
+    crate::print(out, format_args!("{}", feennex_proto::sign(&fields, &secret)))
+}
+
+/// Splits each argument at its first `=`; names must be unique and not empty.
+fn parse_fields(arguments: &[String]) -> Result<Vec<(&str, &str)>, Failure> {
+    let mut seen = HashSet::new();
+    arguments
+        .iter()
+        .map(|argument| {
+            let (name, value) = argument.split_once('=').ok_or_else(|| {
+                Failure::Input(format!("field {argument:?}: expected NAME=VALUE"))
+            })?;
+            if name.is_empty() {
+                return Err(Failure::Input(format!("field {argument:?}: the name is empty")));
+            }
+            if !seen.insert(name) {
+                return Err(Failure::Input(format!("field {name}: given more than once")));
+            }
+            Ok((name, value))
+        })
+        .collect()
+}

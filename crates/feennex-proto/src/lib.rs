@@ -1,0 +1,60 @@
+//! The sans-IO core of the Feennex payment API.
+//!
+//! It builds signed [`http::Request`]s for every operation and reads
+//! [`http::Response`] bodies into typed results. It performs no I/O, reads no clock
+//! and draws no random numbers: the caller's transport sends the bytes, and the time
+//! (`now`) comes in as an argument. That keeps every request reproducible and lets
+//! any HTTP stack drive it.
+//!
+//! ```
+//! use feennex_proto::*;
+//!
+//! let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("secret"))
+//!     .with_base_url("http://127.0.0.1:8080".parse()?);
+//! let create = TransferCreate {
+//!     amount: "10.50".parse()?,
+//!     amount_type: TransferAmountType::ReceiveAmount,
+//!     payee_account: PayeeAccount::new("201234567890")?,
+//!     payee_currency: Currency::USD,
+//!     shop_currency: Currency::USD,
+//!     shop_payment_id: ShopPaymentId::new("order-42")?,
+//!     description: None,
+//! };
+//! let request = merchant.build(&create)?;
+//! assert_eq!(request.uri(), "http://127.0.0.1:8080/transfer/create");
+//! assert_eq!(merchant.string_to_sign(&create), "10.5:receive_amount:201234567890:840:840:6:order-42");
+//!
+//! // ... send `request` with any HTTP client, then:
+//! let body = br#"{"data":{"balance":89.5,"id":7,"payee_account":"201234567890","payee_amount":10.5,
+//!     "payee_currency":840,"shop":6,"shop_currency":840,"write_off_amount":10.5},
+//!     "error_code":0,"message":"Ok","result":true}"#;
+//! let created = parse_response::<TransferCreate>(http::StatusCode::OK, body)?;
+//! assert_eq!(created.write_off_amount.to_string(), "10.5");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod endpoints;
+mod error;
+mod error_code;
+mod request;
+mod response;
+mod secret;
+mod sign;
+mod types;
+
+pub use endpoints::*;
+pub use error::{ApiError, Error};
+pub use error_code::ErrorCode;
+pub use request::{
+    BaseUrl, BaseUrlError, BodyWriter, DEFAULT_BASE_URL, Endpoint, Merchant, parse_response,
+};
+pub use response::parse_envelope;
+pub use rust_decimal::Decimal;
+pub use secret::SecretKey;
+pub use sign::{SignState, Signature, sign, string_to_sign, verify};
+pub use types::*;
+
+/// The `http` crate, re-exported so that users name the same version.
+pub use http;

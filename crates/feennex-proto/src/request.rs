@@ -1,0 +1,352 @@
+//! Building signed requests: the endpoint trait, the body writer that signs as it
+//! writes, and the merchant configuration that turns a typed request into an
+//! `http::Request`.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+use crate::secret::SecretKey;
+use crate::sign::SignState;
+use crate::types::{Amount, Currency, ShopId, ShopPaymentId};
+
+/// Where the production API lives.
+pub const DEFAULT_BASE_URL: &str = "https://core.feennex.com";
+
+/// An API operation: its path, the fields it sends, and what its answer holds.
+///
+/// Implemented by one type per endpoint, such as [`TransferCreate`](crate::TransferCreate).
+pub trait Endpoint {
+    /// The path below the base URL, such as `transfer/create`.
+    const PATH: &'static str;
+
+    /// The typed content of a successful answer's `data`.
+    type Output: DeserializeOwned;
+
+    /// Writes every field into the body. Signed fields must be written in
+    /// ascending byte order of name (the order the server signs them in).
+    fn write_fields(&self, body: &mut BodyWriter);
+
+    /// The merchant's payout id, when the operation has one (for logs and
+    /// reconciliation).
+    fn shop_payment_id(&self) -> Option<&ShopPaymentId> {
+        None
+    }
+}
+
+/// The base URL of the API: `http` or `https`, without a trailing slash.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct BaseUrl(String);
+
+/// Why a text is not a usable base URL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not an http:// or https:// URL without query or fragment")]
+pub struct BaseUrlError(String);
+
+impl BaseUrl {
+    /// Checks and normalises a base URL.
+    pub fn new(url: &str) -> Result<Self, BaseUrlError> {
+        let error = || BaseUrlError(url.chars().take(100).collect());
+        let trimmed = url.trim_end_matches('/');
+        let uri: http::Uri = trimmed.parse().map_err(|_| error())?;
+        let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+        let plain = uri.query().is_none() && !trimmed.contains('#');
+        if !scheme_ok || uri.host().is_none_or(str::is_empty) || !plain {
+            return Err(error());
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    /// The URL of an endpoint path.
+    pub fn join(&self, path: &str) -> String {
+        let mut url = String::with_capacity(self.0.len() + 1 + path.len());
+        url.push_str(&self.0);
+        url.push('/');
+        url.push_str(path);
+        url
+    }
+
+    /// The URL's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for BaseUrl {
+    fn default() -> Self {
+        Self(DEFAULT_BASE_URL.to_owned())
+    }
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BaseUrl({:?})", self.0)
+    }
+}
+
+impl std::str::FromStr for BaseUrl {
+    type Err = BaseUrlError;
+
+    fn from_str(url: &str) -> Result<Self, BaseUrlError> {
+        Self::new(url)
+    }
+}
+
+/// A merchant's shop as the API sees it: where to send, which shop, and the key
+/// that signs. Cheap to clone; `Debug` never shows the key.
+#[derive(Clone, Debug)]
+pub struct Merchant {
+    base_url: BaseUrl,
+    shop_id: ShopId,
+    secret: SecretKey,
+}
+
+impl Merchant {
+    /// A shop on the production API.
+    pub fn new(shop_id: ShopId, secret: SecretKey) -> Self {
+        Self { base_url: BaseUrl::default(), shop_id, secret }
+    }
+
+    /// The same shop on another base URL (the sandbox, a proxy, another brand).
+    pub fn with_base_url(mut self, base_url: BaseUrl) -> Self {
+        self.base_url = base_url;
+        self
+    }
+
+    /// The shop id.
+    pub fn shop_id(&self) -> ShopId {
+        self.shop_id
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.base_url
+    }
+
+    /// Builds the signed HTTP request of an operation: `POST`, JSON body with the
+    /// signature in `sign`.
+    ///
+    /// ```
+    /// use feennex_proto::*;
+    ///
+    /// let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("secret"));
+    /// let request = merchant.build(&TransferTry {
+    ///     amount: "1.11".parse()?,
+    ///     amount_type: TransferAmountType::ReceiveAmount,
+    ///     payee_currency: Currency::EUR,
+    ///     shop_currency: Currency::USD,
+    /// })?;
+    /// assert_eq!(request.uri(), "https://core.feennex.com/transfer/try");
+    /// assert!(request.body().starts_with(br#"{"amount":1.11,"amount_type":"receive_amount""#));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn build<E: Endpoint>(&self, endpoint: &E) -> Result<http::Request<Vec<u8>>, Error> {
+        let body = self.body(endpoint);
+        http::Request::post(self.base_url.join(E::PATH))
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .header(http::header::ACCEPT, "application/json")
+            .header(http::header::CONTENT_LENGTH, body.len())
+            .body(body)
+            .map_err(|error| Error::invalid("base_url", error))
+    }
+
+    /// The signed JSON body of an operation.
+    pub fn body<E: Endpoint>(&self, endpoint: &E) -> Vec<u8> {
+        let mut body = BodyWriter::new(self.shop_id, false);
+        endpoint.write_fields(&mut body);
+        body.finish(&self.secret)
+    }
+
+    /// The string-to-sign of an operation, without the secret, for diagnostics.
+    pub fn string_to_sign<E: Endpoint>(&self, endpoint: &E) -> String {
+        let mut body = BodyWriter::new(self.shop_id, true);
+        endpoint.write_fields(&mut body);
+        body.signed_text.unwrap_or_default()
+    }
+}
+
+/// Writes a request's JSON object once, feeding each signed value to the signer as
+/// it goes, so no intermediate value tree is built.
+pub struct BodyWriter {
+    json: Vec<u8>,
+    state: SignState,
+    shop_id: ShopId,
+    last_signed_name: &'static str,
+    signed_count: usize,
+    /// Kept only when a caller asked for the string-to-sign.
+    signed_text: Option<String>,
+}
+
+impl fmt::Debug for BodyWriter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BodyWriter").finish_non_exhaustive()
+    }
+}
+
+impl BodyWriter {
+    fn new(shop_id: ShopId, keep_signed_text: bool) -> Self {
+        let mut json = Vec::with_capacity(256);
+        json.push(b'{');
+        Self {
+            json,
+            state: SignState::new(),
+            shop_id,
+            last_signed_name: "",
+            signed_count: 0,
+            signed_text: keep_signed_text.then(String::new),
+        }
+    }
+
+    fn key(&mut self, name: &str) {
+        if self.json.len() > 1 {
+            self.json.push(b',');
+        }
+        self.string_value(name);
+        self.json.push(b':');
+    }
+
+    fn string_value(&mut self, value: &str) {
+        // Writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut self.json, value);
+    }
+
+    fn signed(&mut self, name: &'static str, value: &str) {
+        debug_assert!(
+            self.signed_count == 0 || self.last_signed_name < name,
+            "signed field {name} written after {}",
+            self.last_signed_name
+        );
+        self.last_signed_name = name;
+        if let Some(text) = &mut self.signed_text {
+            if self.signed_count > 0 {
+                text.push(':');
+            }
+            text.push_str(value);
+        }
+        self.signed_count += 1;
+        self.state.push(value);
+    }
+
+    /// A signed field sent as a JSON string.
+    pub fn signed_str(&mut self, name: &'static str, value: &str) {
+        self.signed(name, value);
+        self.key(name);
+        self.string_value(value);
+    }
+
+    /// A signed field sent as a JSON number; `digits` must be a valid JSON number.
+    fn signed_number(&mut self, name: &'static str, digits: &str) {
+        self.signed(name, digits);
+        self.key(name);
+        self.json.extend_from_slice(digits.as_bytes());
+    }
+
+    /// A signed amount, sent as a JSON number in canonical form.
+    pub fn signed_amount(&mut self, name: &'static str, amount: Amount) {
+        self.signed_number(name, amount.as_str());
+    }
+
+    /// A signed currency code, sent as a JSON number.
+    pub fn signed_currency(&mut self, name: &'static str, currency: Currency) {
+        let mut buffer = [0u8; 3];
+        self.signed_number(name, currency.write_text(&mut buffer));
+    }
+
+    /// A signed integer, sent as a JSON number.
+    pub fn signed_integer(&mut self, name: &'static str, value: u64) {
+        let mut buffer = itoa_buffer();
+        self.signed_number(name, write_u64(&mut buffer, value));
+    }
+
+    /// The shop id, signed and sent as a JSON number.
+    pub fn shop_id(&mut self) {
+        self.signed_integer("shop_id", self.shop_id.get());
+    }
+
+    /// An unsigned field sent as a JSON string; skipped when `None`.
+    pub fn unsigned_str(&mut self, name: &str, value: Option<&str>) {
+        if let Some(value) = value {
+            self.key(name);
+            self.string_value(value);
+        }
+    }
+
+    /// An unsigned field holding JSON (an object of provider details).
+    pub fn unsigned_json(&mut self, name: &str, value: Option<&serde_json::Value>) {
+        if let Some(value) = value {
+            self.key(name);
+            // Serializing a Value into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut self.json, value);
+        }
+    }
+
+    fn finish(mut self, secret: &SecretKey) -> Vec<u8> {
+        let signature = std::mem::take(&mut self.state).finish(secret);
+        self.key("sign");
+        self.string_value(signature.as_str());
+        self.json.push(b'}');
+        self.json
+    }
+}
+
+fn itoa_buffer() -> [u8; 20] {
+    [0u8; 20]
+}
+
+/// Writes the decimal digits of `value` into `buffer` without allocating.
+fn write_u64(buffer: &mut [u8; 20], mut value: u64) -> &str {
+    let mut start = buffer.len();
+    loop {
+        start -= 1;
+        buffer[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buffer[start..]).unwrap_or_default()
+}
+
+/// Parses the answer of an operation from its HTTP status and body.
+pub fn parse_response<E: Endpoint>(
+    status: http::StatusCode,
+    body: &[u8],
+) -> Result<E::Output, Error> {
+    crate::response::parse_envelope(E::PATH, status, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_http_or_https_without_trailing_slash() {
+        assert_eq!(
+            BaseUrl::new("http://127.0.0.1:8080/").unwrap().join("a/b"),
+            "http://127.0.0.1:8080/a/b"
+        );
+        assert_eq!(
+            BaseUrl::new("https://x.test/api").unwrap().join("shop_balance"),
+            "https://x.test/api/shop_balance"
+        );
+        for bad in
+            ["ftp://x.test", "x.test", "", "https://", "https://x.test/?a=1", "https://x.test/#f"]
+        {
+            assert!(BaseUrl::new(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn integers_are_written_without_allocation() {
+        let mut buffer = itoa_buffer();
+        assert_eq!(write_u64(&mut buffer, 0), "0");
+        assert_eq!(write_u64(&mut buffer, u64::MAX), "18446744073709551615");
+    }
+}

@@ -1,0 +1,202 @@
+//! Reading answers: the envelope, whatever the HTTP status, then the typed data.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::error::{ApiError, Error, snippet};
+use crate::error_code::ErrorCode;
+
+/// The envelope every answer comes in.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow, default)]
+    data: Option<&'a RawValue>,
+    error_code: i64,
+    #[serde(borrow, default)]
+    message: Option<Cow<'a, str>>,
+    result: bool,
+}
+
+/// Parses an answer of `endpoint` into `T`.
+///
+/// The envelope is read whatever the HTTP status; an error envelope becomes
+/// [`Error::Api`], a body that is not an envelope becomes [`Error::NotEnvelope`]
+/// with the status and a snippet.
+pub fn parse_envelope<'a, T: Deserialize<'a>>(
+    endpoint: &'static str,
+    status: http::StatusCode,
+    body: &'a [u8],
+) -> Result<T, Error> {
+    let envelope: Envelope<'a> =
+        serde_json::from_slice(body).map_err(|error| Error::NotEnvelope {
+            status: status.as_u16(),
+            reason: describe_json_error(&error),
+            snippet: snippet(body),
+        })?;
+    if !envelope.result || envelope.error_code != 0 {
+        return Err(Error::Api(ApiError {
+            code: ErrorCode::from_code(envelope.error_code),
+            message: envelope.message.map(Cow::into_owned).unwrap_or_default(),
+            http_status: status.as_u16(),
+        }));
+    }
+    let data = envelope.data.map_or("null", RawValue::get);
+    serde_json::from_str(data).map_err(|error| Error::UnexpectedData {
+        endpoint,
+        reason: error.to_string(),
+        snippet: snippet(data.as_bytes()),
+    })
+}
+
+fn describe_json_error(error: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match error.classify() {
+        Category::Eof => "the body ends before the JSON does".to_owned(),
+        Category::Syntax => format!("not JSON: {error}"),
+        Category::Data => format!("JSON without the envelope's fields: {error}"),
+        Category::Io => format!("unreadable: {error}"),
+    }
+}
+
+/// Deserializers that accept what deployments are known to send: numbers as
+/// strings, strings as numbers, amounts as either, exactly.
+pub(crate) mod lenient {
+    use rust_decimal::Decimal;
+    use serde::de::{Deserializer, Error as _};
+    use serde_json::value::RawValue;
+
+    /// The raw JSON text of a value, with strings unquoted.
+    fn scalar_text<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<std::borrow::Cow<'de, str>, D::Error> {
+        let raw: &'de RawValue = serde::Deserialize::deserialize(deserializer)?;
+        let text = raw.get();
+        if text.starts_with('"') {
+            serde_json::from_str::<std::borrow::Cow<'de, str>>(text)
+                .or_else(|_| serde_json::from_str::<String>(text).map(Into::into))
+                .map_err(D::Error::custom)
+        } else if text.starts_with(['{', '['])
+            || text == "null"
+            || text == "true"
+            || text == "false"
+        {
+            Err(D::Error::custom(format!("expected a number or a string, found {text:.40}")))
+        } else {
+            Ok(std::borrow::Cow::Borrowed(text))
+        }
+    }
+
+    /// A non-negative integer given as a JSON number or a string of digits.
+    pub(crate) fn u64_from_number_or_string<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<u64, D::Error> {
+        let text = scalar_text(deserializer)?;
+        text.parse()
+            .map_err(|_| D::Error::custom(format!("{text:.40} is not a non-negative integer")))
+    }
+
+    /// Text given as a JSON string or a number (the raw digits are kept).
+    pub(crate) fn string_from_string_or_number<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<String, D::Error> {
+        scalar_text(deserializer).map(std::borrow::Cow::into_owned)
+    }
+
+    /// An exact decimal from a JSON number (`88.91`, `1e-05`) or a string (`"160"`),
+    /// never through a binary float.
+    pub(crate) fn decimal<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        let text = scalar_text(deserializer)?;
+        parse_decimal(&text).ok_or_else(|| {
+            D::Error::custom(format!("{text:.40} is not an amount that fits an exact decimal"))
+        })
+    }
+
+    /// Parses decimal text with an optional exponent, exactly; `None` when it is
+    /// not a number or does not fit 28 digits.
+    pub(crate) fn parse_decimal(text: &str) -> Option<Decimal> {
+        let text = text.trim();
+        let plain = text.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
+        if plain {
+            Decimal::from_str_exact(text).ok()
+        } else if text.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)) {
+            Decimal::from_scientific(text).ok()
+        } else {
+            None
+        }
+    }
+
+    /// Like [`decimal`], for fields that may be missing or null.
+    pub(crate) fn optional_decimal<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        let raw: Option<&'de RawValue> = serde::Deserialize::deserialize(deserializer)?;
+        match raw {
+            None => Ok(None),
+            Some(raw) => {
+                let mut json = serde_json::Deserializer::from_str(raw.get());
+                decimal(&mut json).map(Some).map_err(D::Error::custom)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Money {
+        #[serde(deserialize_with = "lenient::decimal")]
+        amount: rust_decimal::Decimal,
+    }
+
+    fn parse(body: &str) -> Result<Money, Error> {
+        parse_envelope("test", http::StatusCode::OK, body.as_bytes())
+    }
+
+    #[test]
+    fn amounts_parse_exactly_from_numbers_strings_and_exponents() {
+        let amount = |text: &str| {
+            parse(&format!(
+                r#"{{"data":{{"amount":{text}}},"error_code":0,"message":"Ok","result":true}}"#
+            ))
+            .map(|m| m.amount.to_string())
+        };
+        assert_eq!(amount("88.91").unwrap(), "88.91");
+        assert_eq!(amount(r#""160""#).unwrap(), "160");
+        assert_eq!(amount("1e-05").unwrap(), "0.00001");
+        assert_eq!(amount("0.1").unwrap(), "0.1");
+        assert!(matches!(amount("true"), Err(Error::UnexpectedData { .. })));
+        assert!(matches!(amount("1e400"), Err(Error::UnexpectedData { .. })));
+    }
+
+    #[test]
+    fn error_envelope_is_read_on_any_status() {
+        let body = br#"{"data":null,"error_code":6,"message":"Shop_payment_id '1' is not unique for shop(id=17)","result":false}"#;
+        let error =
+            parse_envelope::<Money>("test", http::StatusCode::BAD_REQUEST, body).unwrap_err();
+        match error {
+            Error::Api(api) => {
+                assert_eq!(api.code, ErrorCode::OperationNotUnique);
+                assert_eq!(api.http_status, 400);
+                assert!(api.message.contains("not unique"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_envelope_keeps_status_and_snippet() {
+        let html = "<html><body>502 Bad Gateway</body></html>".repeat(20);
+        match parse_envelope::<Money>("test", http::StatusCode::BAD_GATEWAY, html.as_bytes()) {
+            Err(Error::NotEnvelope { status, snippet, .. }) => {
+                assert_eq!(status, 502);
+                assert_eq!(snippet.chars().count(), 200);
+                assert!(snippet.starts_with("<html><body>502"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! The Feennex signature: SHA-256 over the signed values joined with `:`, followed
+//! directly by the secret key, written as lowercase hex.
+//!
+//! The values are streamed into one hash state and the hex is written into a stack
+//! buffer, so signing allocates nothing.
+
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::secret::SecretKey;
+
+/// Separator placed between two signed values.
+const SEPARATOR: &[u8] = b":";
+
+/// Field lists up to this length are sorted on the stack; longer unsorted lists
+/// fall back to one heap allocation for the order.
+const STACK_SORT_LIMIT: usize = 64;
+
+/// A signature: 64 lowercase hexadecimal characters, kept on the stack.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Signature {
+    hex: [u8; 64],
+}
+
+impl Signature {
+    /// Writes the hex form of a SHA-256 digest.
+    fn from_digest(digest: &[u8]) -> Self {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = [0u8; 64];
+        for (pair, byte) in hex.chunks_exact_mut(2).zip(digest) {
+            pair[0] = HEX[usize::from(byte >> 4)];
+            pair[1] = HEX[usize::from(byte & 0x0f)];
+        }
+        Self { hex }
+    }
+
+    /// The signature as the lowercase hex text sent in the `sign` field.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII hex digits are ever written into `hex`.
+        std::str::from_utf8(&self.hex).unwrap_or_default()
+    }
+
+    /// Compares with a received signature in constant time.
+    ///
+    /// The comparison is case-insensitive on the hex digits, since the server's
+    /// text may not be lowercase; anything that is not 64 hex digits is unequal.
+    pub fn matches(&self, received: &str) -> bool {
+        let received = received.as_bytes();
+        if received.len() != self.hex.len() {
+            return false;
+        }
+        let mut lowered = [0u8; 64];
+        for (out, byte) in lowered.iter_mut().zip(received) {
+            *out = byte.to_ascii_lowercase();
+        }
+        self.hex.ct_eq(&lowered).into()
+    }
+}
+
+impl fmt::Display for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Signature({})", self.as_str())
+    }
+}
+
+/// An incremental signer for values that arrive already in signing order.
+///
+/// Request builders feed signed values through this as they write the body, so the
+/// values are never joined into a string.
+#[derive(Clone)]
+pub struct SignState {
+    hasher: Sha256,
+    first: bool,
+}
+
+impl fmt::Debug for SignState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignState").finish_non_exhaustive()
+    }
+}
+
+impl Default for SignState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SignState {
+    /// An empty state.
+    pub fn new() -> Self {
+        Self { hasher: Sha256::new(), first: true }
+    }
+
+    /// Adds the next value, in ascending order of field name.
+    pub fn push(&mut self, value: &str) {
+        if !self.first {
+            self.hasher.update(SEPARATOR);
+        }
+        self.first = false;
+        self.hasher.update(value.as_bytes());
+    }
+
+    /// Appends the secret and produces the signature.
+    pub fn finish(mut self, secret: &SecretKey) -> Signature {
+        self.hasher.update(secret.expose().as_bytes());
+        Signature::from_digest(&self.hasher.finalize())
+    }
+}
+
+/// Signs a list of `(name, value)` fields with the shop's secret key.
+///
+/// The fields may come in any order: they are signed in byte-wise ascending order of
+/// name, as the server does. Fields with equal names keep their given order.
+///
+/// ```
+/// use feennex_proto::{sign, SecretKey};
+///
+/// let secret = SecretKey::new("SecretKey01");
+/// let fields = [("shop_order_id", "101"), ("amount", "10.00"), ("shop_id", "5"), ("currency", "643")];
+/// assert_eq!(
+///     sign(&fields, &secret).as_str(),
+///     "e4580435a252d61ef91b71cb23ed7bee4d77de94ced36411526d2ce3b66ada8f",
+/// );
+/// ```
+pub fn sign<K: AsRef<str>, V: AsRef<str>>(fields: &[(K, V)], secret: &SecretKey) -> Signature {
+    let mut state = SignState::new();
+    for_each_in_signing_order(fields, |value| state.push(value));
+    state.finish(secret)
+}
+
+/// Checks a received signature against the fields, in constant time.
+pub fn verify<K: AsRef<str>, V: AsRef<str>>(
+    fields: &[(K, V)],
+    secret: &SecretKey,
+    received: &str,
+) -> bool {
+    sign(fields, secret).matches(received)
+}
+
+/// The text that is hashed, without the secret: the sorted values joined with `:`.
+///
+/// For diagnostics only; this allocates.
+pub fn string_to_sign<K: AsRef<str>, V: AsRef<str>>(fields: &[(K, V)]) -> String {
+    let mut text = String::new();
+    let mut first = true;
+    for_each_in_signing_order(fields, |value| {
+        if !first {
+            text.push(':');
+        }
+        first = false;
+        text.push_str(value);
+    });
+    text
+}
+
+/// Calls `visit` with each value in ascending byte order of field name, stable for
+/// equal names. Already sorted lists (every endpoint's) cost one pass; other lists
+/// are sorted through an index array on the stack.
+fn for_each_in_signing_order<K: AsRef<str>, V: AsRef<str>>(
+    fields: &[(K, V)],
+    mut visit: impl FnMut(&str),
+) {
+    let name = |i: usize| fields[i].0.as_ref().as_bytes();
+    let already_sorted = (1..fields.len()).all(|i| name(i - 1) <= name(i));
+    if already_sorted {
+        fields.iter().for_each(|(_, value)| visit(value.as_ref()));
+        return;
+    }
+    let mut visit_sorted = |order: &mut [usize]| {
+        order.sort_by(|&a, &b| name(a).cmp(name(b)).then(a.cmp(&b)));
+        order.iter().for_each(|&i| visit(fields[i].1.as_ref()));
+    };
+    if fields.len() <= STACK_SORT_LIMIT {
+        let mut order = [0usize; STACK_SORT_LIMIT];
+        let order = &mut order[..fields.len()];
+        order.iter_mut().enumerate().for_each(|(i, slot)| *slot = i);
+        visit_sorted(order);
+    } else {
+        let mut order: Vec<usize> = (0..fields.len()).collect();
+        visit_sorted(&mut order);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_field_list_signs_the_secret_alone() {
+        let secret = SecretKey::new("abc");
+        let expected = Signature::from_digest(&Sha256::digest(b"abc"));
+        assert_eq!(sign::<&str, &str>(&[], &secret), expected);
+        assert_eq!(string_to_sign::<&str, &str>(&[]), "");
+    }
+
+    #[test]
+    fn equal_names_keep_their_given_order() {
+        assert_eq!(string_to_sign(&[("b", "1"), ("a", "x"), ("b", "2")]), "x:1:2");
+    }
+
+    #[test]
+    fn long_unsorted_lists_sort_like_short_ones() {
+        let names: Vec<String> = (0..100).rev().map(|i| format!("f{i:03}")).collect();
+        let fields: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), &n[1..])).collect();
+        let text = string_to_sign(&fields);
+        assert!(text.starts_with("000:001:002:"));
+        assert!(text.ends_with(":098:099"));
+    }
+
+    #[test]
+    fn matches_accepts_uppercase_and_rejects_wrong_length() {
+        let signature = sign(&[("a", "1")], &SecretKey::new("s"));
+        assert!(signature.matches(&signature.as_str().to_ascii_uppercase()));
+        assert!(!signature.matches(&signature.as_str()[1..]));
+        assert!(!signature.matches(""));
+    }
+}

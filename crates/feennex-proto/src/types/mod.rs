@@ -1,0 +1,15 @@
+//! The values that make up requests: each validated once, when it is made.
+
+mod account;
+mod amount;
+mod amount_type;
+mod currency;
+mod ids;
+mod timestamp;
+
+pub use account::{PayeeAccount, PayeeAccountError};
+pub use amount::{Amount, AmountError};
+pub use amount_type::{TransferAmountType, UnknownAmountType};
+pub use currency::{Currency, CurrencyError};
+pub use ids::{IdError, ShopId, ShopOrderId, ShopPaymentId};
+pub use timestamp::{Timestamp, TimestampError};

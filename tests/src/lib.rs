@@ -1,0 +1,1 @@
+//! Cross-crate integration tests of feennex; the tests live in `tests/`.
