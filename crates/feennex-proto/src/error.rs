@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::error_code::ErrorCode;
+use crate::transport::{Delivery, TransportError};
 
 /// Longest piece of an unexpected body kept in an error, in characters.
 pub(crate) const SNIPPET_CHARS: usize = 200;
@@ -34,6 +35,35 @@ pub enum Error {
         reason: String,
         /// The start of the body, cut at 200 characters, invalid UTF-8 replaced.
         snippet: String,
+    },
+    /// The HTTP stack failed; its own error is the `source()`.
+    #[error("{}: {source}", match delivery {
+        Delivery::NotSent => "the request was not sent",
+        Delivery::MaybeSent => "the request may have been sent, but no answer came",
+    })]
+    Transport {
+        /// Whether the request could have reached the server.
+        delivery: Delivery,
+        /// The transport's own error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A payout whose outcome could not be established within the limits: it may or
+    /// may not have been made. Ask its status later with the same `shop_payment_id`;
+    /// never create it with a new id.
+    #[error(
+        "the outcome of payout {shop_payment_id:?} is unknown after {creates_sent} create(s) and {status_checks} status check(s): {last_error}"
+    )]
+    PayoutUnresolved {
+        /// The payout's id.
+        shop_payment_id: String,
+        /// How many create requests may have reached the server.
+        creates_sent: u32,
+        /// How many status lookups were sent.
+        status_checks: u32,
+        /// The last failure seen.
+        #[source]
+        last_error: Box<Error>,
     },
     /// A successful envelope whose `data` does not have the documented shape.
     #[error("{endpoint}: the answer's data does not have the expected shape: {reason}")]
@@ -85,10 +115,20 @@ impl Error {
     /// came back. For a create, this means: ask the status before sending again.
     pub fn is_outcome_unknown(&self) -> bool {
         match self {
-            Error::NotEnvelope { .. } | Error::UnexpectedData { .. } => true,
+            Error::NotEnvelope { .. }
+            | Error::UnexpectedData { .. }
+            | Error::PayoutUnresolved { .. } => true,
+            Error::Transport { delivery, .. } => *delivery == Delivery::MaybeSent,
             Error::Api(api) => api.code == ErrorCode::OperationIsProcessing,
             Error::InvalidInput { .. } => false,
         }
+    }
+}
+
+impl Error {
+    /// Wraps a transport's own error, keeping whether the request was sent.
+    pub fn transport(error: impl TransportError) -> Self {
+        Error::Transport { delivery: error.delivery(), source: Box::new(error) }
     }
 }
 

@@ -38,22 +38,33 @@
 mod endpoints;
 mod error;
 mod error_code;
+mod exchange;
 mod request;
 mod response;
+mod retry;
 mod secret;
 mod sign;
+mod transport;
 mod types;
 
 pub use endpoints::*;
 pub use error::{ApiError, Error};
 pub use error_code::ErrorCode;
+pub use exchange::{
+    Call, ExactlyOncePayout, Exchange, IdempotentCreate, PayoutOutcome, PayoutPolicy, PayoutRecord,
+    PayoutSummary, Step,
+};
 pub use request::{
     BaseUrl, BaseUrlError, BodyWriter, DEFAULT_BASE_URL, Endpoint, Merchant, parse_response,
 };
 pub use response::parse_envelope;
+pub use retry::{CallKind, RetryDecision, RetryPolicy, is_retryable};
 pub use rust_decimal::Decimal;
 pub use secret::SecretKey;
 pub use sign::{SignState, Signature, sign, string_to_sign, verify};
+pub use transport::{
+    AsyncTransport, AttemptTimedOut, BlockingTransport, Delivery, Request, Response, TransportError,
+};
 pub use types::*;
 
 /// The `http` crate, re-exported so that users name the same version.

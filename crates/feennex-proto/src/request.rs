@@ -22,7 +22,7 @@ pub trait Endpoint {
     const PATH: &'static str;
 
     /// The typed content of a successful answer's `data`.
-    type Output: DeserializeOwned;
+    type Output: DeserializeOwned + fmt::Debug;
 
     /// Writes every field into the body. Signed fields must be written in
     /// ascending byte order of name (the order the server signs them in).

@@ -1,0 +1,431 @@
+//! Exactly-once payouts: create, and when the outcome is unknown, ask the status by
+//! `shop_payment_id` and adopt what is found, or create again on "not found".
+//!
+//! The rules (API spec, section 9):
+//! - the request is sent again as it is only when it provably never left;
+//! - a create whose outcome is unknown (a timeout or reset after sending, a 5xx or any
+//!   answer that is not the envelope, error 8) is followed by status lookups;
+//! - a lookup that finds the payout ends the call with it; error 7 ("not found")
+//!   allows one more create with the same id; other lookup failures are retried;
+//! - error 6 on a create means an earlier attempt went through: look it up;
+//! - any other API error on a create is final: nothing was paid.
+//!
+//! Two creates are therefore never sent without a "not found" between them (unless
+//! the first never left), and the number of requests and the total time are bounded.
+
+use std::time::{Instant, SystemTime};
+
+use rust_decimal::Decimal;
+
+use super::{Exchange, Step, copy_request, remaining};
+use crate::endpoints::{TransferCreate, TransferStatus};
+use crate::error::Error;
+use crate::error_code::ErrorCode;
+use crate::request::{Endpoint, Merchant, parse_response};
+use crate::retry::RetryPolicy;
+use crate::transport::{AttemptTimedOut, Delivery, Request, Response};
+use crate::types::{Currency, ShopPaymentId, Timestamp};
+
+/// A create operation whose `shop_payment_id` is also its lookup key.
+pub trait IdempotentCreate: Endpoint {
+    /// The status lookup by `shop_payment_id`.
+    type Lookup: Endpoint;
+
+    /// The payout's id, never changed across attempts.
+    fn payment_id(&self) -> &ShopPaymentId;
+
+    /// The lookup of this payout at time `now`.
+    fn lookup(&self, now: Timestamp) -> Self::Lookup;
+
+    /// The common facts of a created payout.
+    fn summarize_created(output: &Self::Output) -> PayoutSummary;
+
+    /// The common facts of a payout found by lookup.
+    fn summarize_found(output: &<Self::Lookup as Endpoint>::Output) -> PayoutSummary;
+}
+
+impl IdempotentCreate for TransferCreate {
+    type Lookup = TransferStatus;
+
+    fn payment_id(&self) -> &ShopPaymentId {
+        &self.shop_payment_id
+    }
+
+    fn lookup(&self, now: Timestamp) -> TransferStatus {
+        TransferStatus { now, shop_payment_id: self.shop_payment_id.clone() }
+    }
+
+    fn summarize_created(output: &Self::Output) -> PayoutSummary {
+        PayoutSummary {
+            id: output.id,
+            write_off: output.write_off_amount,
+            shop_currency: output.shop_currency,
+        }
+    }
+
+    fn summarize_found(output: &<TransferStatus as Endpoint>::Output) -> PayoutSummary {
+        PayoutSummary {
+            id: output.id,
+            write_off: output.write_off_amount,
+            shop_currency: output.shop_currency,
+        }
+    }
+}
+
+/// What every payout answer says, whichever way it was learnt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PayoutSummary {
+    /// Feennex's id of the payout.
+    pub id: u64,
+    /// What the shop paid.
+    pub write_off: Decimal,
+    /// The currency it paid in.
+    pub shop_currency: Currency,
+}
+
+/// The payout, as created by this call or as found by a lookup.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PayoutRecord<C, L> {
+    /// This call's create was answered.
+    Created(C),
+    /// The payout was found by its `shop_payment_id` (made by this call or earlier).
+    Found(L),
+}
+
+/// How an exactly-once payout ended.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PayoutOutcome<C, L> {
+    /// The payout.
+    pub record: PayoutRecord<C, L>,
+    /// Its common facts.
+    pub summary: PayoutSummary,
+    /// Create requests that may have reached the server.
+    pub creates_sent: u32,
+    /// Status lookups sent.
+    pub status_checks: u32,
+    /// Whether the payout was adopted from a lookup rather than a create's answer.
+    pub reconciled: bool,
+}
+
+/// Limits of an exactly-once payout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PayoutPolicy {
+    /// Timeouts and backoff (its `max_attempts` is not used here).
+    pub retry: RetryPolicy,
+    /// Most create requests, those that never left included.
+    pub max_creates: u32,
+    /// Most status lookups.
+    pub max_status_checks: u32,
+}
+
+impl Default for PayoutPolicy {
+    fn default() -> Self {
+        Self { retry: RetryPolicy::default(), max_creates: 4, max_status_checks: 12 }
+    }
+}
+
+impl PayoutPolicy {
+    /// The same limits with another retry policy.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The same policy with other request limits (each at least one).
+    pub fn with_limits(mut self, max_creates: u32, max_status_checks: u32) -> Self {
+        self.max_creates = max_creates.max(1);
+        self.max_status_checks = max_status_checks.max(1);
+        self
+    }
+}
+
+/// Which request is next or out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Create,
+    Lookup,
+}
+
+#[derive(Debug)]
+enum Phase {
+    /// Send `Target` at this moment (or at once).
+    SendAt(Target, Option<Instant>),
+    /// `Target` is out.
+    InFlight(Target),
+    /// Wait a jittered backoff, then send `Target`.
+    Backoff(Target),
+    Finished,
+}
+
+type Outcome<C> = Result<
+    PayoutOutcome<<C as Endpoint>::Output, <<C as IdempotentCreate>::Lookup as Endpoint>::Output>,
+    Error,
+>;
+
+/// The exactly-once payout machine for `transfer/create` (and any other
+/// [`IdempotentCreate`]).
+///
+/// It ends with the payout, with a final API error (nothing was paid), or with
+/// [`Error::PayoutUnresolved`] when a create may have gone through but no lookup
+/// could tell: then ask again later with the same `shop_payment_id`.
+#[derive(Debug)]
+pub struct ExactlyOncePayout<C: IdempotentCreate> {
+    merchant: Merchant,
+    create: C,
+    create_request: Request,
+    policy: PayoutPolicy,
+    phase: Phase,
+    deadline: Option<Instant>,
+    create_attempts: u32,
+    creates_sent: u32,
+    status_checks: u32,
+    retries_in_a_row: u32,
+    /// Whether an earlier run may have sent a create (see [`Self::resume`]).
+    resumed: bool,
+    reconciled: bool,
+    last_error: Option<Error>,
+    result: Option<Outcome<C>>,
+}
+
+impl<C: IdempotentCreate> ExactlyOncePayout<C> {
+    /// Prepares the payout; the create request is signed once and every attempt
+    /// sends the same bytes.
+    pub fn new(merchant: &Merchant, create: C, policy: PayoutPolicy) -> Result<Self, Error> {
+        Ok(Self {
+            create_request: merchant.build(&create)?,
+            merchant: merchant.clone(),
+            create,
+            policy,
+            phase: Phase::SendAt(Target::Create, None),
+            deadline: None,
+            create_attempts: 0,
+            creates_sent: 0,
+            status_checks: 0,
+            retries_in_a_row: 0,
+            resumed: false,
+            reconciled: false,
+            last_error: None,
+            result: None,
+        })
+    }
+
+    /// Starts by looking the payout up instead of creating it: for a payout whose
+    /// earlier run ended without a known outcome (after a crash, say).
+    pub fn resume(merchant: &Merchant, create: C, policy: PayoutPolicy) -> Result<Self, Error> {
+        let mut machine = Self::new(merchant, create, policy)?;
+        machine.phase = Phase::SendAt(Target::Lookup, None);
+        machine.resumed = true;
+        Ok(machine)
+    }
+
+    /// The payout's id.
+    pub fn shop_payment_id(&self) -> &ShopPaymentId {
+        self.create.payment_id()
+    }
+
+    fn done(&mut self, result: Outcome<C>) -> Step<Outcome<C>> {
+        self.phase = Phase::Finished;
+        Step::Done(result)
+    }
+
+    /// Ends without a result.
+    fn give_up(&mut self, last_error: Error) -> Step<Outcome<C>> {
+        let error = self.unresolved_or(last_error);
+        self.done(Err(error))
+    }
+
+    /// The error to end with: unresolved when a create may have reached the server,
+    /// otherwise the last error itself (nothing was paid).
+    fn unresolved_or(&self, last_error: Error) -> Error {
+        if self.creates_sent == 0 && !self.resumed {
+            return last_error;
+        }
+        Error::PayoutUnresolved {
+            shop_payment_id: self.create.payment_id().as_str().to_owned(),
+            creates_sent: self.creates_sent,
+            status_checks: self.status_checks,
+            last_error: Box::new(last_error),
+        }
+    }
+
+    fn send(
+        &mut self,
+        target: Target,
+        wall: SystemTime,
+        left: std::time::Duration,
+    ) -> Step<Outcome<C>> {
+        let request = match target {
+            Target::Create => {
+                if self.create_attempts >= self.policy.max_creates {
+                    let error = self.last_error.take().unwrap_or_else(|| limit_error("creates"));
+                    return self.give_up(error);
+                }
+                self.create_attempts += 1;
+                copy_request(&self.create_request)
+            }
+            Target::Lookup => {
+                if self.status_checks >= self.policy.max_status_checks {
+                    let error =
+                        self.last_error.take().unwrap_or_else(|| limit_error("status checks"));
+                    return self.give_up(error);
+                }
+                let stamp = match Timestamp::try_from(wall) {
+                    Ok(stamp) => stamp,
+                    Err(error) => return self.give_up(Error::invalid("now", error)),
+                };
+                match self.merchant.build(&self.create.lookup(stamp)) {
+                    Ok(request) => {
+                        self.status_checks += 1;
+                        request
+                    }
+                    Err(error) => return self.give_up(error),
+                }
+            }
+        };
+        self.phase = Phase::InFlight(target);
+        Step::Send { request, timeout: self.policy.retry.attempt_timeout.min(left) }
+    }
+
+    fn created(&mut self, output: C::Output) {
+        let summary = C::summarize_created(&output);
+        self.result = Some(Ok(self.outcome(PayoutRecord::Created(output), summary)));
+    }
+
+    fn found(&mut self, output: <C::Lookup as Endpoint>::Output) {
+        let summary = C::summarize_found(&output);
+        self.reconciled = true;
+        self.result = Some(Ok(self.outcome(PayoutRecord::Found(output), summary)));
+    }
+
+    fn outcome(
+        &self,
+        record: PayoutRecord<C::Output, <C::Lookup as Endpoint>::Output>,
+        summary: PayoutSummary,
+    ) -> PayoutOutcome<C::Output, <C::Lookup as Endpoint>::Output> {
+        PayoutOutcome {
+            record,
+            summary,
+            creates_sent: self.creates_sent,
+            status_checks: self.status_checks,
+            reconciled: self.reconciled,
+        }
+    }
+
+    /// What follows the answer to a create.
+    fn after_create(&mut self, outcome: Result<Response, Error>) {
+        let parsed =
+            outcome.and_then(|response| parse_response::<C>(response.status(), response.body()));
+        let error = match parsed {
+            Ok(output) => {
+                self.creates_sent += 1;
+                self.created(output);
+                return;
+            }
+            Err(error) => error,
+        };
+        let next = match &error {
+            Error::Transport { delivery: Delivery::NotSent, .. } => Phase::Backoff(Target::Create),
+            Error::Api(api) if api.code == ErrorCode::OperationNotUnique => {
+                self.creates_sent += 1;
+                self.reconciled = true;
+                Phase::SendAt(Target::Lookup, None)
+            }
+            Error::Api(api) if api.code != ErrorCode::OperationIsProcessing => {
+                // A final refusal: nothing was paid by this attempt.
+                self.creates_sent += 1;
+                self.result = Some(Err(error));
+                return;
+            }
+            _ => {
+                self.creates_sent += 1;
+                Phase::Backoff(Target::Lookup)
+            }
+        };
+        self.last_error = Some(error);
+        self.phase = next;
+    }
+
+    /// What follows the answer to a lookup.
+    fn after_lookup(&mut self, outcome: Result<Response, Error>) {
+        let parsed = outcome
+            .and_then(|response| parse_response::<C::Lookup>(response.status(), response.body()));
+        let error = match parsed {
+            Ok(output) => {
+                self.found(output);
+                return;
+            }
+            Err(error) => error,
+        };
+        self.phase = match &error {
+            Error::Api(api) if api.code == ErrorCode::OperationNotFound => {
+                self.retries_in_a_row = 0;
+                Phase::SendAt(Target::Create, None)
+            }
+            Error::Api(api) if api.code != ErrorCode::OperationIsProcessing => {
+                // The lookup itself is refused (a signature or shop problem): no
+                // answer can come from asking again.
+                self.result = Some(Err(self.unresolved_or(error)));
+                return;
+            }
+            _ => Phase::Backoff(Target::Lookup),
+        };
+        self.last_error = Some(error);
+    }
+}
+
+fn limit_error(what: &str) -> Error {
+    Error::InvalidInput {
+        field: "payout",
+        reason: format!("the limit of {what} was reached").into(),
+    }
+}
+
+impl<C: IdempotentCreate> Exchange for ExactlyOncePayout<C> {
+    type Output = Outcome<C>;
+
+    fn poll(&mut self, now: Instant, wall: SystemTime, random: u64) -> Step<Outcome<C>> {
+        let deadline = *self.deadline.get_or_insert(now + self.policy.retry.total_timeout);
+        if let Some(result) = self.result.take() {
+            return self.done(result);
+        }
+        let left = remaining(deadline, now);
+        match std::mem::replace(&mut self.phase, Phase::Finished) {
+            Phase::SendAt(target, Some(at)) if at > now => {
+                self.phase = Phase::SendAt(target, Some(at));
+                Step::Wait(at - now)
+            }
+            Phase::SendAt(_, _) | Phase::Backoff(_) if left.is_zero() => {
+                let error = self.last_error.take().unwrap_or_else(|| {
+                    Error::transport(AttemptTimedOut(self.policy.retry.total_timeout))
+                });
+                self.give_up(error)
+            }
+            Phase::SendAt(target, _) => self.send(target, wall, left),
+            Phase::Backoff(target) => {
+                let wait = self.policy.retry.backoff(self.retries_in_a_row, random);
+                self.retries_in_a_row = self.retries_in_a_row.saturating_add(1);
+                if wait >= left {
+                    let error = self.last_error.take().unwrap_or_else(|| limit_error("time"));
+                    return self.give_up(error);
+                }
+                self.phase = Phase::SendAt(target, Some(now + wait));
+                if wait.is_zero() { self.poll(now, wall, random) } else { Step::Wait(wait) }
+            }
+            Phase::InFlight(_) | Phase::Finished => self.done(Err(Error::InvalidInput {
+                field: "payout",
+                reason: "polled while a request is out or after the payout ended".into(),
+            })),
+        }
+    }
+
+    fn receive(&mut self, _now: Instant, outcome: Result<Response, Error>) {
+        match self.phase {
+            Phase::InFlight(Target::Create) => self.after_create(outcome),
+            Phase::InFlight(Target::Lookup) => self.after_lookup(outcome),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! What the core asks of an HTTP stack: send one request, give back the response or
+//! a failure that says whether the request could have reached the server.
+//!
+//! Only signatures live here. The async client (`feennex-hyper`), the blocking client
+//! (`feennex-blocking`) and any stack of your own implement these traits; closures
+//! implement them too, which makes fakes in tests one line.
+
+use std::future::Future;
+
+/// Whether a failed request could have reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Delivery {
+    /// The request provably never left: DNS, connect or TLS failed, or the
+    /// connection was refused. Sending it again cannot do anything twice.
+    NotSent,
+    /// Some or all of the request may have been written: the server may have
+    /// acted on it (a timeout or reset after sending).
+    MaybeSent,
+}
+
+/// A transport's own error, able to say whether the request could have arrived.
+pub trait TransportError: std::error::Error + Send + Sync + 'static {
+    /// Whether the request could have reached the server.
+    fn delivery(&self) -> Delivery;
+}
+
+impl TransportError for std::io::Error {
+    /// Errors that can only happen before anything is written (refused, no route,
+    /// address unusable) are [`Delivery::NotSent`]; everything else may have been sent.
+    fn delivery(&self) -> Delivery {
+        use std::io::ErrorKind::*;
+        match self.kind() {
+            ConnectionRefused | AddrNotAvailable | AddrInUse | NotFound | PermissionDenied => {
+                Delivery::NotSent
+            }
+            _ => Delivery::MaybeSent,
+        }
+    }
+}
+
+/// The request type every transport sends: a signed request with its body.
+pub type Request = http::Request<Vec<u8>>;
+
+/// The response type every transport gives back: status, headers and the whole
+/// body (transports bound its size).
+pub type Response = http::Response<Vec<u8>>;
+
+/// A blocking HTTP stack.
+pub trait BlockingTransport {
+    /// The stack's own error.
+    type Error: TransportError;
+
+    /// Sends one request and waits for the whole response.
+    fn send(&self, request: Request) -> Result<Response, Self::Error>;
+}
+
+impl<F, E> BlockingTransport for F
+where
+    F: Fn(Request) -> Result<Response, E>,
+    E: TransportError,
+{
+    type Error = E;
+
+    fn send(&self, request: Request) -> Result<Response, E> {
+        self(request)
+    }
+}
+
+/// An async HTTP stack.
+pub trait AsyncTransport {
+    /// The stack's own error.
+    type Error: TransportError;
+
+    /// Sends one request and resolves to the whole response.
+    fn send(&self, request: Request) -> impl Future<Output = Result<Response, Self::Error>> + Send;
+}
+
+impl<F, Fut, E> AsyncTransport for F
+where
+    F: Fn(Request) -> Fut,
+    Fut: Future<Output = Result<Response, E>> + Send,
+    E: TransportError,
+{
+    type Error = E;
+
+    fn send(&self, request: Request) -> impl Future<Output = Result<Response, E>> + Send {
+        self(request)
+    }
+}
+
+/// The failure a driver reports when an attempt ran past its time: the request
+/// may have been sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no answer within {0:?}")]
+pub struct AttemptTimedOut(pub std::time::Duration);
+
+impl TransportError for AttemptTimedOut {
+    fn delivery(&self) -> Delivery {
+        Delivery::MaybeSent
+    }
+}
