@@ -7,6 +7,7 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
+use crate::retry::CallKind;
 use crate::secret::SecretKey;
 use crate::sign::SignState;
 use crate::types::{Amount, Currency, ShopId, ShopPaymentId};
@@ -23,6 +24,11 @@ pub trait Endpoint {
 
     /// The typed content of a successful answer's `data`.
     type Output: DeserializeOwned + fmt::Debug;
+
+    /// Whether sending the request twice is harmless. Operations that create
+    /// something keep the default, [`CallKind::Create`], and are never sent again
+    /// blindly; reads and precalculations say [`CallKind::Idempotent`].
+    const KIND: CallKind = CallKind::Create;
 
     /// Writes every field into the body. Signed fields must be written in
     /// ascending byte order of name (the order the server signs them in).

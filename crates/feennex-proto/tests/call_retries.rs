@@ -56,7 +56,7 @@ fn drive<E: feennex_proto::Endpoint>(
 
 #[test]
 fn a_precalculation_is_retried_through_a_502_and_error_8() {
-    let call = Call::idempotent(&merchant(), &quote_request(), RetryPolicy::default()).unwrap();
+    let call = Call::new(&merchant(), &quote_request(), RetryPolicy::default()).unwrap();
     let processing = r#"{"data":null,"error_code":8,"message":"later","result":false}"#;
     let (result, sent, waited) = drive(
         call,
@@ -74,7 +74,7 @@ fn a_precalculation_is_retried_through_a_502_and_error_8() {
 
 #[test]
 fn a_final_api_error_is_not_retried() {
-    let call = Call::idempotent(&merchant(), &quote_request(), RetryPolicy::default()).unwrap();
+    let call = Call::new(&merchant(), &quote_request(), RetryPolicy::default()).unwrap();
     let bad_sign = r#"{"data":null,"error_code":10,"message":"Invalid sign, string_to_sign: x","result":false}"#;
     let (result, sent, _) = drive(call, vec![answer(200, bad_sign), answer(200, QUOTE)]);
     assert_eq!(result.unwrap_err().api_code(), Some(ErrorCode::IncorrectRequestParam));
@@ -84,7 +84,7 @@ fn a_final_api_error_is_not_retried() {
 #[test]
 fn attempts_are_bounded() {
     let policy = RetryPolicy::default().with_max_attempts(3);
-    let call = Call::idempotent(&merchant(), &quote_request(), policy).unwrap();
+    let call = Call::new(&merchant(), &quote_request(), policy).unwrap();
     let (result, sent, _) = drive(call, vec![]);
     assert!(matches!(result, Err(Error::Transport { delivery: Delivery::MaybeSent, .. })));
     assert_eq!(sent, 3);
@@ -101,7 +101,7 @@ fn a_create_call_is_resent_only_when_it_never_left() {
         shop_payment_id: "p".parse().unwrap(),
         description: None,
     };
-    let call = Call::create(&merchant(), &create, RetryPolicy::default()).unwrap();
+    let call = Call::new(&merchant(), &create, RetryPolicy::default()).unwrap();
     let (result, sent, _) = drive(call, vec![lost(Delivery::NotSent), answer(502, "<html/>")]);
     assert!(matches!(result, Err(Error::NotEnvelope { status: 502, .. })));
     assert_eq!(sent, 2);
@@ -113,7 +113,7 @@ fn the_total_timeout_ends_the_call() {
         .with_max_attempts(1000)
         .with_total_timeout(Duration::from_secs(3))
         .with_backoff(Duration::from_millis(500), Duration::from_secs(1));
-    let call = Call::idempotent(&merchant(), &quote_request(), policy).unwrap();
+    let call = Call::new(&merchant(), &quote_request(), policy).unwrap();
     let (result, sent, waited) = drive(call, vec![]);
     assert!(result.unwrap_err().is_outcome_unknown());
     assert!((2..1000).contains(&sent), "{sent}");

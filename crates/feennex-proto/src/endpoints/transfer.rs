@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::request::{BodyWriter, Endpoint};
 use crate::response::lenient;
+use crate::retry::CallKind;
 use crate::types::{
     Amount, Currency, PayeeAccount, ShopId, ShopPaymentId, Timestamp, TransferAmountType,
 };
@@ -27,6 +28,7 @@ pub struct TransferTry {
 impl Endpoint for TransferTry {
     const PATH: &'static str = "transfer/try";
     type Output = TransferQuote;
+    const KIND: CallKind = CallKind::Idempotent;
 
     fn write_fields(&self, body: &mut BodyWriter) {
         body.signed_amount("amount", self.amount);
@@ -182,6 +184,7 @@ pub struct TransferStatus {
 impl Endpoint for TransferStatus {
     const PATH: &'static str = "transfer/shop_payment_status";
     type Output = TransferPayout;
+    const KIND: CallKind = CallKind::Idempotent;
 
     fn write_fields(&self, body: &mut BodyWriter) {
         body.signed_str("now", self.now.as_str());

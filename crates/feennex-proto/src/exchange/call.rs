@@ -37,23 +37,16 @@ pub struct Call<E: Endpoint> {
 }
 
 impl<E: Endpoint> Call<E> {
-    /// A call that may be repeated safely (status, `try`, balance): retried on
-    /// transport failures, non-envelope answers and error 8.
-    pub fn idempotent(
-        merchant: &Merchant,
-        endpoint: &E,
-        policy: RetryPolicy,
-    ) -> Result<Self, Error> {
-        Self::new(merchant, endpoint, CallKind::Idempotent, policy)
+    /// A call retried as the endpoint's [`Endpoint::KIND`] allows: reads and
+    /// precalculations on transport failures, non-envelope answers and error 8;
+    /// creates only when the request provably never left. For payouts use
+    /// [`ExactlyOncePayout`](super::ExactlyOncePayout) instead.
+    pub fn new(merchant: &Merchant, endpoint: &E, policy: RetryPolicy) -> Result<Self, Error> {
+        Self::with_kind(merchant, endpoint, E::KIND, policy)
     }
 
-    /// A call that creates something: sent again only when it provably never left.
-    /// For payouts use [`ExactlyOncePayout`](super::ExactlyOncePayout) instead.
-    pub fn create(merchant: &Merchant, endpoint: &E, policy: RetryPolicy) -> Result<Self, Error> {
-        Self::new(merchant, endpoint, CallKind::Create, policy)
-    }
-
-    fn new(
+    /// A call retried as `kind` allows, whatever the endpoint says.
+    pub fn with_kind(
         merchant: &Merchant,
         endpoint: &E,
         kind: CallKind,

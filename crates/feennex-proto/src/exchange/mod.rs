@@ -24,7 +24,7 @@
 //!     now: Timestamp::from_unix_millis(0)?,
 //!     shop_payment_id: ShopPaymentId::new("p-1")?,
 //! };
-//! let mut call = Call::idempotent(&merchant, &status, RetryPolicy::default())?;
+//! let mut call = Call::new(&merchant, &status, RetryPolicy::default())?;
 //! let mut now = Instant::now();
 //! let result = loop {
 //!     match call.poll(now, SystemTime::UNIX_EPOCH, 42) {
