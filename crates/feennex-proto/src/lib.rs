@@ -39,6 +39,7 @@ mod endpoints;
 mod error;
 mod error_code;
 mod exchange;
+mod options;
 mod request;
 mod response;
 mod retry;
@@ -52,8 +53,9 @@ pub use error::{ApiError, Error};
 pub use error_code::ErrorCode;
 pub use exchange::{
     Call, ExactlyOncePayout, Exchange, IdempotentCreate, PayoutOutcome, PayoutPolicy, PayoutRecord,
-    PayoutSummary, Step,
+    PayoutResult, PayoutSummary, Step,
 };
+pub use options::{AttemptTimeout, ClientOptions, PlainHttpRefused};
 pub use request::{
     BaseUrl, BaseUrlError, BodyWriter, DEFAULT_BASE_URL, Endpoint, Merchant, parse_response,
 };

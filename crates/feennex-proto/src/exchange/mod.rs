@@ -49,7 +49,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 pub use call::Call;
 pub use payout::{
-    ExactlyOncePayout, IdempotentCreate, PayoutOutcome, PayoutPolicy, PayoutRecord, PayoutSummary,
+    ExactlyOncePayout, IdempotentCreate, PayoutOutcome, PayoutPolicy, PayoutRecord, PayoutResult,
+    PayoutSummary,
 };
 
 use crate::error::Error;

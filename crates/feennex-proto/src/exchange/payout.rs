@@ -160,7 +160,8 @@ enum Phase {
     Finished,
 }
 
-type Outcome<C> = Result<
+/// What an exactly-once payout of `C` ends with.
+pub type PayoutResult<C> = Result<
     PayoutOutcome<<C as Endpoint>::Output, <<C as IdempotentCreate>::Lookup as Endpoint>::Output>,
     Error,
 >;
@@ -187,7 +188,7 @@ pub struct ExactlyOncePayout<C: IdempotentCreate> {
     resumed: bool,
     reconciled: bool,
     last_error: Option<Error>,
-    result: Option<Outcome<C>>,
+    result: Option<PayoutResult<C>>,
 }
 
 impl<C: IdempotentCreate> ExactlyOncePayout<C> {
@@ -226,13 +227,13 @@ impl<C: IdempotentCreate> ExactlyOncePayout<C> {
         self.create.payment_id()
     }
 
-    fn done(&mut self, result: Outcome<C>) -> Step<Outcome<C>> {
+    fn done(&mut self, result: PayoutResult<C>) -> Step<PayoutResult<C>> {
         self.phase = Phase::Finished;
         Step::Done(result)
     }
 
     /// Ends without a result.
-    fn give_up(&mut self, last_error: Error) -> Step<Outcome<C>> {
+    fn give_up(&mut self, last_error: Error) -> Step<PayoutResult<C>> {
         let error = self.unresolved_or(last_error);
         self.done(Err(error))
     }
@@ -256,7 +257,7 @@ impl<C: IdempotentCreate> ExactlyOncePayout<C> {
         target: Target,
         wall: SystemTime,
         left: std::time::Duration,
-    ) -> Step<Outcome<C>> {
+    ) -> Step<PayoutResult<C>> {
         let request = match target {
             Target::Create => {
                 if self.create_attempts >= self.policy.max_creates {
@@ -384,9 +385,9 @@ fn limit_error(what: &str) -> Error {
 }
 
 impl<C: IdempotentCreate> Exchange for ExactlyOncePayout<C> {
-    type Output = Outcome<C>;
+    type Output = PayoutResult<C>;
 
-    fn poll(&mut self, now: Instant, wall: SystemTime, random: u64) -> Step<Outcome<C>> {
+    fn poll(&mut self, now: Instant, wall: SystemTime, random: u64) -> Step<PayoutResult<C>> {
         let deadline = *self.deadline.get_or_insert(now + self.policy.retry.total_timeout);
         if let Some(result) = self.result.take() {
             return self.done(result);

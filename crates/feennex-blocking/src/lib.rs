@@ -1,0 +1,35 @@
+//! A blocking client for the Feennex payment API on ureq, with no async runtime.
+//!
+//! It is safe to call from a plain thread or from inside a tokio runtime's blocking
+//! section (`spawn_blocking`). Every decision (signing, what an answer means,
+//! retries, exactly-once payouts) is made by the sans-IO core, [`feennex_proto`],
+//! which this crate re-exports.
+//!
+//! ```no_run
+//! use feennex_blocking::{Client, Currency, Merchant, SecretKey, ShopId, TransferAmountType, TransferTry};
+//!
+//! let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("secret"));
+//! let client = Client::new(merchant)?;
+//! let quote = client.send(&TransferTry {
+//!     amount: "10".parse()?,
+//!     amount_type: TransferAmountType::ReceiveAmount,
+//!     payee_currency: Currency::EUR,
+//!     shop_currency: Currency::USD,
+//! })?;
+//! println!("a payout of 10 EUR costs {} USD", quote.write_off_amount);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod client;
+mod driver;
+mod transport;
+
+pub use client::{BuildError, Client, ClientBuilder};
+pub use driver::drive;
+pub use feennex_proto::*;
+pub use transport::{UreqTransport, UreqTransportError};
+
+/// The core crate, for paths such as `feennex_blocking::proto::Endpoint`.
+pub use feennex_proto as proto;

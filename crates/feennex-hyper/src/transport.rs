@@ -1,0 +1,109 @@
+//! Moving bytes with hyper: one request out, one bounded response in.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use feennex_proto::{AsyncTransport, Delivery, Request, Response, TransportError};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client as LegacyClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+/// What can go wrong while moving one request and its answer.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HyperTransportError {
+    /// No connection could be made (DNS, connect, TLS): the request never left.
+    #[error("cannot connect: {0}")]
+    Connect(#[source] hyper_util::client::legacy::Error),
+    /// The exchange failed after the connection was made.
+    #[error("the request failed: {0}")]
+    Request(#[source] hyper_util::client::legacy::Error),
+    /// The answer's body could not be read to its end.
+    #[error("the answer's body broke off: {0}")]
+    Body(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The answer is larger than the configured limit; it was not read whole.
+    #[error("the answer is larger than the limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+}
+
+impl TransportError for HyperTransportError {
+    fn delivery(&self) -> Delivery {
+        match self {
+            HyperTransportError::Connect(_) => Delivery::NotSent,
+            _ => Delivery::MaybeSent,
+        }
+    }
+}
+
+/// hyper with a keep-alive pool, HTTPS through rustls (ring) and plain HTTP.
+/// Cheap to clone: clones share the pool.
+#[derive(Clone, Debug)]
+pub struct HyperTransport {
+    http: LegacyClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    max_response_bytes: usize,
+    user_agent: http::HeaderValue,
+}
+
+impl HyperTransport {
+    pub(crate) fn new(
+        connector: HttpsConnector<HttpConnector>,
+        pool_idle_timeout: Duration,
+        max_response_bytes: usize,
+        user_agent: http::HeaderValue,
+    ) -> Self {
+        let http = LegacyClient::builder(TokioExecutor::new())
+            .pool_idle_timeout(pool_idle_timeout)
+            .pool_timer(hyper_util::rt::TokioTimer::new())
+            .build(connector);
+        Self { http, max_response_bytes, user_agent }
+    }
+
+    async fn exchange(&self, request: Request) -> Result<Response, HyperTransportError> {
+        let mut request = request.map(|body| Full::new(Bytes::from(body)));
+        request
+            .headers_mut()
+            .entry(http::header::USER_AGENT)
+            .or_insert_with(|| self.user_agent.clone());
+        let response = self.http.request(request).await.map_err(|error| {
+            if error.is_connect() {
+                HyperTransportError::Connect(error)
+            } else {
+                HyperTransportError::Request(error)
+            }
+        })?;
+        let (parts, body) = response.into_parts();
+        let limit = self.max_response_bytes;
+        let declared = parts
+            .headers
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<u64>().ok());
+        if declared.is_some_and(|length| length > limit as u64) {
+            return Err(HyperTransportError::ResponseTooLarge { limit });
+        }
+        let collected = Limited::new(body, limit).collect().await.map_err(|error| {
+            if error.is::<http_body_util::LengthLimitError>() {
+                HyperTransportError::ResponseTooLarge { limit }
+            } else {
+                HyperTransportError::Body(error)
+            }
+        })?;
+        Ok(http::Response::from_parts(parts, collected.to_bytes().to_vec()))
+    }
+}
+
+impl AsyncTransport for HyperTransport {
+    type Error = HyperTransportError;
+
+    fn send(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<Response, HyperTransportError>> + Send {
+        self.exchange(request)
+    }
+}
