@@ -1,0 +1,56 @@
+//! A wallet payout with the async client: precalculate, pay exactly once, look up.
+//!
+//! Runs against the API named by `FEENNEX_BASE_URL` (the sandbox, say) with the shop
+//! in `FEENNEX_SHOP_ID` and its secret in `FEENNEX_SECRET_KEY`:
+//!
+//! ```sh
+//! cargo run -p feennex-hyper --example wallet_payout
+//! ```
+
+use std::time::SystemTime;
+
+use feennex_hyper::{
+    Client, Currency, Merchant, SecretKey, ShopPaymentId, Timestamp, TransferAmountType,
+    TransferCreate, TransferStatus, TransferTry,
+};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let base_url = std::env::var("FEENNEX_BASE_URL")?.parse()?;
+    let shop_id = std::env::var("FEENNEX_SHOP_ID")?.parse()?;
+    let secret = SecretKey::new(std::env::var("FEENNEX_SECRET_KEY")?);
+    let client = Client::new(Merchant::new(shop_id, secret).with_base_url(base_url))?;
+
+    let quote = client
+        .send(&TransferTry {
+            amount: "10.50".parse()?,
+            amount_type: TransferAmountType::ReceiveAmount,
+            payee_currency: Currency::USD,
+            shop_currency: Currency::USD,
+        })
+        .await?;
+    println!("10.50 USD to a wallet costs the shop {} USD", quote.write_off_amount);
+
+    // The id is the payout's idempotency key: choose it once, keep it on retries.
+    let id = ShopPaymentId::new(format!("example-{}", Timestamp::try_from(SystemTime::now())?))?;
+    let outcome = client
+        .payout(TransferCreate {
+            amount: "10.50".parse()?,
+            amount_type: TransferAmountType::ReceiveAmount,
+            payee_account: "201234567890".parse()?,
+            payee_currency: Currency::USD,
+            shop_currency: Currency::USD,
+            shop_payment_id: id.clone(),
+            description: Some("Example payout".to_owned()),
+        })
+        .await?;
+    println!(
+        "paid: payout {} for {} (reconciled: {})",
+        outcome.summary.id, outcome.summary.write_off, outcome.reconciled
+    );
+
+    let now = Timestamp::try_from(SystemTime::now())?;
+    let found = client.send(&TransferStatus { now, shop_payment_id: id }).await?;
+    println!("status of {}: payout {} exists", found.shop_payment_id, found.id);
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! Driving the core with an HTTP stack of your own: here a few lines of HTTP/1.1
+//! over `std::net::TcpStream`, plain HTTP only (the sandbox on this machine).
+//!
+//! The core decides everything; this file only moves bytes and keeps time. It pays
+//! one wallet payout exactly once against `FEENNEX_BASE_URL`, `FEENNEX_SHOP_ID` and
+//! `FEENNEX_SECRET_KEY`:
+//!
+//! ```sh
+//! cargo run -p feennex-proto --example own_http_stack
+//! ```
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant, SystemTime};
+
+use feennex_proto::{
+    AttemptTimedOut, BlockingTransport, Currency, Error, ExactlyOncePayout, Exchange, Merchant,
+    PayoutPolicy, Request, Response, SecretKey, ShopPaymentId, Step, Timestamp, TransferAmountType,
+    TransferCreate, http,
+};
+
+/// One connection per request; `Connection: close` marks the end of the answer.
+struct TinyHttp;
+
+impl BlockingTransport for TinyHttp {
+    type Error = std::io::Error;
+
+    fn send(&self, request: Request) -> Result<Response, std::io::Error> {
+        let uri = request.uri();
+        let host = uri.authority().map(|a| a.as_str()).unwrap_or_default();
+        let mut stream = TcpStream::connect(host)?;
+        stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+        let mut head = format!(
+            "{} {} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n",
+            request.method(),
+            uri.path()
+        );
+        for (name, value) in request.headers() {
+            head.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap_or_default()));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes())?;
+        stream.write_all(request.body())?;
+
+        let mut reader = BufReader::new(stream);
+        let mut status_line = String::new();
+        reader.read_line(&mut status_line)?;
+        let status: u16 =
+            status_line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line)? == 0 || line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = Vec::new();
+        reader.take(1 << 20).read_to_end(&mut body)?;
+        http::Response::builder().status(status).body(body).map_err(std::io::Error::other)
+    }
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let base_url = std::env::var("FEENNEX_BASE_URL")?.parse()?;
+    let shop_id = std::env::var("FEENNEX_SHOP_ID")?.parse()?;
+    let secret = SecretKey::new(std::env::var("FEENNEX_SECRET_KEY")?);
+    let merchant = Merchant::new(shop_id, secret).with_base_url(base_url);
+
+    let id = ShopPaymentId::new(format!("own-stack-{}", Timestamp::try_from(SystemTime::now())?))?;
+    let create = TransferCreate {
+        amount: "3".parse()?,
+        amount_type: TransferAmountType::ReceiveAmount,
+        payee_account: "201234567890".parse()?,
+        payee_currency: Currency::USD,
+        shop_currency: Currency::USD,
+        shop_payment_id: id,
+        description: None,
+    };
+    let mut payout = ExactlyOncePayout::new(&merchant, create, PayoutPolicy::default())?;
+
+    // The run loop: the core says what to do, this loop does it.
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let outcome = loop {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        match payout.poll(Instant::now(), SystemTime::now(), seed) {
+            Step::Send { request, timeout } => {
+                let started = Instant::now();
+                let mut answer = TinyHttp.send(request).map_err(Error::transport);
+                if started.elapsed() > timeout {
+                    answer = Err(Error::transport(AttemptTimedOut(timeout)));
+                }
+                payout.receive(Instant::now(), answer);
+            }
+            Step::Wait(duration) => std::thread::sleep(duration),
+            Step::Done(outcome) => break outcome?,
+        }
+    };
+    println!(
+        "paid once: payout {} for {} after {} create(s) and {} status check(s)",
+        outcome.summary.id, outcome.summary.write_off, outcome.creates_sent, outcome.status_checks
+    );
+    Ok(())
+}
