@@ -1,0 +1,156 @@
+//! transfer/create end to end over loopback, 32 requests in flight, against a
+//! minimal server answering a canned envelope:
+//! - `hyper_sdk`: the feennex-hyper client (signing, typed parsing, its driver);
+//! - `hyper_raw`: bare hyper sending the same pre-built bytes (the transport's floor);
+//! - `reqwest`: what a user might write by hand instead (serde_json body, manual
+//!   signing, parsing into a `serde_json::Value`).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use feennex_benches::{
+    SECRET, TRANSFER_CREATED_BODY, canned_server, merchant, sha256_hex, transfer_create,
+};
+use http_body_util::{BodyExt, Full};
+
+/// Requests in flight at once.
+const IN_FLIGHT: u64 = 32;
+/// Requests per measured iteration.
+const BATCH: u64 = 256;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
+}
+
+/// Runs `total` requests with `IN_FLIGHT` workers and gives the elapsed time.
+async fn run_concurrently<F, Fut>(total: u64, request: F) -> Duration
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    let remaining = Arc::new(AtomicU64::new(total));
+    let start = Instant::now();
+    let workers: Vec<_> = (0..IN_FLIGHT)
+        .map(|_| {
+            let remaining = remaining.clone();
+            let request = request.clone();
+            tokio::spawn(async move {
+                while remaining
+                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(1))
+                    .is_ok()
+                {
+                    request().await;
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.await.unwrap();
+    }
+    start.elapsed()
+}
+
+fn e2e_group(c: &mut Criterion) {
+    let server_runtime = runtime();
+    let address = canned_server::start(&server_runtime, TRANSFER_CREATED_BODY);
+    let base_url = format!("http://{address}");
+    let client_runtime = runtime();
+    let mut group = c.benchmark_group("e2e");
+    group.throughput(Throughput::Elements(BATCH));
+    group.sample_size(20);
+
+    let sdk = {
+        let _guard = client_runtime.enter();
+        feennex_hyper::Client::new(merchant(&base_url)).unwrap()
+    };
+    let create = Arc::new(transfer_create());
+    group.bench_function("hyper_sdk", |b| {
+        b.iter_custom(|iters| {
+            let (sdk, create) = (sdk.clone(), create.clone());
+            client_runtime.block_on(run_concurrently(iters * BATCH, move || {
+                let (sdk, create) = (sdk.clone(), create.clone());
+                async move {
+                    let created = sdk.send(&*create).await.unwrap();
+                    assert_eq!(created.id, 5_512_034);
+                }
+            }))
+        })
+    });
+
+    let raw = {
+        let _guard = client_runtime.enter();
+        let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        connector.set_nodelay(true);
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build::<_, Full<Bytes>>(connector)
+    };
+    let prebuilt = merchant(&base_url).build(&transfer_create()).unwrap();
+    let (parts, body) = prebuilt.into_parts();
+    let (uri, headers, body) = (parts.uri, parts.headers, Bytes::from(body));
+    group.bench_function("hyper_raw", |b| {
+        b.iter_custom(|iters| {
+            let (raw, uri, headers, body) =
+                (raw.clone(), uri.clone(), headers.clone(), body.clone());
+            client_runtime.block_on(run_concurrently(iters * BATCH, move || {
+                let (raw, uri, headers, body) =
+                    (raw.clone(), uri.clone(), headers.clone(), body.clone());
+                async move {
+                    let mut request = hyper::Request::post(uri).body(Full::new(body)).unwrap();
+                    *request.headers_mut() = headers;
+                    let response = raw.request(request).await.unwrap();
+                    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+                    assert_eq!(bytes.len(), TRANSFER_CREATED_BODY.len());
+                }
+            }))
+        })
+    });
+
+    let by_hand = reqwest::Client::builder().tcp_nodelay(true).build().unwrap();
+    let url = format!("{base_url}/transfer/create");
+    group.bench_function("reqwest", |b| {
+        b.iter_custom(|iters| {
+            let (by_hand, url) = (by_hand.clone(), url.clone());
+            client_runtime.block_on(run_concurrently(iters * BATCH, move || {
+                let (by_hand, url) = (by_hand.clone(), url.clone());
+                async move {
+                    let answer = hand_rolled_transfer_create(&by_hand, &url).await;
+                    assert_eq!(answer["data"]["id"], 5_512_034);
+                }
+            }))
+        })
+    });
+    group.finish();
+}
+
+/// A transfer/create as a user might write it without the SDK.
+async fn hand_rolled_transfer_create(client: &reqwest::Client, url: &str) -> serde_json::Value {
+    let values = [
+        "1250.75",
+        "receive_amount",
+        "201234567890",
+        "840",
+        "840",
+        "112233",
+        "batch-2026-11-21-row-000042",
+    ];
+    let string_to_sign = format!("{}{SECRET}", values.join(":"));
+    let sign = String::from_utf8(sha256_hex(string_to_sign.as_bytes()).to_vec()).unwrap();
+    let body = serde_json::json!({
+        "amount": 1250.75,
+        "amount_type": "receive_amount",
+        "payee_account": "201234567890",
+        "payee_currency": 840,
+        "shop_currency": 840,
+        "shop_id": 112233,
+        "shop_payment_id": "batch-2026-11-21-row-000042",
+        "description": "November payout",
+        "sign": sign,
+    });
+    client.post(url).json(&body).send().await.unwrap().json().await.unwrap()
+}
+
+criterion_group!(benches, e2e_group);
+criterion_main!(benches);
