@@ -35,18 +35,26 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod callback;
 mod endpoints;
 mod error;
 mod error_code;
+mod pay_page;
 mod request;
 mod response;
 mod secret;
 mod sign;
+mod status;
 mod types;
 
+pub use callback::{
+    CALLBACK_REPLY_OK, CallbackRejection, CallbackStatus, ExpectedOrder, IpRange, IpRangeError,
+    Notification, OrderMismatch, SenderCheck, verify_callback,
+};
 pub use endpoints::*;
 pub use error::{ApiError, Error};
 pub use error_code::ErrorCode;
+pub use pay_page::{DEFAULT_PAY_PAGE_HOST, PayPage, PayPageForm, PayPageLang, PayPageLangError};
 pub use request::{
     BaseUrl, BaseUrlError, BodyWriter, DEFAULT_BASE_URL, Endpoint, Merchant, parse_response,
 };
@@ -54,6 +62,7 @@ pub use response::parse_envelope;
 pub use rust_decimal::Decimal;
 pub use secret::SecretKey;
 pub use sign::{SignState, Signature, sign, string_to_sign, verify};
+pub use status::{BillStatus, InvoiceStatus, WithdrawStatus};
 pub use types::*;
 
 /// The `http` crate, re-exported so that users name the same version.
