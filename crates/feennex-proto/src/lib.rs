@@ -32,6 +32,11 @@
 //! assert_eq!(created.write_off_amount.to_string(), "10.5");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Besides the API calls, [`Merchant::pay_page`] builds the signed form of the hosted
+//! pay page, [`verify_callback`] checks a payment notification from its raw bytes,
+//! and the status enums ([`WithdrawStatus`], [`InvoiceStatus`], [`BillStatus`]) say
+//! when an operation has ended.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
