@@ -199,3 +199,19 @@ fn add_on_fields_cannot_shadow_the_request_fields() {
     assert_eq!(add_ons.insert("email", "c@d.co"), Err(AddOnFieldError::Duplicate("email".into())));
     assert_eq!(add_ons.iter().collect::<Vec<_>>(), [("email", "a@b.co")]);
 }
+
+#[test]
+fn add_on_names_and_values_are_escaped_as_json() {
+    let mut add_ons = AddOnFields::new();
+    add_ons.insert("say \"hi\"", "line\nbreak\\").unwrap();
+    let create = InvoiceCreate {
+        invoice: invoice("1", Currency::USD, "card_usd", "o-1"),
+        add_ons,
+        description: None,
+        urls: PaymentUrls::default(),
+    };
+    let body: serde_json::Map<String, Value> =
+        serde_json::from_slice(&merchant().body(&create)).unwrap();
+    assert_eq!(body["say \"hi\""], "line\nbreak\\");
+    assert_eq!(body.len(), 7);
+}
