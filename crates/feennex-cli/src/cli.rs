@@ -41,6 +41,22 @@ pub enum Command {
     /// Payouts to Feennex wallets.
     #[command(subcommand)]
     Transfer(TransferCommand),
+    /// Payments by Feennex wallet holders.
+    #[command(subcommand)]
+    Bill(crate::bill_command::BillCommand),
+    /// Payments through other payment systems.
+    #[command(subcommand)]
+    Invoice(crate::invoice_command::InvoiceCommand),
+    /// Payouts to external payment systems.
+    #[command(subcommand)]
+    Withdraw(crate::withdraw_command::WithdrawCommand),
+    /// The shop's balances (shop_balance).
+    Balance(crate::balance_command::BalanceArgs),
+    /// Print the hosted pay page's address with its signed fields.
+    PayUrl(crate::pay_url_command::PayUrlArgs),
+    /// Callbacks Feennex sends about payments.
+    #[command(subcommand)]
+    Callback(crate::callback_command::CallbackCommand),
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,9 @@ pub enum Failure {
     Input(String),
     /// Standard output could not be written (exit 1).
     Output(String),
+    /// The input was read and refused, such as a callback that fails verification
+    /// (exit 1).
+    Rejected(String),
 }
 
 impl Failure {
@@ -17,6 +20,7 @@ impl Failure {
         let (code, message) = match self {
             Failure::Input(message) => (2, message),
             Failure::Output(message) => (1, format!("cannot write the output: {message}")),
+            Failure::Rejected(message) => (1, message),
         };
         eprintln!("error: {message}");
         ExitCode::from(code)

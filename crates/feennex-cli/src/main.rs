@@ -1,12 +1,19 @@
 //! The `feennex` command.
 #![forbid(unsafe_code)]
 
+mod balance_command;
+mod bill_command;
+mod callback_command;
 mod cli;
 mod config;
 mod dry_run;
 mod exit;
+mod invoice_command;
+mod pay_url_command;
 mod sign_command;
 mod transfer_command;
+mod urls;
+mod withdraw_command;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -25,6 +32,12 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Sign(args) => sign_command::run(&cli.global, args, &mut stdout),
         Command::Transfer(command) => transfer_command::run(&cli.global, command, &mut stdout),
+        Command::Bill(command) => bill_command::run(&cli.global, command, &mut stdout),
+        Command::Invoice(command) => invoice_command::run(&cli.global, command, &mut stdout),
+        Command::Withdraw(command) => withdraw_command::run(&cli.global, command, &mut stdout),
+        Command::Balance(args) => balance_command::run(&cli.global, args, &mut stdout),
+        Command::PayUrl(args) => pay_url_command::run(&cli.global, args, &mut stdout),
+        Command::Callback(command) => callback_command::run(&cli.global, command, &mut stdout),
     };
     let _ = stdout.flush();
     match outcome {

@@ -46,8 +46,9 @@ pub fn run(
     }
 }
 
-/// Prints the request on a dry run; sending arrives with the transports.
-fn execute<E: Endpoint>(
+/// Prints the request on a dry run; sending arrives with the transports. Every API
+/// command goes through here.
+pub(crate) fn execute<E: Endpoint>(
     merchant: &Merchant,
     request: &E,
     dry_run: &DryRun,

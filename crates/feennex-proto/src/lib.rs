@@ -32,22 +32,34 @@
 //! assert_eq!(created.write_off_amount.to_string(), "10.5");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Besides the API calls, [`Merchant::pay_page`] builds the signed form of the hosted
+//! pay page, [`verify_callback`] checks a payment notification from its raw bytes,
+//! and the status enums ([`WithdrawStatus`], [`InvoiceStatus`], [`BillStatus`]) say
+//! when an operation has ended.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod callback;
 mod endpoints;
 mod error;
 mod error_code;
 mod exchange;
 mod options;
+mod pay_page;
 mod request;
 mod response;
 mod retry;
 mod secret;
 mod sign;
+mod status;
 mod transport;
 mod types;
 
+pub use callback::{
+    CALLBACK_REPLY_OK, CallbackRejection, CallbackStatus, ExpectedOrder, IpRange, IpRangeError,
+    Notification, OrderMismatch, SenderCheck, verify_callback,
+};
 pub use endpoints::*;
 pub use error::{ApiError, Error};
 pub use error_code::ErrorCode;
@@ -56,6 +68,7 @@ pub use exchange::{
     PayoutResult, PayoutSummary, Step,
 };
 pub use options::{AttemptTimeout, ClientOptions, PlainHttpRefused};
+pub use pay_page::{DEFAULT_PAY_PAGE_HOST, PayPage, PayPageForm, PayPageLang, PayPageLangError};
 pub use request::{
     BaseUrl, BaseUrlError, BodyWriter, DEFAULT_BASE_URL, Endpoint, Merchant, parse_response,
 };
@@ -64,6 +77,7 @@ pub use retry::{CallKind, RetryDecision, RetryPolicy, is_retryable};
 pub use rust_decimal::Decimal;
 pub use secret::SecretKey;
 pub use sign::{SignState, Signature, sign, string_to_sign, verify};
+pub use status::{BillStatus, InvoiceStatus, WithdrawStatus};
 pub use transport::{
     AsyncTransport, AttemptTimedOut, BlockingTransport, Delivery, Request, Response, TransportError,
 };

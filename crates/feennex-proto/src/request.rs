@@ -136,6 +136,11 @@ impl Merchant {
         &self.base_url
     }
 
+    /// The key, for signing inside the core only.
+    pub(crate) fn secret(&self) -> &SecretKey {
+        &self.secret
+    }
+
     /// Builds the signed HTTP request of an operation: `POST`, JSON body with the
     /// signature in `sign`.
     ///
@@ -289,6 +294,28 @@ impl BodyWriter {
         if let Some(value) = value {
             self.key(name);
             // Serializing a Value into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut self.json, value);
+        }
+    }
+
+    /// Unsigned fields sent as JSON strings, such as the add-on fields a payment
+    /// system asks for. The caller keeps their names apart from the other fields'.
+    pub fn unsigned_fields<'a>(&mut self, fields: impl IntoIterator<Item = (&'a str, &'a str)>) {
+        for (name, value) in fields {
+            self.key(name);
+            self.string_value(value);
+        }
+    }
+
+    /// An unsigned field holding a JSON object; skipped when `None`.
+    pub fn unsigned_object(
+        &mut self,
+        name: &str,
+        value: Option<&serde_json::Map<String, serde_json::Value>>,
+    ) {
+        if let Some(value) = value {
+            self.key(name);
+            // Serializing a map of values into a Vec cannot fail.
             let _ = serde_json::to_writer(&mut self.json, value);
         }
     }

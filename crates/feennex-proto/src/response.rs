@@ -127,6 +127,78 @@ pub(crate) mod lenient {
         }
     }
 
+    /// An integer, possibly negative, given as a JSON number or a string of digits.
+    pub(crate) fn i64_from_number_or_string<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<i64, D::Error> {
+        let text = scalar_text(deserializer)?;
+        text.trim().parse().map_err(|_| D::Error::custom(format!("{text:.40} is not an integer")))
+    }
+
+    /// Runs `parse` on a field that may be missing or null.
+    fn optional<'de, D: Deserializer<'de>, T>(
+        deserializer: D,
+        parse: impl FnOnce(
+            &mut serde_json::Deserializer<serde_json::de::StrRead<'de>>,
+        ) -> Result<T, serde_json::Error>,
+    ) -> Result<Option<T>, D::Error> {
+        let raw: Option<&'de RawValue> = serde::Deserialize::deserialize(deserializer)?;
+        match raw {
+            None => Ok(None),
+            Some(raw) => {
+                let mut json = serde_json::Deserializer::from_str(raw.get());
+                parse(&mut json).map(Some).map_err(D::Error::custom)
+            }
+        }
+    }
+
+    /// Like [`u64_from_number_or_string`], for fields that may be missing or null.
+    pub(crate) fn optional_u64<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<u64>, D::Error> {
+        optional(deserializer, |json| u64_from_number_or_string(json))
+    }
+
+    /// Like [`string_from_string_or_number`], for fields that may be missing or null.
+    pub(crate) fn optional_string<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<String>, D::Error> {
+        optional(deserializer, |json| string_from_string_or_number(json))
+    }
+
+    /// A yes/no given as a JSON boolean, `0`/`1`, or the same as strings.
+    pub(crate) fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+        let raw: &'de RawValue = serde::Deserialize::deserialize(deserializer)?;
+        match raw.get().trim_matches('"') {
+            "true" | "1" | "True" => Ok(true),
+            "false" | "0" | "False" => Ok(false),
+            other => Err(D::Error::custom(format!("{other:.40} is not a yes/no value"))),
+        }
+    }
+
+    /// Like [`flag`], for fields that may be missing or null.
+    pub(crate) fn optional_flag<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<bool>, D::Error> {
+        optional(deserializer, |json| flag(json))
+    }
+
+    /// A JSON object; null, a missing field or an empty array count as empty.
+    pub(crate) fn object<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, D::Error> {
+        let value: Option<serde_json::Value> = serde::Deserialize::deserialize(deserializer)?;
+        match value {
+            None => Ok(serde_json::Map::new()),
+            Some(serde_json::Value::Object(map)) => Ok(map),
+            Some(serde_json::Value::Array(items)) if items.is_empty() => Ok(serde_json::Map::new()),
+            Some(other) => {
+                let text: String = other.to_string().chars().take(40).collect();
+                Err(D::Error::custom(format!("expected an object, found {text}")))
+            }
+        }
+    }
+
     /// Like [`decimal`], for fields that may be missing or null.
     pub(crate) fn optional_decimal<'de, D: Deserializer<'de>>(
         deserializer: D,

@@ -2,8 +2,10 @@
 //! the exact body, and a signature recomputed independently of the signer.
 
 use feennex_proto::{
-    Currency, Endpoint, Merchant, SecretKey, ShopId, TransferAmountType, TransferCreate,
-    TransferStatus, TransferTry,
+    AccountDetails, AddOnFieldError, AddOnFields, BillCreate, BillShopOrderStatus, CheckAccount,
+    Currency, Endpoint, InvoiceCreate, InvoiceTry, Merchant, PaymentUrls, SecretKey, ShopBalance,
+    ShopId, TransferAmountType, TransferCreate, TransferStatus, TransferTry, WithdrawAmountType,
+    WithdrawCreate, WithdrawShopPaymentStatus, WithdrawStatusById, WithdrawTry,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -64,4 +66,152 @@ fn transfer_status_matches_its_vector() {
         now: "2024-04-12T06:18:34.719Z".parse().unwrap(),
         shop_payment_id: "payout-1".parse().unwrap(),
     });
+}
+
+const NOW: &str = "2024-04-12T06:18:34.719Z";
+
+fn urls(success: Option<&str>, failed: Option<&str>, callback: Option<&str>) -> PaymentUrls {
+    PaymentUrls {
+        success_url: success.map(str::to_owned),
+        failed_url: failed.map(str::to_owned),
+        callback_url: callback.map(str::to_owned),
+    }
+}
+
+fn details(json: &str) -> Option<AccountDetails> {
+    Some(serde_json::from_str(json).unwrap())
+}
+
+#[test]
+fn bill_create_matches_its_vector() {
+    check(&BillCreate {
+        payer_currency: Currency::USD,
+        shop_amount: "25.00".parse().unwrap(),
+        shop_currency: Currency::USD,
+        shop_order_id: "order-7".parse().unwrap(),
+        description: Some("Book".to_owned()),
+        payer_account: Some("201234567890".to_owned()),
+        urls: urls(Some("https://shop.test/ok"), None, Some("https://shop.test/cb")),
+    });
+}
+
+#[test]
+fn bill_shop_order_status_matches_its_vector() {
+    check(&BillShopOrderStatus {
+        now: NOW.parse().unwrap(),
+        shop_order_id: "order-7".parse().unwrap(),
+    });
+}
+
+fn invoice(amount: &str, currency: Currency, payway: &str, order: &str) -> InvoiceTry {
+    InvoiceTry {
+        amount: amount.parse().unwrap(),
+        currency,
+        payway: payway.parse().unwrap(),
+        shop_order_id: order.parse().unwrap(),
+    }
+}
+
+#[test]
+fn invoice_try_matches_its_vector() {
+    check(&invoice("500", Currency::USD, "card_usd", "99991"));
+}
+
+#[test]
+fn invoice_create_matches_its_vector_with_add_ons_after_the_urls() {
+    let mut add_ons = AddOnFields::new();
+    add_ons.insert("phone", "+79990001122").unwrap();
+    add_ons.insert("email", "a@b.co").unwrap();
+    check(&InvoiceCreate {
+        invoice: invoice("10.50", Currency::RUB, "qiwi_rub", "o/1 &2"),
+        add_ons,
+        description: Some("Заказ".to_owned()),
+        urls: urls(None, Some("https://shop.test/fail"), None),
+    });
+}
+
+#[test]
+fn withdraw_try_matches_its_vector() {
+    check(&WithdrawTry {
+        amount: "100".parse().unwrap(),
+        amount_type: WithdrawAmountType::PsAmount,
+        payway: "card_rub".parse().unwrap(),
+        shop_currency: Currency::RUB,
+    });
+}
+
+#[test]
+fn check_account_matches_its_vector_with_unsigned_details() {
+    check(&CheckAccount {
+        account: "4111111111111111".parse().unwrap(),
+        amount: "100.25".parse().unwrap(),
+        payway: "card_rub".parse().unwrap(),
+        account_details: details(r#"{"holder":"IVAN PETROV"}"#),
+    });
+}
+
+#[test]
+fn withdraw_create_matches_its_vector_and_names_its_payment_id() {
+    let create = WithdrawCreate {
+        account: "79990001122".parse().unwrap(),
+        amount: "0.0100".parse().unwrap(),
+        amount_type: WithdrawAmountType::ShopAmount,
+        payway: "qiwi_rub".parse().unwrap(),
+        shop_currency: Currency::RUB,
+        shop_payment_id: "w-1".parse().unwrap(),
+        account_details: details(r#"{"zip":101000,"city":"Moscow"}"#),
+    };
+    check(&create);
+    assert_eq!(create.shop_payment_id().map(|id| id.as_str()), Some("w-1"));
+}
+
+#[test]
+fn withdraw_status_sends_the_id_as_a_json_number() {
+    check(&WithdrawStatusById { now: NOW.parse().unwrap(), withdraw_id: 4_294_967_296 });
+}
+
+#[test]
+fn withdraw_shop_payment_status_matches_its_vector_and_names_its_payment_id() {
+    let status = WithdrawShopPaymentStatus {
+        now: NOW.parse().unwrap(),
+        shop_payment_id: "w-1".parse().unwrap(),
+    };
+    check(&status);
+    assert_eq!(status.shop_payment_id().map(|id| id.as_str()), Some("w-1"));
+}
+
+#[test]
+fn shop_balance_matches_its_vector() {
+    check(&ShopBalance { now: NOW.parse().unwrap() });
+}
+
+#[test]
+fn add_on_fields_cannot_shadow_the_request_fields() {
+    let mut add_ons = AddOnFields::new();
+    for reserved in ["amount", "sign", "shop_id", "callback_url"] {
+        assert_eq!(
+            add_ons.insert(reserved, "x"),
+            Err(AddOnFieldError::Reserved(reserved.to_owned()))
+        );
+    }
+    assert_eq!(add_ons.insert("", "x"), Err(AddOnFieldError::EmptyName));
+    add_ons.insert("email", "a@b.co").unwrap();
+    assert_eq!(add_ons.insert("email", "c@d.co"), Err(AddOnFieldError::Duplicate("email".into())));
+    assert_eq!(add_ons.iter().collect::<Vec<_>>(), [("email", "a@b.co")]);
+}
+
+#[test]
+fn add_on_names_and_values_are_escaped_as_json() {
+    let mut add_ons = AddOnFields::new();
+    add_ons.insert("say \"hi\"", "line\nbreak\\").unwrap();
+    let create = InvoiceCreate {
+        invoice: invoice("1", Currency::USD, "card_usd", "o-1"),
+        add_ons,
+        description: None,
+        urls: PaymentUrls::default(),
+    };
+    let body: serde_json::Map<String, Value> =
+        serde_json::from_slice(&merchant().body(&create)).unwrap();
+    assert_eq!(body["say \"hi\""], "line\nbreak\\");
+    assert_eq!(body.len(), 7);
 }

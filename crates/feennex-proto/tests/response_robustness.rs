@@ -1,7 +1,9 @@
 //! Parsing any bytes as any answer ends in a value or a typed error, never a panic.
 
 use feennex_proto::{
-    Error, TransferCreate, TransferStatus, TransferTry, http::StatusCode, parse_response,
+    BillCreate, BillShopOrderStatus, CheckAccount, Error, InvoiceCreate, InvoiceTry, ShopBalance,
+    TransferCreate, TransferStatus, TransferTry, WithdrawCreate, WithdrawShopPaymentStatus,
+    WithdrawStatusById, WithdrawTry, http::StatusCode, parse_response,
 };
 use proptest::prelude::*;
 
@@ -10,6 +12,16 @@ fn parse_all(status: u16, body: &[u8]) {
     let _ = parse_response::<TransferTry>(status, body);
     let _ = parse_response::<TransferCreate>(status, body);
     let _ = parse_response::<TransferStatus>(status, body);
+    let _ = parse_response::<BillCreate>(status, body);
+    let _ = parse_response::<BillShopOrderStatus>(status, body);
+    let _ = parse_response::<InvoiceTry>(status, body);
+    let _ = parse_response::<InvoiceCreate>(status, body);
+    let _ = parse_response::<WithdrawTry>(status, body);
+    let _ = parse_response::<CheckAccount>(status, body);
+    let _ = parse_response::<WithdrawCreate>(status, body);
+    let _ = parse_response::<WithdrawStatusById>(status, body);
+    let _ = parse_response::<WithdrawShopPaymentStatus>(status, body);
+    let _ = parse_response::<ShopBalance>(status, body);
 }
 
 /// Envelope-shaped JSON with arbitrary values, to reach the data parsers.
@@ -21,12 +33,14 @@ fn envelope_like() -> impl Strategy<Value = String> {
         "\"[^\"\\\\]{0,20}\"",
         Just("{}".to_owned()),
         Just("[]".to_owned()),
+        Just(r#"{"en":"x","regex":1}"#.to_owned()),
+        Just(r#"[{"currency":840,"available":"1"}]"#.to_owned()),
     ];
     let field = (
-        "(id|balance|payee_account|payee_amount|payee_currency|shop|shop_currency|write_off_amount|receive_amount|shop_payment_id|info)",
+        "(id|balance|balances|payee_account|payee_amount|payee_currency|shop|shop_currency|write_off_amount|receive_amount|shop_payment_id|info|url|status|lifetime|add_ons_config|account_info_config|manual|method|data|result|verified|payee_receive|shop_write_off|ps_currency|available)",
         scalar,
     );
-    (prop::collection::vec(field, 0..12), any::<bool>(), -5i64..40).prop_map(
+    (prop::collection::vec(field, 0..16), any::<bool>(), -5i64..40).prop_map(
         |(fields, result, code)| {
             let data: Vec<String> =
                 fields.into_iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();

@@ -18,7 +18,9 @@ use std::time::{Instant, SystemTime};
 use rust_decimal::Decimal;
 
 use super::{Exchange, Step, copy_request, remaining};
-use crate::endpoints::{TransferCreate, TransferStatus};
+use crate::endpoints::{
+    TransferCreate, TransferStatus, WithdrawCreate, WithdrawShopPaymentStatus, Withdrawal,
+};
 use crate::error::Error;
 use crate::error_code::ErrorCode;
 use crate::request::{Endpoint, Merchant, parse_response};
@@ -69,6 +71,36 @@ impl IdempotentCreate for TransferCreate {
             write_off: output.write_off_amount,
             shop_currency: output.shop_currency,
         }
+    }
+}
+
+impl IdempotentCreate for WithdrawCreate {
+    type Lookup = WithdrawShopPaymentStatus;
+
+    fn payment_id(&self) -> &ShopPaymentId {
+        &self.shop_payment_id
+    }
+
+    fn lookup(&self, now: Timestamp) -> WithdrawShopPaymentStatus {
+        WithdrawShopPaymentStatus { now, shop_payment_id: self.shop_payment_id.clone() }
+    }
+
+    fn summarize_created(output: &Withdrawal) -> PayoutSummary {
+        withdrawal_summary(output)
+    }
+
+    fn summarize_found(output: &Withdrawal) -> PayoutSummary {
+        withdrawal_summary(output)
+    }
+}
+
+/// A withdrawal is adopted whatever its status: it exists, and its money is frozen
+/// until it ends. Follow it with the status calls.
+fn withdrawal_summary(output: &Withdrawal) -> PayoutSummary {
+    PayoutSummary {
+        id: output.id,
+        write_off: output.shop_write_off,
+        shop_currency: output.shop_currency,
     }
 }
 

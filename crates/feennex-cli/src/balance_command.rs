@@ -1,0 +1,25 @@
+//! `feennex balance`: the shop's balances.
+
+use std::io::Write;
+
+use clap::Args;
+use feennex_proto::ShopBalance;
+
+use crate::cli::{DryRun, GlobalArgs, NowArg};
+use crate::config;
+use crate::exit::Failure;
+use crate::transfer_command::execute;
+
+#[derive(Debug, Args)]
+pub struct BalanceArgs {
+    #[command(flatten)]
+    pub now: NowArg,
+    #[command(flatten)]
+    pub dry_run: DryRun,
+}
+
+pub fn run(global: &GlobalArgs, args: &BalanceArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let merchant = config::merchant(global)?;
+    let request = ShopBalance { now: config::now(&args.now)? };
+    execute(&merchant, &request, &args.dry_run, out)
+}

@@ -1,0 +1,82 @@
+//! `feennex bill create|status`: payments by Feennex wallet holders.
+
+use std::io::Write;
+
+use clap::{Args, Subcommand};
+use feennex_proto::{Amount, BillCreate, BillShopOrderStatus, Currency, ShopOrderId};
+
+use crate::cli::{DryRun, GlobalArgs, NowArg};
+use crate::config;
+use crate::exit::Failure;
+use crate::transfer_command::execute;
+use crate::urls::UrlArgs;
+
+#[derive(Debug, Subcommand)]
+pub enum BillCommand {
+    /// Ask a Feennex wallet holder to pay an order (bill/create).
+    Create(BillCreateArgs),
+    /// A bill's status by your order id (bill/shop_order_status).
+    Status(BillStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BillCreateArgs {
+    /// The currency the payer pays in (ISO 4217 numeric).
+    #[arg(long)]
+    pub payer_currency: Currency,
+    /// The amount you ask for, in plain decimal form.
+    #[arg(long, allow_hyphen_values = true)]
+    pub shop_amount: Amount,
+    /// The currency of --shop-amount (ISO 4217 numeric).
+    #[arg(long)]
+    pub shop_currency: Currency,
+    /// Your id of the order.
+    #[arg(long)]
+    pub shop_order_id: ShopOrderId,
+    /// What is paid for, shown to the payer.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// The payer's wallet, when known.
+    #[arg(long)]
+    pub payer_account: Option<String>,
+    #[command(flatten)]
+    pub urls: UrlArgs,
+    #[command(flatten)]
+    pub dry_run: DryRun,
+}
+
+#[derive(Debug, Args)]
+pub struct BillStatusArgs {
+    /// Your id of the order.
+    #[arg(long)]
+    pub shop_order_id: ShopOrderId,
+    #[command(flatten)]
+    pub now: NowArg,
+    #[command(flatten)]
+    pub dry_run: DryRun,
+}
+
+pub fn run(global: &GlobalArgs, command: &BillCommand, out: &mut dyn Write) -> Result<(), Failure> {
+    let merchant = config::merchant(global)?;
+    match command {
+        BillCommand::Create(args) => {
+            let request = BillCreate {
+                payer_currency: args.payer_currency,
+                shop_amount: args.shop_amount,
+                shop_currency: args.shop_currency,
+                shop_order_id: args.shop_order_id.clone(),
+                description: args.description.clone(),
+                payer_account: args.payer_account.clone(),
+                urls: args.urls.to_urls(),
+            };
+            execute(&merchant, &request, &args.dry_run, out)
+        }
+        BillCommand::Status(args) => {
+            let request = BillShopOrderStatus {
+                now: config::now(&args.now)?,
+                shop_order_id: args.shop_order_id.clone(),
+            };
+            execute(&merchant, &request, &args.dry_run, out)
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! `feennex invoice try|create`: payments through other payment systems.
+
+use std::io::Write;
+
+use clap::{Args, Subcommand};
+use feennex_proto::{
+    AddOnFields, Amount, Currency, InvoiceCreate, InvoiceTry, Payway, ShopOrderId,
+};
+
+use crate::cli::{DryRun, GlobalArgs};
+use crate::config;
+use crate::exit::Failure;
+use crate::transfer_command::execute;
+use crate::urls::UrlArgs;
+
+#[derive(Debug, Subcommand)]
+pub enum InvoiceCommand {
+    /// Precalculate a payment and list the fields the payer must give (invoice/try).
+    Try(InvoiceTryArgs),
+    /// Create a payment (invoice/create).
+    Create(InvoiceCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InvoiceArgs {
+    /// The amount to pay, in plain decimal form.
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: Amount,
+    /// The currency of --amount (ISO 4217 numeric).
+    #[arg(long)]
+    pub currency: Currency,
+    /// The payment system, such as card_usd.
+    #[arg(long)]
+    pub payway: Payway,
+    /// Your id of the order.
+    #[arg(long)]
+    pub shop_order_id: ShopOrderId,
+}
+
+impl InvoiceArgs {
+    fn to_request(&self) -> InvoiceTry {
+        InvoiceTry {
+            amount: self.amount,
+            currency: self.currency,
+            payway: self.payway.clone(),
+            shop_order_id: self.shop_order_id.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct InvoiceTryArgs {
+    #[command(flatten)]
+    pub invoice: InvoiceArgs,
+    #[command(flatten)]
+    pub dry_run: DryRun,
+}
+
+#[derive(Debug, Args)]
+pub struct InvoiceCreateArgs {
+    #[command(flatten)]
+    pub invoice: InvoiceArgs,
+    /// An add-on field the payment system asks for, as KEY=VALUE (repeatable).
+    #[arg(long = "extra", value_name = "KEY=VALUE", value_parser = parse_extra)]
+    pub extra: Vec<(String, String)>,
+    /// What is paid for, shown to the payer.
+    #[arg(long)]
+    pub description: Option<String>,
+    #[command(flatten)]
+    pub urls: UrlArgs,
+    #[command(flatten)]
+    pub dry_run: DryRun,
+}
+
+/// Splits `KEY=VALUE` at the first `=`.
+fn parse_extra(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some(("", _)) => Err("the key is empty".to_owned()),
+        Some((key, value)) => Ok((key.to_owned(), value.to_owned())),
+        None => Err("expected KEY=VALUE".to_owned()),
+    }
+}
+
+pub fn run(
+    global: &GlobalArgs,
+    command: &InvoiceCommand,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let merchant = config::merchant(global)?;
+    match command {
+        InvoiceCommand::Try(args) => {
+            execute(&merchant, &args.invoice.to_request(), &args.dry_run, out)
+        }
+        InvoiceCommand::Create(args) => {
+            let mut add_ons = AddOnFields::new();
+            for (key, value) in &args.extra {
+                add_ons
+                    .insert(key.as_str(), value.as_str())
+                    .map_err(|error| Failure::Input(format!("--extra: {error}")))?;
+            }
+            let request = InvoiceCreate {
+                invoice: args.invoice.to_request(),
+                add_ons,
+                description: args.description.clone(),
+                urls: args.urls.to_urls(),
+            };
+            execute(&merchant, &request, &args.dry_run, out)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! `feennex pay-url`: the address of the hosted pay page, with its signed fields
+//! as query parameters. Nothing is sent.
+
+use std::io::Write;
+
+use clap::Args;
+use feennex_proto::{
+    Amount, BaseUrl, Currency, DEFAULT_PAY_PAGE_HOST, PayPage, PayPageLang, Payway, ShopOrderId,
+};
+
+use crate::cli::GlobalArgs;
+use crate::config;
+use crate::exit::Failure;
+use crate::urls::UrlArgs;
+
+#[derive(Debug, Args)]
+pub struct PayUrlArgs {
+    /// The amount to pay, in plain decimal form.
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: Amount,
+    /// The currency of --amount (ISO 4217 numeric).
+    #[arg(long)]
+    pub currency: Currency,
+    /// Your id of the order.
+    #[arg(long)]
+    pub shop_order_id: ShopOrderId,
+    /// What is paid for, shown to the payer.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// A payment system chosen in advance.
+    #[arg(long)]
+    pub payway: Option<Payway>,
+    /// The payer's account, when known.
+    #[arg(long)]
+    pub payer_account: Option<String>,
+    #[command(flatten)]
+    pub urls: UrlArgs,
+    /// The page's language: en or ru.
+    #[arg(long, default_value = "en")]
+    pub lang: PayPageLang,
+    /// Where the hosted pay page lives.
+    #[arg(long, env = "FEENNEX_PAY_HOST", default_value = DEFAULT_PAY_PAGE_HOST)]
+    pub pay_host: BaseUrl,
+}
+
+pub fn run(global: &GlobalArgs, args: &PayUrlArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let merchant = config::merchant(global)?;
+    let page = PayPage {
+        amount: args.amount,
+        currency: args.currency,
+        shop_order_id: args.shop_order_id.clone(),
+        description: args.description.clone(),
+        payway: args.payway.clone(),
+        payer_account: args.payer_account.clone(),
+        urls: args.urls.to_urls(),
+    };
+    let form = merchant.pay_page(&page, args.lang, &args.pay_host);
+    crate::print(out, format_args!("{}", form.url_with_query()))
+}

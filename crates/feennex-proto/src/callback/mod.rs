@@ -1,0 +1,117 @@
+//! Callbacks: the notifications Feennex sends when a payment reaches a final
+//! status. Verifying one is a pure function of the received bytes, the sender's
+//! address and the shop's key.
+//!
+//! ```
+//! use feennex_proto::*;
+//!
+//! let secret = SecretKey::new("SecretKey01");
+//! let body = b"shop_id=6&shop_order_id=101&shop_amount=10.00&shop_currency=840&status=success\
+//!     &sign=28c407a1bdffecd9ed72df4f7af1cb93c359727798a2c48b990df831d3842385";
+//! let senders = SenderCheck::AllowList(vec!["87.98.145.206".parse()?]);
+//! let notification = verify_callback(
+//!     body,
+//!     "application/x-www-form-urlencoded",
+//!     "87.98.145.206".parse()?,
+//!     &secret,
+//!     &senders,
+//! )?;
+//! notification.check_order(&ExpectedOrder {
+//!     shop_id: ShopId::new(6).unwrap(),
+//!     shop_order_id: ShopOrderId::new("101")?,
+//!     amount: "10".parse()?,
+//!     currency: Currency::USD,
+//! })?;
+//! assert_eq!(notification.status(), Some(CallbackStatus::Success));
+//! // Reply with HTTP 200 and this body, or Feennex sends the callback again.
+//! assert_eq!(CALLBACK_REPLY_OK, "OK");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod body;
+mod notification;
+mod sender;
+
+use std::net::IpAddr;
+
+pub use notification::{CallbackStatus, ExpectedOrder, Notification, OrderMismatch};
+pub use sender::{IpRange, IpRangeError, SenderCheck};
+
+use crate::secret::SecretKey;
+use crate::sign::sign;
+
+/// The body Feennex expects in the reply (with HTTP 200) to a callback it should
+/// not send again.
+pub const CALLBACK_REPLY_OK: &str = "OK";
+
+/// Why a callback was refused. None of the variants holds the key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallbackRejection {
+    /// The sender's address is not on the allow list.
+    #[error("the sender {ip} is not on the allow list")]
+    SenderNotAllowed {
+        /// The sender's address.
+        ip: IpAddr,
+    },
+    /// The body is neither form-encoded nor JSON.
+    #[error(
+        "unsupported content type {content_type:?} (expected application/x-www-form-urlencoded or application/json)"
+    )]
+    UnsupportedContentType {
+        /// The content type received, cut at 100 characters.
+        content_type: String,
+    },
+    /// The body cannot be read as fields.
+    #[error("malformed body: {reason}")]
+    MalformedBody {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// There is no `sign` field, or it is empty.
+    #[error("the callback has no sign field")]
+    MissingSign,
+    /// The signature does not match the fields: forged, altered, or signed with
+    /// another shop's key.
+    #[error("bad signature: the sign field does not match the received fields")]
+    BadSignature,
+}
+
+/// Verifies a callback and reads it into a [`Notification`].
+///
+/// In order: the sender must be allowed by `senders`; the body must be a form
+/// (`application/x-www-form-urlencoded`, any `charset` parameter, UTF-8) or a JSON
+/// object with no repeated names; and `sign` must match every other field whose
+/// value is neither empty nor `null`, taken by name in byte order, with the text
+/// as received (form values percent-decoded, JSON strings unescaped, other JSON
+/// values as their raw text). The comparison takes constant time.
+///
+/// What is paid for is not checked here: see [`Notification::check_order`].
+pub fn verify_callback(
+    body: &[u8],
+    content_type: &str,
+    sender: IpAddr,
+    secret: &SecretKey,
+    senders: &SenderCheck,
+) -> Result<Notification, CallbackRejection> {
+    if !senders.allows(sender) {
+        return Err(CallbackRejection::SenderNotAllowed { ip: sender });
+    }
+    let fields = body::fields(body, content_type)?;
+    let received = match fields.get("sign") {
+        Some(Some(sign)) if !sign.is_empty() => sign.as_str(),
+        _ => return Err(CallbackRejection::MissingSign),
+    };
+    let signed: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(name, _)| name.as_str() != "sign")
+        .filter_map(|(name, value)| match value.as_deref() {
+            Some(text) if !text.is_empty() => Some((name.as_str(), text)),
+            _ => None,
+        })
+        .collect();
+    if !sign(&signed, secret).matches(received) {
+        return Err(CallbackRejection::BadSignature);
+    }
+    Ok(Notification::new(fields))
+}
