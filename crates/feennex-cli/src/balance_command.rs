@@ -8,7 +8,7 @@ use feennex_proto::ShopBalance;
 use crate::cli::{DryRun, GlobalArgs, NowArg};
 use crate::config;
 use crate::exit::Failure;
-use crate::transfer_command::execute;
+use crate::send::Api;
 
 #[derive(Debug, Args)]
 pub struct BalanceArgs {
@@ -19,7 +19,7 @@ pub struct BalanceArgs {
 }
 
 pub fn run(global: &GlobalArgs, args: &BalanceArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let merchant = config::merchant(global)?;
+    let api = Api::from_args(global)?;
     let request = ShopBalance { now: config::now(&args.now)? };
-    execute(&merchant, &request, &args.dry_run, out)
+    api.execute(&request, &args.dry_run, out)
 }

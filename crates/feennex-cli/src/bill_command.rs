@@ -8,7 +8,7 @@ use feennex_proto::{Amount, BillCreate, BillShopOrderStatus, Currency, ShopOrder
 use crate::cli::{DryRun, GlobalArgs, NowArg};
 use crate::config;
 use crate::exit::Failure;
-use crate::transfer_command::execute;
+use crate::send::Api;
 use crate::urls::UrlArgs;
 
 #[derive(Debug, Subcommand)]
@@ -57,7 +57,7 @@ pub struct BillStatusArgs {
 }
 
 pub fn run(global: &GlobalArgs, command: &BillCommand, out: &mut dyn Write) -> Result<(), Failure> {
-    let merchant = config::merchant(global)?;
+    let api = Api::from_args(global)?;
     match command {
         BillCommand::Create(args) => {
             let request = BillCreate {
@@ -69,14 +69,14 @@ pub fn run(global: &GlobalArgs, command: &BillCommand, out: &mut dyn Write) -> R
                 payer_account: args.payer_account.clone(),
                 urls: args.urls.to_urls(),
             };
-            execute(&merchant, &request, &args.dry_run, out)
+            api.execute(&request, &args.dry_run, out)
         }
         BillCommand::Status(args) => {
             let request = BillShopOrderStatus {
                 now: config::now(&args.now)?,
                 shop_order_id: args.shop_order_id.clone(),
             };
-            execute(&merchant, &request, &args.dry_run, out)
+            api.execute(&request, &args.dry_run, out)
         }
     }
 }

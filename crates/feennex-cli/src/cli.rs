@@ -32,6 +32,10 @@ pub struct GlobalArgs {
     /// File holding the secret key (instead of FEENNEX_SECRET_KEY).
     #[arg(long, global = true, value_name = "PATH")]
     pub secret_file: Option<PathBuf>,
+    /// Seconds one attempt may take before it is given up (and, for a payout,
+    /// reconciled by its status).
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub timeout: Option<crate::send::Seconds>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,6 +9,10 @@ pub enum Failure {
     Input(String),
     /// Standard output could not be written (exit 1).
     Output(String),
+    /// Feennex answered with an error (exit 3): its code and message.
+    Api(String),
+    /// No usable answer: the network failed, or the answer could not be read (exit 4).
+    Transport(String),
     /// The input was read and refused, such as a callback that fails verification
     /// (exit 1).
     Rejected(String),
@@ -21,6 +25,8 @@ impl Failure {
             Failure::Input(message) => (2, message),
             Failure::Output(message) => (1, format!("cannot write the output: {message}")),
             Failure::Rejected(message) => (1, message),
+            Failure::Api(message) => (3, message),
+            Failure::Transport(message) => (4, message),
         };
         eprintln!("error: {message}");
         ExitCode::from(code)

@@ -8,9 +8,8 @@ use feennex_proto::{
 };
 
 use crate::cli::{DryRun, GlobalArgs};
-use crate::config;
 use crate::exit::Failure;
-use crate::transfer_command::execute;
+use crate::send::Api;
 use crate::urls::UrlArgs;
 
 #[derive(Debug, Subcommand)]
@@ -86,11 +85,9 @@ pub fn run(
     command: &InvoiceCommand,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let merchant = config::merchant(global)?;
+    let api = Api::from_args(global)?;
     match command {
-        InvoiceCommand::Try(args) => {
-            execute(&merchant, &args.invoice.to_request(), &args.dry_run, out)
-        }
+        InvoiceCommand::Try(args) => api.execute(&args.invoice.to_request(), &args.dry_run, out),
         InvoiceCommand::Create(args) => {
             let mut add_ons = AddOnFields::new();
             for (key, value) in &args.extra {
@@ -104,7 +101,7 @@ pub fn run(
                 description: args.description.clone(),
                 urls: args.urls.to_urls(),
             };
-            execute(&merchant, &request, &args.dry_run, out)
+            api.execute(&request, &args.dry_run, out)
         }
     }
 }

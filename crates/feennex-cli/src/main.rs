@@ -10,6 +10,7 @@ mod dry_run;
 mod exit;
 mod invoice_command;
 mod pay_url_command;
+mod send;
 mod sign_command;
 mod transfer_command;
 mod urls;

@@ -2,18 +2,19 @@
 
 use std::io::Write;
 
-use feennex_proto::{Endpoint, Merchant, TransferCreate, TransferStatus, TransferTry};
+use feennex_proto::{TransferCreate, TransferStatus, TransferTry};
 
-use crate::cli::{DryRun, GlobalArgs, TransferCommand};
+use crate::cli::{GlobalArgs, TransferCommand};
 use crate::config;
 use crate::exit::Failure;
+use crate::send::Api;
 
 pub fn run(
     global: &GlobalArgs,
     command: &TransferCommand,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let merchant = config::merchant(global)?;
+    let api = Api::from_args(global)?;
     match command {
         TransferCommand::Try(args) => {
             let request = TransferTry {
@@ -22,7 +23,7 @@ pub fn run(
                 payee_currency: args.amount.payee_currency,
                 shop_currency: args.amount.shop_currency,
             };
-            execute(&merchant, &request, &args.dry_run, out)
+            api.execute(&request, &args.dry_run, out)
         }
         TransferCommand::Create(args) => {
             let request = TransferCreate {
@@ -34,30 +35,14 @@ pub fn run(
                 shop_payment_id: args.shop_payment_id.clone(),
                 description: args.description.clone(),
             };
-            execute(&merchant, &request, &args.dry_run, out)
+            api.payout(request, &args.dry_run, out)
         }
         TransferCommand::Status(args) => {
             let request = TransferStatus {
                 now: config::now(&args.now)?,
                 shop_payment_id: args.shop_payment_id.clone(),
             };
-            execute(&merchant, &request, &args.dry_run, out)
+            api.execute(&request, &args.dry_run, out)
         }
     }
-}
-
-/// Prints the request on a dry run; sending arrives with the transports. Every API
-/// command goes through here.
-pub(crate) fn execute<E: Endpoint>(
-    merchant: &Merchant,
-    request: &E,
-    dry_run: &DryRun,
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
-    let http_request =
-        merchant.build(request).map_err(|error| Failure::Input(error.to_string()))?;
-    if dry_run.dry_run {
-        return crate::dry_run::print_request(out, &http_request);
-    }
-    Err(Failure::Input(format!("{}: this build can only print requests; add --dry-run", E::PATH)))
 }

@@ -11,7 +11,7 @@ use feennex_proto::{
 use crate::cli::{DryRun, GlobalArgs, NowArg};
 use crate::config;
 use crate::exit::Failure;
-use crate::transfer_command::execute;
+use crate::send::Api;
 
 #[derive(Debug, Subcommand)]
 pub enum WithdrawCommand {
@@ -125,7 +125,7 @@ pub fn run(
     command: &WithdrawCommand,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let merchant = config::merchant(global)?;
+    let api = Api::from_args(global)?;
     match command {
         WithdrawCommand::Try(args) => {
             let request = WithdrawTry {
@@ -134,7 +134,7 @@ pub fn run(
                 payway: args.payway.clone(),
                 shop_currency: args.shop_currency,
             };
-            execute(&merchant, &request, &args.dry_run, out)
+            api.execute(&request, &args.dry_run, out)
         }
         WithdrawCommand::CheckAccount(args) => {
             let request = CheckAccount {
@@ -143,7 +143,7 @@ pub fn run(
                 payway: args.payway.clone(),
                 account_details: args.account_details.clone(),
             };
-            execute(&merchant, &request, &args.dry_run, out)
+            api.execute(&request, &args.dry_run, out)
         }
         WithdrawCommand::Create(args) => {
             let request = WithdrawCreate {
@@ -155,19 +155,19 @@ pub fn run(
                 shop_payment_id: args.shop_payment_id.clone(),
                 account_details: args.account_details.clone(),
             };
-            execute(&merchant, &request, &args.dry_run, out)
+            api.payout(request, &args.dry_run, out)
         }
         WithdrawCommand::Status(args) => {
             let now = config::now(&args.now)?;
             match (args.lookup.withdraw_id, &args.lookup.shop_payment_id) {
                 (Some(withdraw_id), _) => {
                     let request = WithdrawStatusById { now, withdraw_id };
-                    execute(&merchant, &request, &args.dry_run, out)
+                    api.execute(&request, &args.dry_run, out)
                 }
                 (None, Some(shop_payment_id)) => {
                     let request =
                         WithdrawShopPaymentStatus { now, shop_payment_id: shop_payment_id.clone() };
-                    execute(&merchant, &request, &args.dry_run, out)
+                    api.execute(&request, &args.dry_run, out)
                 }
                 (None, None) => {
                     Err(Failure::Input("give --withdraw-id or --shop-payment-id".to_owned()))

@@ -269,10 +269,13 @@ fn balance_dry_run_signs_now_and_shop_id() {
 }
 
 #[test]
-fn without_dry_run_the_new_commands_refuse_to_send() {
-    let output = feennex(&["--shop-id", "6", "balance"]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(text(&output.stderr).contains("shop_balance"));
+fn an_unreachable_server_exits_4_with_one_line() {
+    // Nothing listens on port 1: every attempt is refused before sending.
+    let output = feennex(&["--shop-id", "6", "--base-url", "http://127.0.0.1:1", "balance"]);
+    assert_eq!(output.status.code(), Some(4));
+    let stderr = text(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("not sent"), "{stderr}");
     assert!(output.stdout.is_empty());
 }
 

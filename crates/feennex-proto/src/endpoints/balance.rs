@@ -1,7 +1,7 @@
 //! The shop's balances: `shop_balance`.
 
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::request::{BodyWriter, Endpoint};
 use crate::response::lenient;
@@ -27,7 +27,7 @@ impl Endpoint for ShopBalance {
 }
 
 /// The shop's balances.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct ShopBalances {
     /// One entry per currency.
@@ -39,7 +39,7 @@ pub struct ShopBalances {
 }
 
 /// The balance in one currency.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Balance {
     /// The currency.

@@ -1,7 +1,7 @@
 //! Payments by Feennex wallet holders: `bill/create`, `bill/shop_order_status`.
 
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::request::{BodyWriter, Endpoint};
 use crate::response::lenient;
@@ -65,7 +65,7 @@ impl Endpoint for BillCreate {
 }
 
 /// A bill that was created: send the payer to `url`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Bill {
     /// Feennex's id of the bill.
@@ -127,7 +127,7 @@ impl Endpoint for BillShopOrderStatus {
 }
 
 /// A bill found by its order id.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct BillState {
     /// Feennex's id of the bill.

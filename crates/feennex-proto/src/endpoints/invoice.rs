@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::endpoints::bill::PaymentUrls;
 use crate::endpoints::transfer::AccountFieldInfo;
@@ -47,7 +47,7 @@ impl Endpoint for InvoiceTry {
 }
 
 /// The precalculation of a payment, and the extra fields the payer must supply.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct InvoiceQuote {
     /// Per add-on field (such as `email` or `phone`), how to ask the payer for it.
@@ -206,7 +206,7 @@ impl Endpoint for InvoiceCreate {
 }
 
 /// A created payment: send the payer to `url` with `method` and the form `data`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct InvoiceCreated {
     /// Feennex's id of the payment.
@@ -243,6 +243,16 @@ impl<'de> Deserialize<'de> for FormMethod {
             "GET" => Self::Get,
             "POST" => Self::Post,
             _ => Self::Other(text),
+        })
+    }
+}
+
+impl Serialize for FormMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Other(word) => word,
         })
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::request::{BodyWriter, Endpoint};
 use crate::response::lenient;
@@ -40,7 +40,7 @@ impl Endpoint for TransferTry {
 }
 
 /// The precalculation of a wallet payout.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct TransferQuote {
     /// What the wallet would receive.
@@ -62,7 +62,7 @@ pub struct TransferQuote {
 }
 
 /// How to ask for one account field.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct AccountFieldInfo {
     /// The field's label.
@@ -80,7 +80,7 @@ pub struct AccountFieldInfo {
 }
 
 /// A text in English and Russian.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct LocalizedText {
     /// English.
@@ -143,7 +143,7 @@ impl Endpoint for TransferCreate {
 }
 
 /// A wallet payout that was made.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct TransferCreated {
     /// Feennex's id of the payout.
@@ -198,7 +198,7 @@ impl Endpoint for TransferStatus {
 }
 
 /// A wallet payout found by its merchant id.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct TransferPayout {
     /// Feennex's id of the payout.

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::endpoints::invoice::account_fields;
 use crate::endpoints::transfer::AccountFieldInfo;
@@ -51,7 +51,7 @@ impl Endpoint for WithdrawTry {
 }
 
 /// The precalculation of an external payout.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct WithdrawQuote {
     /// What the payee would receive, in `ps_currency`.
@@ -100,7 +100,7 @@ impl Endpoint for CheckAccount {
 }
 
 /// The answer about a payee account.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct AccountCheck {
     /// Whether the account can receive.
@@ -205,7 +205,7 @@ impl Endpoint for WithdrawShopPaymentStatus {
 }
 
 /// An external payout, as created or looked up.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Withdrawal {
     /// Feennex's id of the payout.

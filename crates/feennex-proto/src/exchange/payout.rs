@@ -105,7 +105,7 @@ fn withdrawal_summary(output: &Withdrawal) -> PayoutSummary {
 }
 
 /// What every payout answer says, whichever way it was learnt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PayoutSummary {
     /// Feennex's id of the payout.
@@ -117,7 +117,8 @@ pub struct PayoutSummary {
 }
 
 /// The payout, as created by this call or as found by a lookup.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PayoutRecord<C, L> {
     /// This call's create was answered.
     Created(C),
@@ -126,7 +127,7 @@ pub enum PayoutRecord<C, L> {
 }
 
 /// How an exactly-once payout ended.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PayoutOutcome<C, L> {
     /// The payout.

@@ -1,0 +1,124 @@
+//! Sending requests for real, or printing them on a dry run, and reporting results
+//! as JSON on standard output.
+
+use std::io::Write;
+use std::time::Duration;
+
+use feennex_hyper::Client;
+use feennex_proto::{ClientOptions, Endpoint, Error, IdempotentCreate, Merchant};
+use serde::Serialize;
+
+use crate::cli::{DryRun, GlobalArgs};
+use crate::config;
+use crate::exit::Failure;
+
+/// The shop and how to reach it, as every API command needs them.
+pub struct Api {
+    merchant: Merchant,
+    options: ClientOptions,
+}
+
+impl Api {
+    /// The shop, secret, base URL and timeout from the command line and environment.
+    pub fn from_args(global: &GlobalArgs) -> Result<Self, Failure> {
+        let mut options = ClientOptions::default();
+        if let Some(timeout) = global.timeout {
+            options = options.attempt_timeout(timeout.0);
+        }
+        Ok(Self { merchant: config::merchant(global)?, options })
+    }
+
+    /// A client and a runtime to run it on.
+    fn client(&self) -> Result<(Client, tokio::runtime::Runtime), Failure> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| Failure::Transport(format!("cannot start the runtime: {error}")))?;
+        let client = {
+            let _inside = runtime.enter();
+            Client::builder(self.merchant.clone())
+                .options(self.options.clone())
+                .build()
+                .map_err(|error| Failure::Input(format!("--base-url: {error}")))?
+        };
+        Ok((client, runtime))
+    }
+
+    /// Prints the request on a dry run; otherwise sends it (retrying only what may
+    /// be repeated) and prints the typed answer as JSON.
+    pub fn execute<E>(
+        &self,
+        request: &E,
+        dry_run: &DryRun,
+        out: &mut dyn Write,
+    ) -> Result<(), Failure>
+    where
+        E: Endpoint,
+        E::Output: Serialize,
+    {
+        if dry_run.dry_run {
+            return print_dry_run(&self.merchant, request, out);
+        }
+        let (client, runtime) = self.client()?;
+        let output = runtime.block_on(client.send(request)).map_err(failure)?;
+        print_json(out, &output)
+    }
+
+    /// Prints the create request on a dry run; otherwise pays exactly once: running
+    /// the same command again gives back the same payout.
+    pub fn payout<C>(&self, create: C, dry_run: &DryRun, out: &mut dyn Write) -> Result<(), Failure>
+    where
+        C: IdempotentCreate,
+        C::Output: Serialize,
+        <C::Lookup as Endpoint>::Output: Serialize,
+    {
+        if dry_run.dry_run {
+            return print_dry_run(&self.merchant, &create, out);
+        }
+        let (client, runtime) = self.client()?;
+        let outcome = runtime.block_on(client.payout(create)).map_err(failure)?;
+        print_json(out, &outcome)
+    }
+}
+
+fn print_dry_run<E: Endpoint>(
+    merchant: &Merchant,
+    request: &E,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let http_request =
+        merchant.build(request).map_err(|error| Failure::Input(error.to_string()))?;
+    crate::dry_run::print_request(out, &http_request)
+}
+
+fn print_json(out: &mut dyn Write, value: &impl Serialize) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|error| Failure::Output(format!("cannot write the answer as JSON: {error}")))?;
+    crate::print(out, format_args!("{text}"))
+}
+
+/// Sorts a failed call into its exit code.
+fn failure(error: Error) -> Failure {
+    match &error {
+        Error::InvalidInput { .. } => Failure::Input(error.to_string()),
+        Error::Api(api) => Failure::Api(format!("{}: {}", api.code, api.message)),
+        _ => Failure::Transport(error.to_string()),
+    }
+}
+
+/// A `--timeout` in seconds, such as `2` or `0.5`.
+#[derive(Debug, Clone, Copy)]
+pub struct Seconds(pub Duration);
+
+impl std::str::FromStr for Seconds {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        text.parse::<f64>()
+            .ok()
+            .filter(|seconds| *seconds > 0.0)
+            .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+            .map(Seconds)
+            .ok_or_else(|| format!("{text:?} is not a positive number of seconds"))
+    }
+}
