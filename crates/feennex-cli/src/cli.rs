@@ -61,6 +61,9 @@ pub enum Command {
     /// Callbacks Feennex sends about payments.
     #[command(subcommand)]
     Callback(crate::callback_command::CallbackCommand),
+    /// Mass payouts to Feennex wallets from a CSV file.
+    #[command(subcommand)]
+    Payouts(PayoutsCommand),
 }
 
 #[derive(Debug, Args)]
@@ -149,4 +152,36 @@ pub struct TransferStatusArgs {
     pub now: NowArg,
     #[command(flatten)]
     pub dry_run: DryRun,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PayoutsCommand {
+    /// Pay every row of a CSV file exactly once; run it again to resume.
+    ///
+    /// Columns: payee_account, amount, payee_currency, shop_currency, and optionally
+    /// amount_type (default receive_amount), shop_payment_id, description. Rows
+    /// without a shop_payment_id get one derived from the file's content and the
+    /// line, stable across runs of the same file.
+    Run(PayoutsRunArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PayoutsRunArgs {
+    /// The CSV file.
+    pub file: PathBuf,
+    /// The journal (default: FILE.journal beside the CSV).
+    #[arg(long, value_name = "PATH")]
+    pub journal: Option<PathBuf>,
+    /// The report (default: FILE.report.csv beside the CSV).
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
+    /// Payouts in flight at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Precalculate every row and compare with the balance; pay nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Report invalid rows and pay the others, instead of refusing to start.
+    #[arg(long)]
+    pub skip_invalid: bool,
 }

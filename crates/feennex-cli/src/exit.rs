@@ -13,6 +13,8 @@ pub enum Failure {
     Api(String),
     /// No usable answer: the network failed, or the answer could not be read (exit 4).
     Transport(String),
+    /// A batch ended without paying every row (its own exit code).
+    Unfinished(u8, String),
     /// The input was read and refused, such as a callback that fails verification
     /// (exit 1).
     Rejected(String),
@@ -26,6 +28,7 @@ impl Failure {
             Failure::Output(message) => (1, format!("cannot write the output: {message}")),
             Failure::Rejected(message) => (1, message),
             Failure::Api(message) => (3, message),
+            Failure::Unfinished(code, message) => (code, message),
             Failure::Transport(message) => (4, message),
         };
         eprintln!("error: {message}");

@@ -10,6 +10,7 @@ mod dry_run;
 mod exit;
 mod invoice_command;
 mod pay_url_command;
+mod payouts;
 mod send;
 mod sign_command;
 mod transfer_command;
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
         Command::Balance(args) => balance_command::run(&cli.global, args, &mut stdout),
         Command::PayUrl(args) => pay_url_command::run(&cli.global, args, &mut stdout),
         Command::Callback(command) => callback_command::run(&cli.global, command, &mut stdout),
+        Command::Payouts(command) => payouts::run(&cli.global, command, &mut stdout),
     };
     let _ = stdout.flush();
     match outcome {

@@ -28,18 +28,25 @@ impl Api {
         Ok(Self { merchant: config::merchant(global)?, options })
     }
 
-    /// A client and a runtime to run it on.
-    fn client(&self) -> Result<(Client, tokio::runtime::Runtime), Failure> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
+    /// The shop.
+    pub fn merchant(&self) -> &Merchant {
+        &self.merchant
+    }
+
+    /// A client; call it inside the runtime it will run on.
+    pub fn client(&self) -> Result<Client, Failure> {
+        Client::builder(self.merchant.clone())
+            .options(self.options.clone())
             .build()
-            .map_err(|error| Failure::Transport(format!("cannot start the runtime: {error}")))?;
+            .map_err(|error| Failure::Input(format!("--base-url: {error}")))
+    }
+
+    /// A client and the runtime to run it on.
+    fn client_and_runtime(&self) -> Result<(Client, tokio::runtime::Runtime), Failure> {
+        let runtime = runtime()?;
         let client = {
             let _inside = runtime.enter();
-            Client::builder(self.merchant.clone())
-                .options(self.options.clone())
-                .build()
-                .map_err(|error| Failure::Input(format!("--base-url: {error}")))?
+            self.client()?
         };
         Ok((client, runtime))
     }
@@ -59,7 +66,7 @@ impl Api {
         if dry_run.dry_run {
             return print_dry_run(&self.merchant, request, out);
         }
-        let (client, runtime) = self.client()?;
+        let (client, runtime) = self.client_and_runtime()?;
         let output = runtime.block_on(client.send(request)).map_err(failure)?;
         print_json(out, &output)
     }
@@ -75,7 +82,7 @@ impl Api {
         if dry_run.dry_run {
             return print_dry_run(&self.merchant, &create, out);
         }
-        let (client, runtime) = self.client()?;
+        let (client, runtime) = self.client_and_runtime()?;
         let outcome = runtime.block_on(client.payout(create)).map_err(failure)?;
         print_json(out, &outcome)
     }
@@ -97,8 +104,17 @@ fn print_json(out: &mut dyn Write, value: &impl Serialize) -> Result<(), Failure
     crate::print(out, format_args!("{text}"))
 }
 
+/// The runtime commands run their calls on.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|error| Failure::Transport(format!("cannot start the runtime: {error}")))
+}
+
 /// Sorts a failed call into its exit code.
-fn failure(error: Error) -> Failure {
+pub fn failure(error: Error) -> Failure {
     match &error {
         Error::InvalidInput { .. } => Failure::Input(error.to_string()),
         Error::Api(api) => Failure::Api(format!("{}: {}", api.code, api.message)),
