@@ -64,6 +64,9 @@ pub enum Command {
     /// Mass payouts to Feennex wallets from a CSV file.
     #[command(subcommand)]
     Payouts(PayoutsCommand),
+    /// Pay a sample batch against an embedded sandbox with fault injection: no
+    /// set-up needed.
+    Demo(DemoArgs),
 }
 
 #[derive(Debug, Args)]
@@ -184,4 +187,15 @@ pub struct PayoutsRunArgs {
     /// Report invalid rows and pay the others, instead of refusing to start.
     #[arg(long)]
     pub skip_invalid: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to write the sample batch, journal and report (default: a new
+    /// directory under the system's temporary directory).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Seed of the sandbox's fault injection.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
 }

@@ -6,6 +6,7 @@ mod bill_command;
 mod callback_command;
 mod cli;
 mod config;
+mod demo;
 mod dry_run;
 mod exit;
 mod invoice_command;
@@ -41,6 +42,7 @@ fn main() -> ExitCode {
         Command::PayUrl(args) => pay_url_command::run(&cli.global, args, &mut stdout),
         Command::Callback(command) => callback_command::run(&cli.global, command, &mut stdout),
         Command::Payouts(command) => payouts::run(&cli.global, command, &mut stdout),
+        Command::Demo(args) => demo::run(args, &mut stdout),
     };
     let _ = stdout.flush();
     match outcome {

@@ -19,6 +19,11 @@ pub struct Api {
 }
 
 impl Api {
+    /// A shop reached with these options.
+    pub fn new(merchant: Merchant, options: ClientOptions) -> Self {
+        Self { merchant, options }
+    }
+
     /// The shop, secret, base URL and timeout from the command line and environment.
     pub fn from_args(global: &GlobalArgs) -> Result<Self, Failure> {
         let mut options = ClientOptions::default();

@@ -58,7 +58,6 @@ fn run_batch(
         }
         eprintln!("skipping {} invalid row(s)", batch.invalid.len());
     }
-    let api = Api::from_args(global)?;
     let runtime = crate::send::runtime()?;
     let _inside = runtime.enter();
     let client = api.client()?;
