@@ -41,6 +41,8 @@ pub enum Command {
     /// Payouts to Feennex wallets.
     #[command(subcommand)]
     Transfer(TransferCommand),
+    /// Run a local Feennex sandbox, or drive a running one.
+    Sandbox(crate::sandbox_command::SandboxArgs),
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,8 @@ pub enum Failure {
     Input(String),
     /// Standard output could not be written (exit 1).
     Output(String),
+    /// The sandbox could not start or be reached (exit 1).
+    Sandbox(String),
 }
 
 impl Failure {
@@ -17,6 +19,7 @@ impl Failure {
         let (code, message) = match self {
             Failure::Input(message) => (2, message),
             Failure::Output(message) => (1, format!("cannot write the output: {message}")),
+            Failure::Sandbox(message) => (1, message),
         };
         eprintln!("error: {message}");
         ExitCode::from(code)

@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod dry_run;
 mod exit;
+mod sandbox_command;
 mod sign_command;
 mod transfer_command;
 
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Sign(args) => sign_command::run(&cli.global, args, &mut stdout),
         Command::Transfer(command) => transfer_command::run(&cli.global, command, &mut stdout),
+        Command::Sandbox(args) => sandbox_command::run(&cli.global, args, &mut stdout),
     };
     let _ = stdout.flush();
     match outcome {

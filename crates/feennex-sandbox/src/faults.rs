@@ -86,7 +86,7 @@ impl FromStr for FaultKind {
 }
 
 /// Which faults to inject, how often, with which seed and delay.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FaultConfig {
     /// Probability of each kind, 0 to 1; kinds not listed never happen.
@@ -95,6 +95,16 @@ pub struct FaultConfig {
     pub seed: u64,
     /// How long a `delay` fault holds the answer back.
     pub delay: Duration,
+}
+
+/// How long a `delay` fault holds an answer back unless told otherwise.
+pub const DEFAULT_FAULT_DELAY: Duration = Duration::from_secs(2);
+
+impl Default for FaultConfig {
+    /// No faults, seed 0, a delay of [`DEFAULT_FAULT_DELAY`].
+    fn default() -> Self {
+        Self { probabilities: BTreeMap::new(), seed: 0, delay: DEFAULT_FAULT_DELAY }
+    }
 }
 
 impl FaultConfig {

@@ -146,16 +146,19 @@ impl From<&Withdrawal> for WithdrawalView {
     }
 }
 
-/// Bills and invoices.
+/// The two kinds of payments a payer makes to a shop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub(crate) enum PaymentKind {
+pub enum PaymentKind {
+    /// A payment by a Feennex wallet holder (`bill/create`).
     Bill,
+    /// A payment through another payment system (`invoice/create`).
     Invoice,
 }
 
 impl PaymentKind {
-    pub(crate) fn parse(text: &str) -> Option<Self> {
+    /// The kind named `bill` or `invoice`.
+    pub fn parse(text: &str) -> Option<Self> {
         match text {
             "bill" => Some(PaymentKind::Bill),
             "invoice" => Some(PaymentKind::Invoice),
@@ -163,7 +166,8 @@ impl PaymentKind {
         }
     }
 
-    pub(crate) fn name(self) -> &'static str {
+    /// `bill` or `invoice`, as in the sandbox-only routes.
+    pub fn name(self) -> &'static str {
         match self {
             PaymentKind::Bill => "bill",
             PaymentKind::Invoice => "invoice",

@@ -43,6 +43,7 @@ mod faults;
 mod ledger;
 mod money;
 mod pytext;
+mod remote;
 mod reply;
 mod request;
 mod server;
@@ -51,6 +52,8 @@ pub use config::{
     AccountFormat, CallbackRetry, DEFAULT_BALANCE, DEFAULT_SECRET, DEFAULT_SHOP_ID, InvoicePayway,
     SandboxConfig, ShopConfig, WithdrawPayway, WithdrawalPace, default_rates,
 };
-pub use faults::{FaultConfig, FaultKind, UnknownFaultKind};
+pub use faults::{DEFAULT_FAULT_DELAY, FaultConfig, FaultKind, UnknownFaultKind};
+pub use ledger::PaymentKind;
 pub use pytext::{float_repr, python_str};
+pub use remote::{RemoteError, finish_payment};
 pub use server::{Sandbox, StartError};
