@@ -65,11 +65,21 @@ pub fn float_repr(value: f64) -> String {
     if value == 0.0 {
         return format!("{sign}0.0");
     }
-    // Rust's `{:e}` prints the shortest round-trip digits, as Python does.
-    let scientific = format!("{:e}", value.abs());
+    // Rust's `{:e}` finds how many digits the shortest round-trip form needs. When
+    // two forms of that length are equally close, Rust picks the upper one and Python
+    // the even one; Rust's exact formatting to that many digits rounds half to even,
+    // as Python does.
+    let shortest = format!("{:e}", value.abs());
+    let needed =
+        shortest.split('e').next().unwrap_or("").bytes().filter(u8::is_ascii_digit).count();
+    let scientific = format!("{:.*e}", needed.saturating_sub(1), value.abs());
     let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let digits = match digits.trim_end_matches('0') {
+        "" => "0".to_owned(),
+        trimmed => trimmed.to_owned(),
+    };
     let decpt = exponent + 1;
     let count = digits.len() as i32;
     let body = if -4 < decpt && decpt <= 16 {
@@ -128,6 +138,9 @@ mod tests {
         ("1.11", "1.11"),
         ("10.5", "10.5"),
         ("99999999999999999999", "99999999999999999999"),
+        // Two shortest forms equally close: Python takes the even digit.
+        ("1149576506401442.25", "1149576506401442.2"),
+        ("1149576506401442.75", "1149576506401442.8"),
     ];
 
     #[test]

@@ -214,3 +214,29 @@ fn a_malformed_account_is_refused_without_freezing_anything() {
         introspect(sandbox.local_addr(), "/_sandbox/withdrawals").as_array().unwrap().is_empty()
     );
 }
+
+#[test]
+fn identical_withdrawals_racing_freeze_the_money_once() {
+    let sandbox = spawn(stepped());
+    let shop = Shop::default_of(&sandbox);
+    let codes: Vec<i64> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..24)
+            .map(|_| {
+                scope.spawn(|| {
+                    create(&shop, "4111111111111111", "50", "w-race")["error_code"]
+                        .as_i64()
+                        .unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(codes.iter().filter(|c| **c == 0).count(), 1, "{codes:?}");
+    assert!(codes.iter().all(|c| *c == 0 || *c == 6), "{codes:?}");
+    assert_eq!(balance_field(sandbox.local_addr(), 1, 840, "frozen"), d("51"));
+    assert_eq!(balance_field(sandbox.local_addr(), 1, 840, "available"), d("999949"));
+    assert_eq!(
+        introspect(sandbox.local_addr(), "/_sandbox/withdrawals").as_array().unwrap().len(),
+        1
+    );
+}
