@@ -274,18 +274,18 @@ impl Ledger {
         currency: Currency,
         amount: Decimal,
     ) -> Result<(), ApiFailure> {
-        let balance = self.balance(shop_id, currency);
-        if balance.available.0 < amount {
+        let available = self.available(shop_id, currency);
+        if available < amount {
             return Err(ApiFailure::new(
                 ErrorCode::InsufficientBalance,
                 format!(
                     "Insufficient balance(currency={currency}): shop_write_off={}, balance={}",
                     python_text(amount),
-                    python_text(balance.available.0)
+                    python_text(available)
                 ),
             ));
         }
-        balance.available.0 -= amount;
+        self.balance(shop_id, currency).available.0 -= amount;
         Ok(())
     }
 
@@ -595,5 +595,8 @@ mod tests {
             "Insufficient balance(currency=840): shop_write_off=500.0, balance=100.0"
         );
         assert_eq!(ledger.available(1, Currency::USD), Decimal::ONE_HUNDRED);
+        let failure = ledger.debit(1, Currency::KZT, Decimal::ONE).unwrap_err();
+        assert!(failure.message.ends_with("balance=0.0"), "{}", failure.message);
+        assert_eq!(ledger.balances(Some(1)).len(), 1, "no empty balance appears");
     }
 }
