@@ -181,3 +181,16 @@ fn sandbox_refuses_bad_flags_with_exit_2_without_echoing_secrets() {
         assert!(!stderr.contains("hidden-secret"));
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn sandbox_stops_cleanly_on_sigterm() {
+    let (mut running, addr) = start(&["--listen", "127.0.0.1:0"]);
+    assert!(http(addr, "GET", "/_sandbox/balances", "").is_some());
+    let pid = running.0.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(killed.success());
+    let status = running.0.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(TcpStream::connect(addr).is_err());
+}

@@ -157,3 +157,66 @@ fn invalid_fault_settings_are_refused_and_change_nothing() {
     let settings = introspect(sandbox.local_addr(), "/_sandbox/faults");
     assert_eq!(settings["probabilities"], serde_json::json!({}));
 }
+
+/// Reads one answer with a `Content-Length` from a kept-alive connection; `None`
+/// when the connection closes first.
+fn read_one(stream: &mut std::net::TcpStream) -> Option<String> {
+    use std::io::Read;
+    let mut raw = Vec::new();
+    let mut byte = [0u8; 1];
+    while !raw.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(0) | Err(_) => return None,
+            Ok(_) => raw.push(byte[0]),
+        }
+    }
+    let head = String::from_utf8(raw).unwrap();
+    let length: usize = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length: "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).unwrap();
+    Some(String::from_utf8(body).unwrap())
+}
+
+#[test]
+fn a_fault_on_a_kept_alive_connection_closes_it_after_earlier_answers() {
+    use std::io::Write;
+    let sandbox = spawn(SandboxConfig::default());
+    let shop = Shop::default_of(&sandbox);
+    let mut stream = std::net::TcpStream::connect(sandbox.local_addr()).unwrap();
+    let mut send = |spid: &str| {
+        let body = shop.body(
+            "/transfer/create",
+            &[
+                ("amount", common::V::N("3")),
+                ("amount_type", common::V::S("receive_amount")),
+                ("payee_account", common::V::S("201234567890")),
+                ("payee_currency", common::V::N("840")),
+                ("shop_currency", common::V::N("840")),
+                ("shop_payment_id", common::V::S(spid)),
+            ],
+        );
+        let request = format!(
+            "POST /transfer/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).unwrap();
+        read_one(&mut stream)
+    };
+    let first = send("ka-1").expect("an answer");
+    assert!(first.contains(r#""error_code":0"#), "{first}");
+    admin_post(sandbox.local_addr(), "/_sandbox/faults", r#"{"probabilities": {"drop-after": 1}}"#);
+    assert_eq!(send("ka-2"), None);
+    let transfers = introspect(sandbox.local_addr(), "/_sandbox/transfers");
+    let ids: Vec<&str> = transfers
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["shop_payment_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["ka-1", "ka-2"]);
+}
