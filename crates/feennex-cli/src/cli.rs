@@ -67,6 +67,8 @@ pub enum Command {
     /// Pay a sample batch against an embedded sandbox with fault injection: no
     /// set-up needed.
     Demo(DemoArgs),
+    /// Run a local Feennex sandbox, or drive a running one.
+    Sandbox(crate::sandbox_command::SandboxArgs),
 }
 
 #[derive(Debug, Args)]

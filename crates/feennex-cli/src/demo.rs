@@ -5,12 +5,13 @@
 //! it with the progress bar, prints the summary and checks the sandbox's ledger:
 //! every paid row exactly once, whatever the faults did.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use feennex_proto::{ClientOptions, Merchant, SecretKey, ShopId};
+use feennex_proto::{ClientOptions, Decimal, Merchant, SecretKey, ShopId};
 use feennex_sandbox::{FaultConfig, FaultKind, Sandbox, SandboxConfig};
 
 use crate::cli::{DemoArgs, PayoutsRunArgs};
@@ -34,21 +35,26 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let loopback = ([127, 0, 0, 1], 0).into();
     let sandbox = Sandbox::spawn(loopback, config)
         .map_err(|error| Failure::Transport(format!("cannot start the sandbox: {error}")))?;
-    crate::print(out, format_args!("sandbox listening on {} (with fault injection)", sandbox.base_url()))?;
+    crate::print(
+        out,
+        format_args!("sandbox listening on {} (with fault injection)", sandbox.base_url()),
+    )?;
 
     let directory = args.dir.clone().unwrap_or_else(fresh_directory);
     std::fs::create_dir_all(&directory).map_err(|error| {
         Failure::Output(format!("cannot create {}: {error}", directory.display()))
     })?;
     let csv = directory.join("payouts.csv");
-    std::fs::write(&csv, sample_batch()).map_err(|error| {
-        Failure::Output(format!("cannot write {}: {error}", csv.display()))
-    })?;
+    std::fs::write(&csv, sample_batch())
+        .map_err(|error| Failure::Output(format!("cannot write {}: {error}", csv.display())))?;
     crate::print(out, format_args!("sample batch: {}", csv.display()))?;
 
-    let base_url = sandbox.base_url().parse().map_err(|error| Failure::Input(format!("{error}")))?;
-    let shop_id = ShopId::new(feennex_sandbox::DEFAULT_SHOP_ID).ok_or_else(|| Failure::Input("shop id".into()))?;
-    let merchant = Merchant::new(shop_id, SecretKey::new(feennex_sandbox::DEFAULT_SECRET)).with_base_url(base_url);
+    let base_url =
+        sandbox.base_url().parse().map_err(|error| Failure::Input(format!("{error}")))?;
+    let shop_id = ShopId::new(feennex_sandbox::DEFAULT_SHOP_ID)
+        .ok_or_else(|| Failure::Input("shop id".into()))?;
+    let merchant = Merchant::new(shop_id, SecretKey::new(feennex_sandbox::DEFAULT_SECRET))
+        .with_base_url(base_url);
     // Short attempts, so a held-back answer is reconciled rather than waited for.
     let options = ClientOptions::default().attempt_timeout(Duration::from_secs(1));
     let run_args = PayoutsRunArgs {
@@ -59,9 +65,74 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write) -> Result<(), Failure> {
         dry_run: false,
         skip_invalid: true,
     };
+    let report = directory.join("payouts.csv.report.csv");
     let result = crate::payouts::run_batch(&Api::new(merchant, options), &run_args, out);
+    let check = check_ledger(sandbox.base_url(), &report);
     sandbox.shutdown();
-    result
+    result?;
+    crate::print(out, format_args!("{}", check?))
+}
+
+/// A payout as the sandbox's ledger lists it.
+#[derive(serde::Deserialize)]
+struct LedgerTransfer {
+    shop_payment_id: String,
+    write_off_amount: Box<serde_json::value::RawValue>,
+    shop_currency: u16,
+}
+
+/// Compares the report with the sandbox's ledger: the same payouts, each once, and
+/// the same totals per currency to the cent.
+fn check_ledger(base_url: &str, report: &Path) -> Result<String, Failure> {
+    let unreadable = |error: &dyn std::fmt::Display| {
+        Failure::Output(format!("cannot check the ledger: {error}"))
+    };
+    let ledger_text =
+        feennex_sandbox::introspect(base_url, "transfers").map_err(|e| unreadable(&e))?;
+    let ledger: Vec<LedgerTransfer> =
+        serde_json::from_str(&ledger_text).map_err(|e| unreadable(&e))?;
+    let mut ledger_totals: BTreeMap<u16, Decimal> = BTreeMap::new();
+    let mut ledger_ids = BTreeSet::new();
+    for transfer in &ledger {
+        if !ledger_ids.insert(transfer.shop_payment_id.as_str()) {
+            return Err(Failure::Unfinished(
+                1,
+                format!("{} was paid twice", transfer.shop_payment_id),
+            ));
+        }
+        let amount: Decimal = transfer
+            .write_off_amount
+            .get()
+            .trim_matches('"')
+            .parse()
+            .map_err(|e| unreadable(&e))?;
+        *ledger_totals.entry(transfer.shop_currency).or_default() += amount;
+    }
+    let mut reader = csv::Reader::from_path(report).map_err(|e| unreadable(&e))?;
+    let mut report_totals: BTreeMap<u16, Decimal> = BTreeMap::new();
+    let mut report_ids = BTreeSet::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| unreadable(&e))?;
+        if record.get(2) == Some("paid") {
+            report_ids.insert(record.get(1).unwrap_or_default().to_owned());
+            let amount: Decimal =
+                record.get(4).unwrap_or_default().parse().map_err(|e| unreadable(&e))?;
+            let currency: u16 =
+                record.get(5).unwrap_or_default().parse().map_err(|e| unreadable(&e))?;
+            *report_totals.entry(currency).or_default() += amount;
+        }
+    }
+    let same_payouts = ledger_ids.iter().copied().eq(report_ids.iter().map(String::as_str));
+    if !same_payouts || ledger_totals != report_totals {
+        return Err(Failure::Unfinished(
+            1,
+            "the sandbox's ledger and the report disagree".to_owned(),
+        ));
+    }
+    Ok(format!(
+        "sandbox ledger: {} payouts, each exactly once, totals equal to the report's",
+        ledger.len()
+    ))
 }
 
 /// A new directory under the system's temporary directory.
@@ -73,7 +144,9 @@ fn fresh_directory() -> PathBuf {
 /// Two hundred payouts to wallets and e-mail accounts in three currencies, and a
 /// few rows that validation refuses.
 fn sample_batch() -> String {
-    let mut csv = String::from("payee_account,amount,payee_currency,shop_currency,amount_type,shop_payment_id,description\n");
+    let mut csv = String::from(
+        "payee_account,amount,payee_currency,shop_currency,amount_type,shop_payment_id,description\n",
+    );
     for row in 0..SAMPLE_ROWS {
         let account = if row % 5 == 4 {
             format!("payee{row}@example.com")
@@ -81,7 +154,8 @@ fn sample_batch() -> String {
             format!("20{:010}", 1_000_000 + row * 7919)
         };
         let cents = 500 + (row * 3_137) % 49_500;
-        let (payee_currency, shop_currency) = [(840, 840), (978, 840), (643, 643), (978, 978)][row % 4];
+        let (payee_currency, shop_currency) =
+            [(840, 840), (978, 840), (643, 643), (978, 978)][row % 4];
         let amount_type = if row % 3 == 0 { "writeoff_amount" } else { "receive_amount" };
         let id = if row % 10 == 0 { format!("demo-explicit-{row}") } else { String::new() };
         let _ = writeln!(

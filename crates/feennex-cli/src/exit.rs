@@ -18,20 +18,34 @@ pub enum Failure {
     /// The input was read and refused, such as a callback that fails verification
     /// (exit 1).
     Rejected(String),
+    /// The sandbox could not start or be reached (exit 1).
+    Sandbox(String),
 }
 
 impl Failure {
+    /// The message, without the exit code.
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::Input(message)
+            | Failure::Output(message)
+            | Failure::Api(message)
+            | Failure::Transport(message)
+            | Failure::Unfinished(_, message)
+            | Failure::Sandbox(message)
+            | Failure::Rejected(message) => message,
+        }
+    }
+
     /// Prints the message on standard error and gives the exit code.
     pub fn report(self) -> ExitCode {
-        let (code, message) = match self {
-            Failure::Input(message) => (2, message),
-            Failure::Output(message) => (1, format!("cannot write the output: {message}")),
-            Failure::Rejected(message) => (1, message),
-            Failure::Api(message) => (3, message),
-            Failure::Unfinished(code, message) => (code, message),
-            Failure::Transport(message) => (4, message),
+        let code = match &self {
+            Failure::Input(_) => 2,
+            Failure::Output(_) | Failure::Rejected(_) | Failure::Sandbox(_) => 1,
+            Failure::Api(_) => 3,
+            Failure::Transport(_) => 4,
+            Failure::Unfinished(code, _) => *code,
         };
-        eprintln!("error: {message}");
+        eprintln!("error: {}", self.message());
         ExitCode::from(code)
     }
 }

@@ -12,6 +12,7 @@ mod exit;
 mod invoice_command;
 mod pay_url_command;
 mod payouts;
+mod sandbox_command;
 mod send;
 mod sign_command;
 mod transfer_command;
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
         Command::Callback(command) => callback_command::run(&cli.global, command, &mut stdout),
         Command::Payouts(command) => payouts::run(&cli.global, command, &mut stdout),
         Command::Demo(args) => demo::run(args, &mut stdout),
+        Command::Sandbox(args) => sandbox_command::run(&cli.global, args, &mut stdout),
     };
     let _ = stdout.flush();
     match outcome {
@@ -53,5 +55,6 @@ fn main() -> ExitCode {
 
 /// Writes to standard output, turning a closed pipe into a failure instead of a panic.
 fn print(out: &mut dyn Write, text: std::fmt::Arguments<'_>) -> Result<(), Failure> {
-    writeln!(out, "{text}").map_err(|error| Failure::Output(error.to_string()))
+    writeln!(out, "{text}")
+        .map_err(|error| Failure::Output(format!("cannot write the output: {error}")))
 }

@@ -28,7 +28,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     match command {
-        PayoutsCommand::Run(args) => run_batch(global, args, out),
+        PayoutsCommand::Run(args) => run_batch(&Api::from_args(global)?, args, out),
     }
 }
 
@@ -39,11 +39,8 @@ fn beside(csv: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn run_batch(
-    global: &GlobalArgs,
-    args: &PayoutsRunArgs,
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
+/// Runs (or dry-runs) a batch for the shop of `api`.
+pub fn run_batch(api: &Api, args: &PayoutsRunArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let batch = Batch::read(&args.file).map_err(|error| Failure::Input(error.to_string()))?;
     if !batch.invalid.is_empty() {
         for invalid in &batch.invalid {

@@ -1,0 +1,251 @@
+//! `feennex sandbox`: run a local Feennex, or finish a payment of a running one.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, Subcommand, ValueEnum};
+use feennex_proto::{Currency, Decimal, SecretKey};
+use feennex_sandbox::{
+    FaultConfig, FaultKind, PaymentKind, Sandbox, SandboxConfig, ShopConfig, WithdrawalPace,
+};
+
+use crate::cli::GlobalArgs;
+use crate::exit::Failure;
+
+/// Run a local Feennex sandbox (the default), or drive a running one.
+///
+/// The first line of output is `listening on http://IP:PORT`, with the real port
+/// when `--listen` asks for port 0. It runs until interrupted (Ctrl-C or SIGTERM).
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SandboxArgs {
+    #[command(subcommand)]
+    pub action: Option<SandboxAction>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SandboxAction {
+    /// Complete (or with --reject, reject) a waiting bill or invoice of the sandbox
+    /// at --base-url; the sandbox then delivers its callback.
+    Complete(CompleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// A shop as ID:SECRET (repeatable); without it, shop 1 with secret sandbox-secret.
+    #[arg(long = "shop", value_name = "ID:SECRET")]
+    pub shops: Vec<String>,
+    /// Opening balance of every shop as CURRENCY=AMOUNT (repeatable); without it,
+    /// 1000000 in each of 840, 978 and 643.
+    #[arg(long = "balance", value_name = "CURRENCY=AMOUNT")]
+    pub balances: Vec<String>,
+    /// Inject a fault as KIND=PROBABILITY (repeatable); kinds: drop-before,
+    /// drop-after, delay, http-502, garbage, truncate.
+    #[arg(long = "fault", value_name = "KIND=PROBABILITY")]
+    pub faults: Vec<String>,
+    /// Seed of the fault generator; the same seed breaks the same requests.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub fault_seed: u64,
+    /// How long a `delay` fault holds the answer back.
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    pub fault_delay_ms: u64,
+    /// Time a withdrawal spends in each status (0: final at once).
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    pub withdrawal_step_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Bill,
+    Invoice,
+}
+
+#[derive(Debug, Args)]
+pub struct CompleteArgs {
+    /// bill or invoice.
+    #[arg(long)]
+    pub kind: KindArg,
+    /// The payment's id, as bill/create or invoice/create answered it.
+    #[arg(long)]
+    pub id: u64,
+    /// Reject the payment instead of completing it.
+    #[arg(long)]
+    pub reject: bool,
+}
+
+pub fn run(global: &GlobalArgs, args: &SandboxArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    match &args.action {
+        Some(SandboxAction::Complete(complete)) => finish(global, complete, out),
+        None => serve(&args.serve, out),
+    }
+}
+
+fn finish(global: &GlobalArgs, args: &CompleteArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let kind = match args.kind {
+        KindArg::Bill => PaymentKind::Bill,
+        KindArg::Invoice => PaymentKind::Invoice,
+    };
+    let payment =
+        feennex_sandbox::finish_payment(global.base_url.as_str(), kind, args.id, !args.reject)
+            .map_err(|error| Failure::Sandbox(error.to_string()))?;
+    crate::print(out, format_args!("{payment}"))
+}
+
+fn serve(args: &ServeArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let config = config_of(args)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|error| Failure::Sandbox(format!("cannot start a runtime: {error}")))?;
+    runtime.block_on(async {
+        let sandbox = Sandbox::start(args.listen, config)
+            .await
+            .map_err(|error| Failure::Sandbox(error.to_string()))?;
+        crate::print(out, format_args!("listening on http://{}", sandbox.local_addr()))?;
+        out.flush().map_err(|error| Failure::Output(error.to_string()))?;
+        wait_for_stop().await;
+        sandbox.shutdown();
+        Ok(())
+    })
+}
+
+/// Waits for Ctrl-C or, on Unix, SIGTERM.
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+fn config_of(args: &ServeArgs) -> Result<SandboxConfig, Failure> {
+    let balances = parse_balances(&args.balances)?;
+    let mut shops =
+        args.shops.iter().map(|shop| parse_shop(shop)).collect::<Result<Vec<_>, _>>()?;
+    let mut config = SandboxConfig::default();
+    if shops.is_empty() {
+        shops = config.shops.clone();
+    }
+    if let Some(balances) = balances {
+        shops = shops.into_iter().map(|shop| shop.with_balances(balances.clone())).collect();
+    }
+    let mut faults = FaultConfig::none()
+        .with_seed(args.fault_seed)
+        .with_delay(Duration::from_millis(args.fault_delay_ms));
+    for fault in &args.faults {
+        let (kind, probability) = parse_fault(fault)?;
+        faults = faults.with(kind, probability);
+    }
+    config = config.with_shops(shops).with_faults(faults).with_withdrawal_pace(
+        WithdrawalPace::Timed(Duration::from_millis(args.withdrawal_step_ms)),
+    );
+    Ok(config)
+}
+
+/// `ID:SECRET`, split at the first `:`. The secret never appears in a message.
+fn parse_shop(argument: &str) -> Result<ShopConfig, Failure> {
+    let (id, secret) = argument
+        .split_once(':')
+        .ok_or_else(|| Failure::Input("--shop: expected ID:SECRET".to_owned()))?;
+    let id: u64 = id
+        .parse()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| Failure::Input(format!("--shop: {id:?} is not a positive shop id")))?;
+    if secret.is_empty() {
+        return Err(Failure::Input(format!("--shop {id}: the secret is empty")));
+    }
+    Ok(ShopConfig::new(id, SecretKey::new(secret)))
+}
+
+/// Every `CURRENCY=AMOUNT`, or `None` when none is given (the defaults apply).
+fn parse_balances(arguments: &[String]) -> Result<Option<BTreeMap<Currency, Decimal>>, Failure> {
+    if arguments.is_empty() {
+        return Ok(None);
+    }
+    let mut balances = BTreeMap::new();
+    for argument in arguments {
+        let (currency, amount) = argument.split_once('=').ok_or_else(|| {
+            Failure::Input(format!("--balance {argument:?}: expected CURRENCY=AMOUNT"))
+        })?;
+        let currency: Currency = currency
+            .parse()
+            .map_err(|error| Failure::Input(format!("--balance {argument:?}: {error}")))?;
+        let amount: Decimal =
+            amount.parse().ok().filter(|amount: &Decimal| !amount.is_sign_negative()).ok_or_else(
+                || Failure::Input(format!("--balance {argument:?}: {amount:?} is not an amount")),
+            )?;
+        if balances.insert(currency, amount).is_some() {
+            return Err(Failure::Input(format!("--balance: currency {currency} given twice")));
+        }
+    }
+    Ok(Some(balances))
+}
+
+/// `KIND=PROBABILITY` with a probability between 0 and 1.
+fn parse_fault(argument: &str) -> Result<(FaultKind, f64), Failure> {
+    let (kind, probability) = argument.split_once('=').ok_or_else(|| {
+        Failure::Input(format!("--fault {argument:?}: expected KIND=PROBABILITY"))
+    })?;
+    let kind: FaultKind =
+        kind.parse().map_err(|error| Failure::Input(format!("--fault: {error}")))?;
+    let probability: f64 =
+        probability.parse().ok().filter(|p| (0.0..=1.0).contains(p)).ok_or_else(|| {
+            Failure::Input(format!("--fault {argument:?}: the probability must be 0 to 1"))
+        })?;
+    Ok((kind, probability))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(failure: Failure) -> String {
+        failure.message().to_owned()
+    }
+
+    #[test]
+    fn shops_split_at_the_first_colon_and_hide_the_secret_in_errors() {
+        let shop = parse_shop("6:se:cret").unwrap();
+        assert_eq!(shop.id, 6);
+        assert!(feennex_proto::verify(
+            &[("a", "1")],
+            &shop.secret,
+            feennex_proto::sign(&[("a", "1")], &SecretKey::new("se:cret")).as_str()
+        ));
+        let error = message(parse_shop("x:topsecret").unwrap_err());
+        assert!(!error.contains("topsecret"), "{error}");
+        assert!(parse_shop("0:s").is_err());
+        assert!(parse_shop("5:").is_err());
+        assert!(parse_shop("5").is_err());
+    }
+
+    #[test]
+    fn balances_and_faults_parse_or_name_the_bad_argument() {
+        let balances = parse_balances(&["840=100.50".into(), "643=0".into()]).unwrap().unwrap();
+        assert_eq!(balances[&Currency::USD], Decimal::new(10050, 2));
+        assert_eq!(balances[&Currency::RUB], Decimal::ZERO);
+        assert!(parse_balances(&[]).unwrap().is_none());
+        for bad in ["840", "usd=1", "840=-1", "840=x"] {
+            assert!(message(parse_balances(&[bad.into()]).unwrap_err()).contains(bad), "{bad}");
+        }
+        assert_eq!(parse_fault("drop-after=0.25").unwrap(), (FaultKind::DropAfter, 0.25));
+        assert!(parse_fault("drop-after=2").is_err());
+        assert!(parse_fault("explode=0.1").is_err());
+    }
+}

@@ -1,0 +1,59 @@
+//! A local Feennex: a real HTTP server that behaves like the Feennex API, to develop
+//! and test against on loopback.
+//!
+//! It keeps state (balances, payouts, payments), checks signatures the way the real
+//! Python server does (so it accepts values sent as JSON numbers or strings), moves
+//! withdrawals through their statuses over time, delivers signed callbacks of
+//! payments, and can break its answers on purpose ([`FaultKind`]) so that clients can
+//! prove they never pay twice.
+//!
+//! ```
+//! use feennex_sandbox::{Sandbox, SandboxConfig, DEFAULT_SHOP_ID, DEFAULT_SECRET};
+//!
+//! let sandbox = Sandbox::spawn(([127, 0, 0, 1], 0).into(), SandboxConfig::default())?;
+//! assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
+//! // Point a client at sandbox.base_url() with shop DEFAULT_SHOP_ID and DEFAULT_SECRET.
+//! # let _ = (DEFAULT_SHOP_ID, DEFAULT_SECRET);
+//! sandbox.shutdown();
+//! # Ok::<(), feennex_sandbox::StartError>(())
+//! ```
+//!
+//! Besides the API, the sandbox answers these sandbox-only routes (never faulted,
+//! not signed):
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET /_sandbox/transfers` | every applied wallet payout |
+//! | `GET /_sandbox/withdrawals` | every applied withdrawal with its status |
+//! | `GET /_sandbox/balances` | available, frozen and hold money per shop and currency |
+//! | `GET /_sandbox/payments` | bills and invoices |
+//! | `GET /_sandbox/callbacks` | every callback delivery attempt |
+//! | `GET`/`POST /_sandbox/faults` | fault probabilities, seed, delay and counts |
+//! | `POST /_sandbox/payments/{bill,invoice}/{id}/{complete,reject}` | finish a payment and deliver its callback |
+//! | `GET /_sandbox/pay/{bill,invoice}/{id}` | the payer's page that payment URLs point to |
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod admin;
+mod api;
+mod app;
+mod callbacks;
+mod config;
+mod faults;
+mod ledger;
+mod money;
+mod pytext;
+mod remote;
+mod reply;
+mod request;
+mod server;
+
+pub use config::{
+    AccountFormat, CallbackRetry, DEFAULT_BALANCE, DEFAULT_SECRET, DEFAULT_SHOP_ID, InvoicePayway,
+    SandboxConfig, ShopConfig, WithdrawPayway, WithdrawalPace, default_rates,
+};
+pub use faults::{DEFAULT_FAULT_DELAY, FaultConfig, FaultKind, UnknownFaultKind};
+pub use ledger::PaymentKind;
+pub use pytext::{float_repr, python_str};
+pub use remote::{RemoteError, finish_payment, introspect};
+pub use server::{Sandbox, StartError};
