@@ -76,8 +76,10 @@ fn ledger(sandbox: &Sandbox) -> Vec<(String, Decimal, u16)> {
         .collect()
 }
 
-/// The report's rows: (line, shop_payment_id, outcome, write-off, currency).
-fn report(path: &Path) -> Vec<(u64, String, String, Option<Decimal>, Option<u16>)> {
+/// A report row: line, shop_payment_id, outcome, write-off, currency.
+type ReportRow = (u64, String, String, Option<Decimal>, Option<u16>);
+
+fn report(path: &Path) -> Vec<ReportRow> {
     let mut reader = csv::Reader::from_path(path).unwrap();
     reader
         .records()
