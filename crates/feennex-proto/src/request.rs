@@ -160,9 +160,10 @@ impl Merchant {
     /// ```
     pub fn build<E: Endpoint>(&self, endpoint: &E) -> Result<http::Request<Vec<u8>>, Error> {
         let body = self.body(endpoint);
+        const JSON: http::HeaderValue = http::HeaderValue::from_static("application/json");
         http::Request::post(self.base_url.join(E::PATH))
-            .header(http::header::CONTENT_TYPE, "application/json")
-            .header(http::header::ACCEPT, "application/json")
+            .header(http::header::CONTENT_TYPE, JSON)
+            .header(http::header::ACCEPT, JSON)
             .header(http::header::CONTENT_LENGTH, body.len())
             .body(body)
             .map_err(|error| Error::invalid("base_url", error))
@@ -182,6 +183,14 @@ impl Merchant {
         body.signed_text.unwrap_or_default()
     }
 }
+
+/// Whether JSON requires `byte` to be escaped inside a string.
+fn needs_escape(byte: u8) -> bool {
+    byte < 0x20 || byte == b'"' || byte == b'\\'
+}
+
+/// Room for a typical body, so that writing it allocates once.
+const BODY_CAPACITY: usize = 512;
 
 /// Writes a request's JSON object once, feeding each signed value to the signer as
 /// it goes, so no intermediate value tree is built.
@@ -203,7 +212,7 @@ impl fmt::Debug for BodyWriter {
 
 impl BodyWriter {
     fn new(shop_id: ShopId, keep_signed_text: bool) -> Self {
-        let mut json = Vec::with_capacity(256);
+        let mut json = Vec::with_capacity(BODY_CAPACITY);
         json.push(b'{');
         Self {
             json,
@@ -223,9 +232,45 @@ impl BodyWriter {
         self.json.push(b':');
     }
 
+    /// Writes a JSON string: quotes, and escapes only where JSON requires them
+    /// (quote, backslash, control characters); everything else is copied as is.
     fn string_value(&mut self, value: &str) {
-        // Writing into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut self.json, value);
+        let bytes = value.as_bytes();
+        self.json.reserve(bytes.len() + 2);
+        self.json.push(b'"');
+        // Checking every byte without stopping early lets the compiler vectorise
+        // the common case: nothing to escape.
+        if !bytes.iter().fold(false, |found, &byte| found | needs_escape(byte)) {
+            self.json.extend_from_slice(bytes);
+        } else {
+            self.escaped(bytes);
+        }
+        self.json.push(b'"');
+    }
+
+    fn escaped(&mut self, bytes: &[u8]) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut copied = 0;
+        for (index, &byte) in bytes.iter().enumerate() {
+            if !needs_escape(byte) {
+                continue;
+            }
+            self.json.extend_from_slice(&bytes[copied..index]);
+            match byte {
+                b'"' => self.json.extend_from_slice(b"\\\""),
+                b'\\' => self.json.extend_from_slice(b"\\\\"),
+                b'\n' => self.json.extend_from_slice(b"\\n"),
+                b'\r' => self.json.extend_from_slice(b"\\r"),
+                b'\t' => self.json.extend_from_slice(b"\\t"),
+                _ => {
+                    let high = HEX[usize::from(byte >> 4)];
+                    let low = HEX[usize::from(byte & 0xf)];
+                    self.json.extend_from_slice(&[b'\\', b'u', b'0', b'0', high, low]);
+                }
+            }
+            copied = index + 1;
+        }
+        self.json.extend_from_slice(&bytes[copied..]);
     }
 
     fn signed(&mut self, name: &'static str, value: &str) {

@@ -80,3 +80,18 @@ proptest! {
         prop_assert!(!verify(&list, &secret, &signature));
     }
 }
+
+proptest! {
+    /// Values longer than the signer's stage, and lists that cross it, sign as the
+    /// reference does.
+    #[test]
+    fn long_values_sign_as_the_reference_does(
+        fields in prop::collection::btree_map("[a-z_]{1,12}", "[ -~]{100,400}", 0..6),
+        secret in "[ -~]{1,300}",
+    ) {
+        let expected = reference_sign(&fields, &secret);
+        let list: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let signature = sign(&list, &SecretKey::new(secret));
+        prop_assert_eq!(signature.as_str(), expected.as_str());
+    }
+}

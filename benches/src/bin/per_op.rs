@@ -1,0 +1,47 @@
+//! Runs one benched operation a given number of times, for counting instructions
+//! under `valgrind --tool=callgrind` (see `instructions.sh`): the difference between
+//! two counts divided by the difference of iterations is the cost of one operation,
+//! free of set-up and of whatever else the machine is doing.
+
+use std::hint::black_box;
+
+use feennex_benches::{
+    SECRET, TRANSFER_CREATE_FIELDS, TRANSFER_CREATED_BODY, merchant, sha256_hex, transfer_create,
+};
+use feennex_proto::{SecretKey, TransferCreate, http::StatusCode, parse_response, sign};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let (Some(op), Some(count)) = (args.next(), args.next().and_then(|n| n.parse::<u64>().ok()))
+    else {
+        eprintln!("usage: per_op OPERATION ITERATIONS");
+        std::process::exit(2);
+    };
+    let secret = SecretKey::new(SECRET);
+    let joined = format!(
+        "{}{SECRET}",
+        TRANSFER_CREATE_FIELDS.iter().map(|(_, v)| *v).collect::<Vec<_>>().join(":")
+    );
+    let merchant = merchant("https://core.feennex.com");
+    let create = transfer_create();
+    let body = TRANSFER_CREATED_BODY.as_bytes();
+    for _ in 0..count {
+        match op.as_str() {
+            "sha256_only" => drop(black_box(sha256_hex(black_box(joined.as_bytes())))),
+            "sign_transfer_create" => {
+                drop(black_box(sign(black_box(&TRANSFER_CREATE_FIELDS), &secret)))
+            }
+            "build_transfer_create_request" => drop(black_box(merchant.build(black_box(&create)))),
+            "parse_transfer_create_response" => {
+                drop(black_box(parse_response::<TransferCreate>(StatusCode::OK, black_box(body))))
+            }
+            "parse_serde_json_value" => {
+                drop(black_box(serde_json::from_slice::<serde_json::Value>(black_box(body))))
+            }
+            other => {
+                eprintln!("unknown operation {other}");
+                std::process::exit(2);
+            }
+        }
+    }
+}
