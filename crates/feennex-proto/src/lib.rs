@@ -57,8 +57,9 @@ mod transport;
 mod types;
 
 pub use callback::{
-    CALLBACK_REPLY_OK, CallbackRejection, CallbackStatus, ExpectedOrder, IpRange, IpRangeError,
-    Notification, OrderMismatch, SenderCheck, verify_callback,
+    CALLBACK_REPLY_OK, CallbackDelivery, CallbackRejection, CallbackStatus, DeliveryKey,
+    ExpectedOrder, IpRange, IpRangeError, Notification, OrderMismatch, ReplayGuard, SenderCheck,
+    verify_callback,
 };
 pub use endpoints::*;
 pub use error::{ApiError, Error};

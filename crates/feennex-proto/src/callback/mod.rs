@@ -30,11 +30,13 @@
 
 mod body;
 mod notification;
+mod replay;
 mod sender;
 
 use std::net::IpAddr;
 
 pub use notification::{CallbackStatus, ExpectedOrder, Notification, OrderMismatch};
+pub use replay::{CallbackDelivery, DeliveryKey, ReplayGuard};
 pub use sender::{IpRange, IpRangeError, SenderCheck};
 
 use crate::secret::SecretKey;
