@@ -26,13 +26,13 @@ fn payouts_wanted() -> usize {
 fn create(index: usize) -> TransferCreate {
     TransferCreate {
         amount: format!("{}.{:02}", 1 + index % 90, index % 100).parse().unwrap(),
-        amount_type: if index % 4 == 0 {
+        amount_type: if index.is_multiple_of(4) {
             TransferAmountType::WriteoffAmount
         } else {
             TransferAmountType::ReceiveAmount
         },
         payee_account: format!("20{:010}", index).parse().unwrap(),
-        payee_currency: if index % 3 == 0 { Currency::EUR } else { Currency::USD },
+        payee_currency: if index.is_multiple_of(3) { Currency::EUR } else { Currency::USD },
         shop_currency: Currency::USD,
         shop_payment_id: ShopPaymentId::new(format!("soak-{index}")).unwrap(),
         description: None,
