@@ -243,10 +243,10 @@ fn append_line(file: &mut File, entry: &Entry) -> std::io::Result<()> {
 
 /// Makes a new file's directory entry durable, where the platform allows it.
 fn sync_parent(path: &Path) {
-    if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
-        if let Ok(directory) = File::open(parent) {
-            let _ = directory.sync_all();
-        }
+    if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty())
+        && let Ok(directory) = File::open(parent)
+    {
+        let _ = directory.sync_all();
     }
 }
 

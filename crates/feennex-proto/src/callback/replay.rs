@@ -66,10 +66,10 @@ impl ReplayGuard {
         if self.seen.contains(&key) {
             return CallbackDelivery::Repeat;
         }
-        if self.order.len() == self.capacity {
-            if let Some(oldest) = self.order.pop_front() {
-                self.seen.remove(&oldest);
-            }
+        if self.order.len() == self.capacity
+            && let Some(oldest) = self.order.pop_front()
+        {
+            self.seen.remove(&oldest);
         }
         self.seen.insert(key.clone());
         self.order.push_back(key);

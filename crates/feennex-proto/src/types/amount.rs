@@ -110,7 +110,7 @@ impl Amount {
 
 /// Counts the digits of `mantissa` once its trailing zeros are dropped.
 fn significant_digits(mut mantissa: u128) -> u32 {
-    while mantissa != 0 && mantissa % 10 == 0 {
+    while mantissa != 0 && mantissa.is_multiple_of(10) {
         mantissa /= 10;
     }
     mantissa.checked_ilog10().map_or(0, |log| log + 1)
