@@ -90,7 +90,7 @@ impl TestSandbox {
 }
 
 /// The sandbox's default shop at `base_url`.
-pub(crate) fn merchant_at(base_url: &str) -> Merchant {
+pub fn merchant_at(base_url: &str) -> Merchant {
     Merchant::new(ShopId::new(DEFAULT_SHOP_ID).unwrap(), SecretKey::new(DEFAULT_SECRET))
         .with_base_url(base_url.parse().unwrap())
 }
