@@ -24,6 +24,8 @@ pub struct Recorded {
 pub enum Reply {
     /// Answers this status and body; the connection stays open.
     Answer(u16, String),
+    /// Answers `302 Found` pointing at this location.
+    Redirect(String),
     /// Never answers; keeps the connection until the client gives up on it.
     Silence,
     /// Answers 200 with a `Content-Length` of this many bytes and sends them.
@@ -132,6 +134,10 @@ fn serve(stream: TcpStream, seen: &Mutex<Vec<Recorded>>, script: &Script) {
                 "HTTP/1.1 {status} Scripted\r\nContent-Type: application/json\r\n\
                  Content-Length: {}\r\n\r\n{body}",
                 body.len()
+            ),
+            Reply::Redirect(location) => write!(
+                writer,
+                "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n"
             ),
             Reply::Silence => {
                 // Reads until the client closes the connection.

@@ -10,8 +10,8 @@ use feennex_proto::{
 };
 use feennex_sandbox::{PaymentKind, SandboxConfig, WithdrawalPace};
 use feennex_tests::{
-    OPENING_BALANCE, Setup, TestClient, TestSandbox, amount, both_clients, decimal, now,
-    transfer_create, transfer_status, withdraw_create, withdraw_status,
+    BlockingClient, HyperClient, OPENING_BALANCE, Setup, TestClient, TestSandbox, amount,
+    both_clients, decimal, now, transfer_create, transfer_status, withdraw_create, withdraw_status,
 };
 
 fn opening() -> feennex_proto::Decimal {
@@ -246,3 +246,21 @@ both_clients!(
     payout_of_a_transfer_run_twice_pays_once,
     payout_of_a_withdrawal_run_twice_pays_once,
 );
+
+#[test]
+fn racing_payouts_of_one_id_from_both_clients_pay_once() {
+    let sandbox = TestSandbox::start();
+    let hyper: HyperClient = sandbox.client(Setup::default());
+    let blocking: BlockingClient = sandbox.client(Setup::default());
+    let (from_hyper, from_blocking) = std::thread::scope(|scope| {
+        let racer = scope.spawn(|| hyper.payout(transfer_create("raced")).unwrap());
+        let from_blocking = blocking.payout(transfer_create("raced")).unwrap();
+        (racer.join().unwrap(), from_blocking)
+    });
+    assert_eq!(from_hyper.summary, from_blocking.summary);
+    // One of them made it, the other was refused with error 6 and adopted it.
+    assert_eq!([from_hyper.reconciled, from_blocking.reconciled].iter().filter(|r| **r).count(), 1);
+    let ledger = sandbox.ledger();
+    assert_eq!(ledger.the_transfer("raced").id, from_hyper.summary.id);
+    ledger.assert_payouts_exactly(&["raced"], &[]);
+}

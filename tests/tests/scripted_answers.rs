@@ -84,7 +84,25 @@ fn error_envelope_with_http_400_is_the_api_error<C: TestClient>() {
     assert_eq!(server.paths(), [CREATE]);
 }
 
+fn redirect_is_not_followed<C: TestClient>() {
+    let server = ScriptedServer::start(|_, request| {
+        if request.path == CREATE {
+            Reply::Redirect("/elsewhere".to_owned())
+        } else {
+            found("p-302")
+        }
+    });
+    let client: C = server.client(Setup::default());
+    let error = client.send(&transfer_create("p-302")).unwrap_err();
+    let feennex_proto::Error::NotEnvelope { status, .. } = &error else {
+        panic!("expected the redirect as an answer that is not an envelope, got {error:?}");
+    };
+    assert_eq!(*status, 302);
+    assert_eq!(server.paths(), [CREATE]);
+}
+
 both_clients!(
+    redirect_is_not_followed,
     status_call_is_retried_on_error_8_until_found,
     status_call_still_processing_after_its_attempts_ends_with_error_8,
     create_answered_with_error_8_is_not_sent_again,
