@@ -182,9 +182,8 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
         if header.is_empty() {
             break;
         }
-        if let Some((name, value)) = header.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
+        let (name, value) = header.split_once(':').unwrap_or((header, ""));
+        if name.eq_ignore_ascii_case("content-length") {
             length = value.trim().parse().ok()?;
         }
     }
