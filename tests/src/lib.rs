@@ -1,61 +1,49 @@
-//! Helpers of the cross-crate integration tests; the tests live in `tests/`.
+//! Cross-crate integration tests of feennex; the tests live in `tests/`.
+//!
+//! This library holds what they share: the two clients behind one trait so that
+//! every scenario is written once and run with both ([`both_clients!`]), a sandbox
+//! with its ledger read back in exact decimals, small scripted HTTP servers for
+//! answers the sandbox cannot give, and a TLS front for HTTPS.
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
-use feennex_proto::Decimal;
-use serde::Deserialize;
-use serde_json::value::RawValue;
+mod clients;
+mod ledger;
+mod sandbox;
+mod scripted;
+mod tls;
+mod values;
 
-/// A payout as the sandbox's ledger lists it, amounts exact.
-#[derive(Debug, Clone)]
-pub struct LedgerTransfer {
-    /// The sandbox's payout id.
-    pub id: u64,
-    /// The merchant's id.
-    pub shop_payment_id: String,
-    /// What the shop paid.
-    pub write_off_amount: Decimal,
-    /// In which currency.
-    pub shop_currency: u16,
-}
+pub use clients::{BlockingClient, HyperClient, Setup, TestClient};
+pub use ledger::{Ledger, LedgerBalance, LedgerTransfer, LedgerWithdrawal, OPENING_BALANCE};
+pub use sandbox::{TestSandbox, merchant_at, seed_for};
+pub use scripted::{Recorded, Reply, ScriptedServer, envelope_error, envelope_ok};
+pub use tls::{TlsFront, self_signed};
+pub use values::{
+    amount, decimal, now, transfer_create, transfer_status, withdraw_create, withdraw_status,
+};
 
-/// Exact decimal from a JSON number's or string's raw text.
-fn exact(raw: &RawValue) -> Decimal {
-    raw.get().trim_matches('"').parse().unwrap_or_else(|_| panic!("not a decimal: {}", raw.get()))
-}
-
-/// Every transfer the sandbox applied.
-pub fn sandbox_transfers(base_url: &str) -> Vec<LedgerTransfer> {
-    #[derive(Deserialize)]
-    struct Raw {
-        id: u64,
-        shop_payment_id: String,
-        write_off_amount: Box<RawValue>,
-        shop_currency: u16,
-    }
-    let text = feennex_sandbox::introspect(base_url, "transfers").unwrap();
-    let raw: Vec<Raw> = serde_json::from_str(&text).unwrap();
-    raw.into_iter()
-        .map(|t| LedgerTransfer {
-            id: t.id,
-            shop_payment_id: t.shop_payment_id,
-            write_off_amount: exact(&t.write_off_amount),
-            shop_currency: t.shop_currency,
-        })
-        .collect()
-}
-
-/// The available balance of a shop in a currency, exact.
-pub fn sandbox_available(base_url: &str, shop_id: u64, currency: u16) -> Decimal {
-    #[derive(Deserialize)]
-    struct Raw {
-        shop_id: u64,
-        currency: u16,
-        available: Box<RawValue>,
-    }
-    let text = feennex_sandbox::introspect(base_url, "balances").unwrap();
-    let raw: Vec<Raw> = serde_json::from_str(&text).unwrap();
-    raw.iter()
-        .find(|b| b.shop_id == shop_id && b.currency == currency)
-        .map(|b| exact(&b.available))
-        .unwrap_or_else(|| panic!("no balance for shop {shop_id} in {currency}: {text}"))
+/// Runs each named scenario, a function generic over [`TestClient`], as one test
+/// with the async client (module `hyper_client`) and one with the blocking client
+/// (module `blocking_client`).
+#[macro_export]
+macro_rules! both_clients {
+    ($($scenario:ident),+ $(,)?) => {
+        mod hyper_client {
+            $(
+                #[test]
+                fn $scenario() {
+                    super::$scenario::<$crate::HyperClient>();
+                }
+            )+
+        }
+        mod blocking_client {
+            $(
+                #[test]
+                fn $scenario() {
+                    super::$scenario::<$crate::BlockingClient>();
+                }
+            )+
+        }
+    };
 }

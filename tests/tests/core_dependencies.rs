@@ -43,7 +43,7 @@ fn blocking_client_holds_no_async_runtime() {
 
 #[test]
 fn tls_uses_ring_and_never_aws_lc() {
-    for package in ["feennex-hyper", "feennex-blocking"] {
+    for package in ["feennex-hyper", "feennex-blocking", "feennex-tests"] {
         let crates = dependency_names(package);
         assert!(crates.iter().any(|name| name == "ring"), "{package}: {crates:?}");
         assert!(!crates.iter().any(|name| name.starts_with("aws-lc")), "{package} uses aws-lc");

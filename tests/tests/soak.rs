@@ -160,11 +160,16 @@ fn payouts_under_mixed_faults_are_never_lost_or_doubled() {
 
     let paid = paid.lock().unwrap();
     assert_eq!(paid.len(), total, "payouts lost");
-    let ledger = feennex_tests::sandbox_transfers(sandbox.base_url());
-    assert_eq!(ledger.len(), total, "the ledger has {} payouts for {total}", ledger.len());
+    let ledger = feennex_tests::Ledger::read(sandbox.base_url());
+    assert_eq!(
+        ledger.transfers.len(),
+        total,
+        "the ledger has {} payouts for {total}",
+        ledger.transfers.len()
+    );
     let mut spent = Decimal::ZERO;
     let mut seen = BTreeMap::new();
-    for transfer in &ledger {
+    for transfer in &ledger.transfers {
         assert!(
             seen.insert(transfer.shop_payment_id.clone(), ()).is_none(),
             "{} paid twice",
@@ -175,8 +180,10 @@ fn payouts_under_mixed_faults_are_never_lost_or_doubled() {
         assert_eq!(write_off, transfer.write_off_amount, "{}", transfer.shop_payment_id);
         spent += transfer.write_off_amount;
     }
-    let available = feennex_tests::sandbox_available(sandbox.base_url(), 1, 840);
-    assert_eq!(available, Decimal::from(feennex_sandbox::DEFAULT_BALANCE) - spent);
+    assert_eq!(
+        ledger.available(Currency::USD),
+        Decimal::from(feennex_sandbox::DEFAULT_BALANCE) - spent
+    );
     // The faults did happen, every kind of them.
     let faults: serde_json::Value =
         serde_json::from_str(&feennex_sandbox::introspect(sandbox.base_url(), "faults").unwrap())

@@ -7,6 +7,9 @@ use feennex_proto::{
     PayoutResult, PlainHttpRefused, ShopPaymentId,
 };
 
+use rustls_pki_types::CertificateDer;
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
+
 use crate::driver::drive;
 use crate::transport::UreqTransport;
 
@@ -40,7 +43,7 @@ impl Client {
 
     /// A builder to set timeouts and limits.
     pub fn builder(merchant: Merchant) -> ClientBuilder {
-        ClientBuilder { merchant, options: ClientOptions::default() }
+        ClientBuilder { merchant, options: ClientOptions::default(), roots: None }
     }
 
     /// The shop this client signs for.
@@ -99,6 +102,7 @@ fn call_span(merchant: &Merchant, path: &'static str, id: Option<&ShopPaymentId>
 pub struct ClientBuilder {
     merchant: Merchant,
     options: ClientOptions,
+    roots: Option<Vec<CertificateDer<'static>>>,
 }
 
 impl ClientBuilder {
@@ -108,12 +112,27 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client: HTTPS through rustls with the bundled web PKI roots, no
-    /// redirects, HTTP statuses given back as answers.
+    /// Trusts these root certificates instead of the bundled web PKI roots: for a
+    /// gateway behind a private certificate authority, or a test server's
+    /// self-signed certificate.
+    pub fn root_certificates(mut self, roots: Vec<CertificateDer<'static>>) -> Self {
+        self.roots = Some(roots);
+        self
+    }
+
+    /// Builds the client: HTTPS through rustls with the bundled web PKI roots (or
+    /// the ones given), no redirects, HTTP statuses given back as answers.
     pub fn build(self) -> Result<Client, BuildError> {
         let options = self.options;
         options.check_base_url(self.merchant.base_url())?;
+        let roots = match &self.roots {
+            Some(roots) => RootCerts::new_with_certs(
+                &roots.iter().map(|der| Certificate::from_der(der).to_owned()).collect::<Vec<_>>(),
+            ),
+            None => RootCerts::WebPki,
+        };
         let agent = ureq::Agent::config_builder()
+            .tls_config(TlsConfig::builder().root_certs(roots).build())
             .http_status_as_error(false)
             .max_redirects(0)
             .timeout_connect(Some(options.connect_timeout))

@@ -29,6 +29,8 @@ mod transport;
 pub use client::{BuildError, Client, ClientBuilder};
 pub use driver::drive;
 pub use feennex_proto::*;
+/// A DER certificate, for [`ClientBuilder::root_certificates`].
+pub use rustls_pki_types::CertificateDer;
 pub use transport::{UreqTransport, UreqTransportError};
 
 /// The core crate, for paths such as `feennex_blocking::proto::Endpoint`.

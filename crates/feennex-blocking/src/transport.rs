@@ -29,9 +29,53 @@ impl TransportError for UreqTransportError {
                 | ureq::Error::BadUri(_)
                 | ureq::Error::Timeout(Timeout::Resolve | Timeout::Connect),
             ) => Delivery::NotSent,
-            UreqTransportError::Ureq(ureq::Error::Io(error)) => error.delivery(),
+            UreqTransportError::Ureq(ureq::Error::Rustls(error)) if is_handshake_failure(error) => {
+                Delivery::NotSent
+            }
+            UreqTransportError::Ureq(ureq::Error::Io(error)) => {
+                // ureq reports a failed TLS handshake as an I/O error around rustls's.
+                let tls = error.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>());
+                if tls.is_some_and(is_handshake_failure) {
+                    Delivery::NotSent
+                } else {
+                    error.delivery()
+                }
+            }
             _ => Delivery::MaybeSent,
         }
+    }
+}
+
+/// TLS failures that can only happen while the connection is being set up (an
+/// untrusted or invalid certificate, no common protocol, a refusal alert), before
+/// a byte of the request is written.
+fn is_handshake_failure(error: &rustls::Error) -> bool {
+    use rustls::AlertDescription as Alert;
+    match error {
+        rustls::Error::InvalidCertificate(_)
+        | rustls::Error::InvalidCertRevocationList(_)
+        | rustls::Error::NoCertificatesPresented
+        | rustls::Error::UnsupportedNameType
+        | rustls::Error::PeerIncompatible(_)
+        | rustls::Error::InappropriateHandshakeMessage { .. }
+        | rustls::Error::HandshakeNotComplete
+        | rustls::Error::NoApplicationProtocol => true,
+        rustls::Error::AlertReceived(alert) => matches!(
+            alert,
+            Alert::HandshakeFailure
+                | Alert::BadCertificate
+                | Alert::UnsupportedCertificate
+                | Alert::CertificateRevoked
+                | Alert::CertificateExpired
+                | Alert::CertificateUnknown
+                | Alert::UnknownCA
+                | Alert::ProtocolVersion
+                | Alert::InsufficientSecurity
+                | Alert::CertificateRequired
+                | Alert::UnrecognisedName
+                | Alert::NoApplicationProtocol
+        ),
+        _ => false,
     }
 }
 
@@ -64,5 +108,35 @@ impl BlockingTransport for UreqTransport {
                 other => UreqTransportError::Ureq(other),
             })?;
         Ok(http::Response::from_parts(parts, bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wrapped(error: rustls::Error) -> UreqTransportError {
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, error);
+        UreqTransportError::Ureq(ureq::Error::Io(io))
+    }
+
+    #[test]
+    fn failed_tls_handshake_means_the_request_never_left() {
+        let untrusted = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        assert_eq!(wrapped(untrusted).delivery(), Delivery::NotSent);
+        let refused = rustls::Error::AlertReceived(rustls::AlertDescription::HandshakeFailure);
+        assert_eq!(wrapped(refused).delivery(), Delivery::NotSent);
+    }
+
+    #[test]
+    fn tls_failure_on_an_open_connection_may_have_sent_the_request() {
+        assert_eq!(wrapped(rustls::Error::DecryptError).delivery(), Delivery::MaybeSent);
+        let closed = rustls::Error::AlertReceived(rustls::AlertDescription::CloseNotify);
+        assert_eq!(wrapped(closed).delivery(), Delivery::MaybeSent);
+        let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        assert_eq!(
+            UreqTransportError::Ureq(ureq::Error::Io(reset)).delivery(),
+            Delivery::MaybeSent
+        );
     }
 }

@@ -109,28 +109,48 @@ fn serve(args: &ServeArgs, out: &mut dyn Write) -> Result<(), Failure> {
         let sandbox = Sandbox::start(args.listen, config)
             .await
             .map_err(|error| Failure::Sandbox(error.to_string()))?;
+        // Listen for the signals before saying we are ready: a supervisor may stop us
+        // as soon as it reads the line.
+        let stop = StopSignals::register();
         crate::print(out, format_args!("listening on http://{}", sandbox.local_addr()))?;
         out.flush().map_err(|error| Failure::Output(error.to_string()))?;
-        wait_for_stop().await;
+        stop.wait().await;
         sandbox.shutdown();
         Ok(())
     })
 }
 
-/// Waits for Ctrl-C or, on Unix, SIGTERM.
-async fn wait_for_stop() {
+/// Ctrl-C and, on Unix, SIGTERM, listened for from the moment of registration.
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+    unix: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl StopSignals {
+    fn register() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let unix =
+                signal(SignalKind::terminate()).ok().zip(signal(SignalKind::interrupt()).ok());
+            Self { unix }
+        }
+        #[cfg(not(unix))]
+        Self {}
+    }
+
+    /// Waits for the first of them.
+    async fn wait(self) {
+        #[cfg(unix)]
+        if let Some((mut terminate, mut interrupt)) = self.unix {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
                 _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
             }
             return;
         }
+        let _ = tokio::signal::ctrl_c().await;
     }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 fn config_of(args: &ServeArgs) -> Result<SandboxConfig, Failure> {
