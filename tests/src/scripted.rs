@@ -32,6 +32,10 @@ pub enum Reply {
     Declared(usize),
     /// Answers 200 with a chunked body that never ends.
     Endless,
+    /// Answers this status and these bytes, which need not be text.
+    Bytes(u16, Vec<u8>),
+    /// Answers 200 with these bytes, one at a time with this pause between them.
+    Drip(Vec<u8>, std::time::Duration),
 }
 
 /// A success envelope around `data`.
@@ -151,6 +155,14 @@ fn serve(stream: TcpStream, seen: &Mutex<Vec<Recorded>>, script: &Script) {
             .and_then(|()| std::io::copy(&mut std::io::repeat(b' ').take(length as u64), &mut writer))
             .map(drop),
             Reply::Endless => endless(&mut writer),
+            Reply::Bytes(status, body) => write!(
+                writer,
+                "HTTP/1.1 {status} Scripted\r\nContent-Type: application/json\r\n\
+                 Content-Length: {}\r\n\r\n",
+                body.len()
+            )
+            .and_then(|()| writer.write_all(&body)),
+            Reply::Drip(body, pause) => drip(&mut writer, &body, pause),
         };
         if written.is_err() {
             return;
@@ -167,6 +179,21 @@ fn endless(writer: &mut TcpStream) -> std::io::Result<()> {
     loop {
         writer.write_all(chunk.as_bytes())?;
     }
+}
+
+/// Sends a declared body one byte at a time.
+fn drip(writer: &mut TcpStream, body: &[u8], pause: std::time::Duration) -> std::io::Result<()> {
+    write!(
+        writer,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )?;
+    for byte in body {
+        writer.write_all(&[*byte])?;
+        writer.flush()?;
+        std::thread::sleep(pause);
+    }
+    Ok(())
 }
 
 /// Reads one request: the request line, headers, and a body of `Content-Length`.

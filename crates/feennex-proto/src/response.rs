@@ -108,9 +108,13 @@ pub(crate) mod lenient {
     /// never through a binary float.
     pub(crate) fn decimal<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
         let text = scalar_text(deserializer)?;
-        parse_decimal(&text).ok_or_else(|| {
+        let value = parse_decimal(&text).ok_or_else(|| {
             D::Error::custom(format!("{text:.40} is not an amount that fits an exact decimal"))
-        })
+        })?;
+        if value.is_sign_negative() && !value.is_zero() {
+            return Err(D::Error::custom(format!("{text:.40} is negative; no amount is")));
+        }
+        Ok(value)
     }
 
     /// Parses decimal text with an optional exponent, exactly; `None` when it is
