@@ -231,3 +231,44 @@ fn a_journal_of_a_changed_file_is_refused() {
     assert_eq!(ledger(&sandbox).len(), 2);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn ctrl_c_lets_rows_in_flight_finish_and_the_run_resumes() {
+    // Every answer is held back a little, so the run is still going when stopped.
+    let faults =
+        FaultConfig::none().with(FaultKind::Delay, 1.0).with_delay(Duration::from_millis(150));
+    let sandbox = sandbox(faults);
+    let dir = temp_dir("interrupt");
+    let csv = dir.join("batch.csv");
+    write_batch(&csv, 40, "");
+    let journal = dir.join("batch.csv.journal");
+    let args = ["--timeout", "5", "payouts", "run", csv.to_str().unwrap(), "--concurrency", "2"];
+
+    let first =
+        feennex(&sandbox, &args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let started = Instant::now();
+    while journal_lines(&journal, "paid") < 4 {
+        assert!(started.elapsed() < Duration::from_secs(60), "the first run made no progress");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let interrupted =
+        Command::new("kill").args(["-INT", &first.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    let output = first.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("stopping"), "{}", text(&output.stderr));
+
+    // Consistent: every row that was being sent got its outcome written.
+    let sent = journal_lines(&journal, "sending");
+    let settled = journal_lines(&journal, "paid") + journal_lines(&journal, "failed");
+    assert_eq!(sent, settled, "rows left in flight");
+    assert!(settled < 40, "stopped too late");
+    assert_eq!(ledger(&sandbox).len(), settled);
+
+    let second = feennex(&sandbox, &args).output().unwrap();
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    let ledger = ledger(&sandbox);
+    assert_eq!(ledger.len(), 40);
+    assert_eq!(ledger.iter().map(|(id, _, _)| id).collect::<BTreeSet<_>>().len(), 40);
+    std::fs::remove_dir_all(dir).unwrap();
+}
