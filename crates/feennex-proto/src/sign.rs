@@ -71,11 +71,6 @@ impl fmt::Debug for Signature {
     }
 }
 
-/// Bytes gathered on the stack before they are handed to the hash: one call per
-/// 128 bytes instead of one per value and separator, which is most of the cost of
-/// short values.
-const STAGE_BYTES: usize = 128;
-
 /// An incremental signer for values that arrive already in signing order.
 ///
 /// Request builders feed signed values through this as they write the body, so the
@@ -83,8 +78,6 @@ const STAGE_BYTES: usize = 128;
 #[derive(Clone)]
 pub struct SignState {
     hasher: Sha256,
-    stage: [u8; STAGE_BYTES],
-    staged: usize,
     first: bool,
 }
 
@@ -103,40 +96,21 @@ impl Default for SignState {
 impl SignState {
     /// An empty state.
     pub fn new() -> Self {
-        Self { hasher: Sha256::new(), stage: [0; STAGE_BYTES], staged: 0, first: true }
+        Self { hasher: Sha256::new(), first: true }
     }
 
     /// Adds the next value, in ascending order of field name.
     pub fn push(&mut self, value: &str) {
         if !self.first {
-            self.write(SEPARATOR);
+            self.hasher.update(SEPARATOR);
         }
         self.first = false;
-        self.write(value.as_bytes());
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        if self.staged + bytes.len() <= STAGE_BYTES {
-            self.stage[self.staged..self.staged + bytes.len()].copy_from_slice(bytes);
-            self.staged += bytes.len();
-            return;
-        }
-        self.hasher.update(&self.stage[..self.staged]);
-        self.staged = 0;
-        if bytes.len() >= STAGE_BYTES {
-            self.hasher.update(bytes);
-        } else {
-            self.stage[..bytes.len()].copy_from_slice(bytes);
-            self.staged = bytes.len();
-        }
+        self.hasher.update(value.as_bytes());
     }
 
     /// Appends the secret and produces the signature.
     pub fn finish(mut self, secret: &SecretKey) -> Signature {
-        self.write(secret.expose().as_bytes());
-        self.hasher.update(&self.stage[..self.staged]);
-        // The stage may hold part of the secret.
-        zeroize::Zeroize::zeroize(&mut self.stage);
+        self.hasher.update(secret.expose().as_bytes());
         Signature::from_digest(&self.hasher.finalize())
     }
 }
