@@ -42,8 +42,17 @@ pub trait Endpoint {
 }
 
 /// The base URL of the API: `http` or `https`, without a trailing slash.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct BaseUrl(String);
+///
+/// Parsed once: each request's URI is made from the parsed scheme and authority
+/// and only its path is checked.
+#[derive(Clone)]
+pub struct BaseUrl {
+    text: String,
+    scheme: http::uri::Scheme,
+    authority: http::uri::Authority,
+    /// The path below the host, without a trailing slash (often empty).
+    path: String,
+}
 
 /// Why a text is not a usable base URL.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -61,39 +70,72 @@ impl BaseUrl {
         if !scheme_ok || uri.host().is_none_or(str::is_empty) || !plain {
             return Err(error());
         }
-        Ok(Self(trimmed.to_owned()))
+        let parts = uri.into_parts();
+        let (Some(scheme), Some(authority)) = (parts.scheme, parts.authority) else {
+            return Err(error());
+        };
+        let path = parts.path_and_query.map(|p| p.path().trim_end_matches('/').to_owned());
+        Ok(Self { text: trimmed.to_owned(), scheme, authority, path: path.unwrap_or_default() })
     }
 
-    /// The URL of an endpoint path.
+    /// The URL of an endpoint path, as text.
     pub fn join(&self, path: &str) -> String {
-        let mut url = String::with_capacity(self.0.len() + 1 + path.len());
-        url.push_str(&self.0);
+        let mut url = String::with_capacity(self.text.len() + 1 + path.len());
+        url.push_str(&self.text);
         url.push('/');
         url.push_str(path);
         url
     }
 
+    /// The URI of an endpoint path.
+    pub fn uri(&self, path: &str) -> Result<http::Uri, http::Error> {
+        let mut full_path = String::with_capacity(self.path.len() + 1 + path.len());
+        full_path.push_str(&self.path);
+        full_path.push('/');
+        full_path.push_str(path);
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(self.scheme.clone());
+        parts.authority = Some(self.authority.clone());
+        parts.path_and_query = Some(http::uri::PathAndQuery::try_from(full_path)?);
+        Ok(http::Uri::from_parts(parts)?)
+    }
+
     /// The URL's text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
+    }
+}
+
+impl PartialEq for BaseUrl {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for BaseUrl {}
+
+impl std::hash::Hash for BaseUrl {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
     }
 }
 
 impl Default for BaseUrl {
     fn default() -> Self {
-        Self(DEFAULT_BASE_URL.to_owned())
+        Self::new(DEFAULT_BASE_URL)
+            .unwrap_or_else(|_| unreachable!("the default base URL is valid"))
     }
 }
 
 impl fmt::Display for BaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.text)
     }
 }
 
 impl fmt::Debug for BaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "BaseUrl({:?})", self.0)
+        write!(f, "BaseUrl({:?})", self.text)
     }
 }
 
@@ -161,7 +203,8 @@ impl Merchant {
     pub fn build<E: Endpoint>(&self, endpoint: &E) -> Result<http::Request<Vec<u8>>, Error> {
         let body = self.body(endpoint);
         const JSON: http::HeaderValue = http::HeaderValue::from_static("application/json");
-        http::Request::post(self.base_url.join(E::PATH))
+        let uri = self.base_url.uri(E::PATH).map_err(|error| Error::invalid("base_url", error))?;
+        http::Request::post(uri)
             .header(http::header::CONTENT_TYPE, JSON)
             .header(http::header::ACCEPT, JSON)
             .header(http::header::CONTENT_LENGTH, body.len())
@@ -187,6 +230,22 @@ impl Merchant {
 /// Whether JSON requires `byte` to be escaped inside a string.
 fn needs_escape(byte: u8) -> bool {
     byte < 0x20 || byte == b'"' || byte == b'\\'
+}
+
+/// Whether any byte needs escaping, eight bytes at a time: the common case is that
+/// none does, and a byte-by-byte test is most of the cost of writing a body.
+fn any_needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Exact tests of "some byte is below n" and "some byte is zero" (n <= 128).
+    let has_below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS != 0;
+    let has_byte = |word: u64, byte: u8| has_below(word ^ (ONES * u64::from(byte)), 1);
+    let mut chunks = bytes.chunks_exact(8);
+    let found = chunks.by_ref().any(|chunk| {
+        let word = u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8]));
+        has_below(word, 0x20) || has_byte(word, b'"') || has_byte(word, b'\\')
+    });
+    found || chunks.remainder().iter().any(|&byte| needs_escape(byte))
 }
 
 /// Room for a typical body, so that writing it allocates once.
@@ -238,9 +297,7 @@ impl BodyWriter {
         let bytes = value.as_bytes();
         self.json.reserve(bytes.len() + 2);
         self.json.push(b'"');
-        // Checking every byte without stopping early lets the compiler vectorise
-        // the common case: nothing to escape.
-        if !bytes.iter().fold(false, |found, &byte| found | needs_escape(byte)) {
+        if !any_needs_escape(bytes) {
             self.json.extend_from_slice(bytes);
         } else {
             self.escaped(bytes);
@@ -414,10 +471,32 @@ mod tests {
             BaseUrl::new("https://x.test/api").unwrap().join("shop_balance"),
             "https://x.test/api/shop_balance"
         );
+        let uri =
+            |base: &str, path: &str| BaseUrl::new(base).unwrap().uri(path).unwrap().to_string();
+        assert_eq!(uri("https://x.test/api/", "a/b"), "https://x.test/api/a/b");
+        assert_eq!(uri("http://[::1]:8080", "c"), "http://[::1]:8080/c");
+        assert_eq!(uri("http://127.0.0.1:9", "transfer/try"), "http://127.0.0.1:9/transfer/try");
         for bad in
             ["ftp://x.test", "x.test", "", "https://", "https://x.test/?a=1", "https://x.test/#f"]
         {
             assert!(BaseUrl::new(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_word_at_a_time_scan_agrees_with_the_byte_test() {
+        for length in 0..40 {
+            for position in 0..length {
+                for byte in 0..=255u8 {
+                    let mut bytes = vec![b'a'; length];
+                    bytes[position] = byte;
+                    assert_eq!(
+                        any_needs_escape(&bytes),
+                        needs_escape(byte),
+                        "{length} {position} {byte}"
+                    );
+                }
+            }
         }
     }
 
