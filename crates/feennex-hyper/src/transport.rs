@@ -93,7 +93,7 @@ impl HyperTransport {
                 HyperTransportError::Body(error)
             }
         })?;
-        Ok(http::Response::from_parts(parts, collected.to_bytes().to_vec()))
+        Ok(http::Response::from_parts(parts, Vec::from(collected.to_bytes())))
     }
 }
 
