@@ -19,6 +19,15 @@ struct Envelope<'a> {
     result: bool,
 }
 
+/// A success envelope read in one pass, straight into the typed data.
+#[derive(Deserialize)]
+struct TypedEnvelope<T> {
+    #[serde(default = "Option::default")]
+    data: Option<T>,
+    error_code: i64,
+    result: bool,
+}
+
 /// Parses an answer of `endpoint` into `T`.
 ///
 /// The envelope is read whatever the HTTP status; an error envelope becomes
@@ -29,8 +38,21 @@ pub fn parse_envelope<'a, T: Deserialize<'a>>(
     status: http::StatusCode,
     body: &'a [u8],
 ) -> Result<T, Error> {
+    // Checked once here, so that the parser need not check each string again.
+    let text = std::str::from_utf8(body).map_err(|_| Error::NotEnvelope {
+        status: status.as_u16(),
+        reason: "the body is not UTF-8 text".to_owned(),
+        snippet: snippet(body),
+    })?;
+    // The common case in one pass: a success with data of the expected shape.
+    // Anything else is read again, envelope first, to say exactly what is wrong.
+    if let Ok(TypedEnvelope { data: Some(data), error_code: 0, result: true }) =
+        serde_json::from_str::<TypedEnvelope<T>>(text)
+    {
+        return Ok(data);
+    }
     let envelope: Envelope<'a> =
-        serde_json::from_slice(body).map_err(|error| Error::NotEnvelope {
+        serde_json::from_str(text).map_err(|error| Error::NotEnvelope {
             status: status.as_u16(),
             reason: describe_json_error(&error),
             snippet: snippet(body),
