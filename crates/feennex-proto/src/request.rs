@@ -368,8 +368,7 @@ impl BodyWriter {
 
     /// A signed currency code, sent as a JSON number.
     pub fn signed_currency(&mut self, name: &'static str, currency: Currency) {
-        let mut buffer = [0u8; 3];
-        self.signed_number(name, currency.write_text(&mut buffer));
+        self.signed_integer(name, u64::from(currency.code()));
     }
 
     /// A signed integer, sent as a JSON number.

@@ -56,22 +56,6 @@ impl Currency {
             _ => return None,
         })
     }
-
-    /// The code as the three characters that are signed (`840`, `036`-style codes
-    /// are signed as the server's integer prints them: `36`).
-    pub(crate) fn write_text(self, buffer: &mut [u8; 3]) -> &str {
-        let mut value = self.0;
-        let mut start = 3;
-        loop {
-            start -= 1;
-            buffer[start] = b'0' + (value % 10) as u8;
-            value /= 10;
-            if value == 0 {
-                break;
-            }
-        }
-        std::str::from_utf8(&buffer[start..]).unwrap_or_default()
-    }
 }
 
 impl FromStr for Currency {
@@ -132,11 +116,11 @@ mod tests {
 
     #[test]
     fn codes_parse_and_print_as_the_server_signs_them() {
-        let mut buffer = [0u8; 3];
         assert_eq!("840".parse::<Currency>().unwrap(), Currency::USD);
-        assert_eq!(Currency::USD.write_text(&mut buffer), "840");
-        assert_eq!("036".parse::<Currency>().unwrap().write_text(&mut buffer), "36");
-        assert_eq!(Currency::new(7).unwrap().write_text(&mut buffer), "7");
+        assert_eq!(Currency::USD.to_string(), "840");
+        // Signed as the server's integer prints it.
+        assert_eq!("036".parse::<Currency>().unwrap().to_string(), "36");
+        assert_eq!(Currency::new(7).unwrap().to_string(), "7");
     }
 
     #[test]
