@@ -1,6 +1,7 @@
 //! transfer/create end to end over loopback, 32 requests in flight, against a
 //! minimal server answering a canned envelope:
 //! - `hyper_sdk`: the feennex-hyper client (signing, typed parsing, its driver);
+//! - `hyper_transport`: the SDK's transport alone sending a pre-built request;
 //! - `hyper_raw`: bare hyper sending the same pre-built bytes (the transport's floor);
 //! - `reqwest`: what a user might write by hand instead (serde_json body, manual
 //!   signing, parsing into a `serde_json::Value`).
@@ -14,6 +15,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use feennex_benches::{
     SECRET, TRANSFER_CREATED_BODY, canned_server, merchant, sha256_hex, transfer_create,
 };
+use feennex_proto::AsyncTransport;
 use http_body_util::{BodyExt, Full};
 
 /// Requests in flight at once.
@@ -80,6 +82,24 @@ fn e2e_group(c: &mut Criterion) {
         })
     });
 
+    // The SDK's transport alone, sending the same pre-built request: what the
+    // transport adds to bare hyper, apart from the core's work.
+    let prebuilt_for_transport = merchant(&base_url).build(&transfer_create()).unwrap();
+    let transport = sdk.transport().clone();
+    group.bench_function("hyper_transport", |b| {
+        b.iter_custom(|iters| {
+            let transport = transport.clone();
+            let template = Arc::new(copy(&prebuilt_for_transport));
+            client_runtime.block_on(run_concurrently(iters * BATCH, move || {
+                let (transport, template) = (transport.clone(), template.clone());
+                async move {
+                    let response = AsyncTransport::send(&transport, copy(&template)).await.unwrap();
+                    assert_eq!(response.body().len(), TRANSFER_CREATED_BODY.len());
+                }
+            }))
+        })
+    });
+
     let raw = {
         let _guard = client_runtime.enter();
         let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
@@ -123,6 +143,14 @@ fn e2e_group(c: &mut Criterion) {
         })
     });
     group.finish();
+}
+
+/// A copy of a request with the same bytes.
+fn copy(request: &feennex_proto::Request) -> feennex_proto::Request {
+    let mut copy =
+        hyper::Request::post(request.uri().clone()).body(request.body().clone()).unwrap();
+    *copy.headers_mut() = request.headers().clone();
+    copy
 }
 
 /// A transfer/create as a user might write it without the SDK.
