@@ -206,23 +206,27 @@ fn trace_logs_of_payouts_through_faults_never_show_the_key() {
     assert_clean("tracing output", &logs);
 }
 
-/// The `feennex` binary, built beside this test (or built now when only this
-/// package was built).
+/// The `feennex` binary of this workspace, brought up to date first (cargo builds
+/// it for the CLI's own tests, but not when only this package is tested).
 fn feennex_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(Path::parent).unwrap();
-    let binary = profile_dir.join(format!("feennex{}", std::env::consts::EXE_SUFFIX));
-    if !binary.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let status = Command::new(cargo)
-            .args(["build", "-p", "feennex-cli", "--bin", "feennex"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-    assert!(binary.exists(), "no feennex binary at {}", binary.display());
-    binary
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().unwrap();
+            let profile_dir = exe.parent().and_then(Path::parent).unwrap();
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+            let mut build = Command::new(cargo);
+            build.args(["build", "--quiet", "-p", "feennex-cli", "--bin", "feennex"]);
+            if profile_dir.ends_with("release") {
+                build.arg("--release");
+            }
+            let output = build.current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap();
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            let binary = profile_dir.join(format!("feennex{}", std::env::consts::EXE_SUFFIX));
+            assert!(binary.exists(), "no feennex binary at {}", binary.display());
+            binary
+        })
+        .clone()
 }
 
 struct Cli {
