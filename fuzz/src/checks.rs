@@ -884,10 +884,9 @@ pub fn python_text(data: &[u8]) {
     let trimmed = token.get().trim();
     let printed = feennex_sandbox::python_str(&token);
     match trimmed.as_bytes().first() {
-        Some(b'"') => {
-            let decoded: String = serde_json::from_str(trimmed).expect("a JSON string");
-            assert_eq!(printed, Some(decoded));
-        }
+        // A string signs as its text; one with a lone surrogate escape has no UTF-8
+        // text, so it has no signed text either (and its signature cannot match).
+        Some(b'"') => assert_eq!(printed, serde_json::from_str::<String>(trimmed).ok()),
         Some(b'-' | b'0'..=b'9') if trimmed.contains(['.', 'e', 'E']) => {
             let printed = printed.expect("a number has text");
             let expected: f64 = trimmed.parse().expect("a JSON number parses");
