@@ -542,6 +542,11 @@ fn cli_commands_against_a_sandbox_never_print_the_key() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let output = run(with_base(&["payouts", "run", "batch.csv"]), false);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // The sandbox's own commands and the demo, with the key in the environment.
+    run(with_base(&["sandbox", "complete", "--kind", "bill", "--id", "404"]), false);
+    let demo = cli.dir.join("demo");
+    let output = cli.run(&["demo", "--dir", demo.to_str().unwrap()], false, b"");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     // The shop is unknown to the sandbox under another id.
     let mut other_shop = with_base(&["balance"]);
     other_shop.splice(0..0, ["--shop-id".to_owned(), "7".to_owned()]);
