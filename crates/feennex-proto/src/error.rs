@@ -132,6 +132,21 @@ impl Error {
     }
 }
 
+/// Longest explanation kept in an error, in characters: parser messages quote the
+/// offending value, which a hostile answer can make as long as it likes.
+pub(crate) const REASON_CHARS: usize = 300;
+
+/// A parser's explanation, cut at [`REASON_CHARS`] characters.
+pub(crate) fn bounded_reason(reason: impl std::fmt::Display) -> String {
+    let text = reason.to_string();
+    if text.chars().count() <= REASON_CHARS {
+        return text;
+    }
+    let mut cut: String = text.chars().take(REASON_CHARS).collect();
+    cut.push('…');
+    cut
+}
+
 /// The start of a body as text, for error messages.
 pub(crate) fn snippet(body: &[u8]) -> String {
     let cut = body.len().min(SNIPPET_CHARS * 4);

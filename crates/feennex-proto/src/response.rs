@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::error::{ApiError, Error, snippet};
+use crate::error::{ApiError, Error, bounded_reason, snippet};
 use crate::error_code::ErrorCode;
 
 /// The envelope every answer comes in.
@@ -67,14 +67,16 @@ pub fn parse_envelope<'a, T: Deserialize<'a>>(
     let data = envelope.data.map_or("null", RawValue::get);
     serde_json::from_str(data).map_err(|error| Error::UnexpectedData {
         endpoint,
-        reason: error.to_string(),
+        reason: bounded_reason(error),
         snippet: snippet(data.as_bytes()),
     })
 }
 
 fn describe_json_error(error: &serde_json::Error) -> String {
     use serde_json::error::Category;
-    match error.classify() {
+    let category = error.classify();
+    let error = bounded_reason(error);
+    match category {
         Category::Eof => "the body ends before the JSON does".to_owned(),
         Category::Syntax => format!("not JSON: {error}"),
         Category::Data => format!("JSON without the envelope's fields: {error}"),
@@ -282,6 +284,23 @@ mod tests {
                 assert!(api.message.contains("not unique"));
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_quoting_a_huge_value_stay_short() {
+        let huge = "x".repeat(1_000_000);
+        let bodies = [
+            format!(r#"{{"data":null,"error_code":"{huge}","message":"m","result":false}}"#),
+            format!(r#"{{"data":"{huge}","error_code":0,"message":"Ok","result":true}}"#),
+        ];
+        for body in bodies {
+            let error =
+                parse_envelope::<Money>("test", http::StatusCode::OK, body.as_bytes()).unwrap_err();
+            assert!(matches!(error, Error::NotEnvelope { .. } | Error::UnexpectedData { .. }));
+            let text = error.to_string();
+            assert!(text.chars().count() < 1_000, "{} characters", text.chars().count());
+            assert!(text.contains("xxxx"), "{text}");
         }
     }
 

@@ -39,6 +39,7 @@ mod api;
 mod app;
 mod callbacks;
 mod config;
+mod direct;
 mod faults;
 mod ledger;
 mod money;
@@ -52,6 +53,8 @@ pub use config::{
     AccountFormat, CallbackRetry, DEFAULT_BALANCE, DEFAULT_SECRET, DEFAULT_SHOP_ID, InvoicePayway,
     SandboxConfig, ShopConfig, WithdrawPayway, WithdrawalPace, default_rates,
 };
+#[doc(hidden)]
+pub use direct::DirectSandbox;
 pub use faults::{DEFAULT_FAULT_DELAY, FaultConfig, FaultKind, UnknownFaultKind};
 pub use ledger::PaymentKind;
 pub use pytext::{float_repr, python_str};

@@ -68,11 +68,15 @@ pub fn float_repr(value: f64) -> String {
     // Rust's `{:e}` finds how many digits the shortest round-trip form needs. When
     // two forms of that length are equally close, Rust picks the upper one and Python
     // the even one; Rust's exact formatting to that many digits rounds half to even,
-    // as Python does.
+    // as Python does. At a power of two the gap below the value is half the gap
+    // above, and the closest decimal of that length may then read back as another
+    // float: Python, like Rust's shortest form, takes the one that reads back.
     let shortest = format!("{:e}", value.abs());
     let needed =
         shortest.split('e').next().unwrap_or("").bytes().filter(u8::is_ascii_digit).count();
-    let scientific = format!("{:.*e}", needed.saturating_sub(1), value.abs());
+    let closest = format!("{:.*e}", needed.saturating_sub(1), value.abs());
+    let reads_back = closest.parse::<f64>().is_ok_and(|back| back == value.abs());
+    let scientific = if reads_back { closest } else { shortest };
     let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
@@ -141,6 +145,9 @@ mod tests {
         // Two shortest forms equally close: Python takes the even digit.
         ("1149576506401442.25", "1149576506401442.2"),
         ("1149576506401442.75", "1149576506401442.8"),
+        // A power of two, where the closest 16 digits would read back as a
+        // neighbour.
+        ("7.291122019556398e-304", "7.291122019556398e-304"),
     ];
 
     #[test]

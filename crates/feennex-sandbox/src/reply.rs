@@ -58,11 +58,6 @@ pub(crate) fn envelope_text<T: Serialize>(outcome: Result<T, ApiFailure>) -> Str
     })
 }
 
-/// The HTTP answer carrying an envelope.
-pub(crate) fn envelope<T: Serialize>(outcome: Result<T, ApiFailure>) -> Response {
-    json_response(envelope_text(outcome))
-}
-
 /// A 200 answer with a JSON body.
 pub(crate) fn json_response(body: String) -> Response {
     (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()

@@ -40,9 +40,8 @@ fn tokens() -> Vec<String> {
     tokens
 }
 
-#[test]
-fn signed_text_of_numbers_matches_cpython() {
-    let tokens = tokens();
+/// What CPython's `str(json.loads(token))` prints for each token.
+fn cpython_texts(tokens: &[String]) -> Vec<String> {
     let mut python = Command::new("python3")
         .args(["-c", "import sys, json\nfor line in sys.stdin: print(str(json.loads(line)))"])
         .stdin(Stdio::piped())
@@ -56,10 +55,41 @@ fn signed_text_of_numbers_matches_cpython() {
     writer.join().unwrap();
     assert!(output.status.success());
     let printed = String::from_utf8(output.stdout).unwrap();
-    let printed: Vec<&str> = printed.lines().collect();
+    let printed: Vec<String> = printed.lines().map(str::to_owned).collect();
     assert_eq!(printed.len(), tokens.len());
-    for (token, expected) in tokens.iter().zip(printed) {
+    printed
+}
+
+fn assert_matches_cpython(tokens: &[String]) {
+    for (token, expected) in tokens.iter().zip(cpython_texts(tokens)) {
         let raw = RawValue::from_string(token.clone()).unwrap();
         assert_eq!(feennex_sandbox::python_str(&raw).unwrap(), expected, "token {token}");
     }
+}
+
+#[test]
+fn signed_text_of_numbers_matches_cpython() {
+    assert_matches_cpython(&tokens());
+}
+
+/// At a power of two the gap below a float is half the gap above it, so the
+/// closest decimal of the shortest length may fall outside the float's interval;
+/// CPython then prints another one.
+#[test]
+fn powers_of_two_and_their_neighbours_print_as_cpython_prints_them() {
+    let mut tokens = Vec::new();
+    for exponent in -1074..=1023_i64 {
+        let bits: u64 = if exponent >= -1022 {
+            ((exponent + 1023) as u64) << 52
+        } else {
+            1 << (exponent + 1074)
+        };
+        for neighbour in [bits - 1, bits, bits + 1] {
+            let value = f64::from_bits(neighbour);
+            if value.is_finite() && value > 0.0 {
+                tokens.push(format!("{value:e}"));
+            }
+        }
+    }
+    assert_matches_cpython(&tokens);
 }

@@ -7,6 +7,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::CallbackRejection;
+use crate::error::bounded_reason;
 
 /// The received fields: the text of each, or `None` for a JSON `null`.
 pub(crate) type RawFields = BTreeMap<String, Option<String>>;
@@ -106,8 +107,10 @@ fn json_fields(body: &[u8]) -> Result<RawFields, CallbackRejection> {
     let mut json = serde_json::Deserializer::from_slice(body);
     let fields = json
         .deserialize_map(FieldsVisitor)
-        .map_err(|error| malformed(format!("not a JSON object: {error}")))?;
-    json.end().map_err(|error| malformed(format!("text after the JSON object: {error}")))?;
+        .map_err(|error| malformed(format!("not a JSON object: {}", bounded_reason(error))))?;
+    json.end().map_err(|error| {
+        malformed(format!("text after the JSON object: {}", bounded_reason(error)))
+    })?;
     Ok(fields)
 }
 
@@ -173,6 +176,18 @@ mod tests {
         assert_eq!(fields["c"].as_deref(), Some(r#"{"k": [1, 2]}"#));
         assert_eq!(fields["d"], None);
         assert_eq!(fields["e"].as_deref(), Some("true"));
+    }
+
+    #[test]
+    fn a_huge_json_value_gives_a_short_reason() {
+        let body = format!(r#""{}""#, "x".repeat(1_000_000));
+        match json_fields(body.as_bytes()) {
+            Err(CallbackRejection::MalformedBody { reason }) => {
+                assert!(reason.chars().count() < 1_000, "{} characters", reason.chars().count());
+                assert!(reason.starts_with("not a JSON object: invalid type: string"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -11,45 +11,68 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::response::Response;
 use axum::routing::post;
 use serde::Serialize;
 
 use crate::app::App;
-use crate::reply::{ApiFailure, envelope};
+use crate::reply::{ApiFailure, envelope_text, json_response};
 use crate::request::Call;
+
+/// Answers one API request body with the envelope text of its outcome.
+type Handler = fn(&App, &[u8]) -> String;
+
+/// Every API endpoint: its path and how it answers a body.
+const ENDPOINTS: &[(&str, Handler)] = &[
+    ("/transfer/try", |app, body| answer(body, |call| transfer::try_transfer(app, call))),
+    ("/transfer/create", |app, body| answer(body, |call| transfer::create(app, call))),
+    ("/transfer/shop_payment_status", |app, body| {
+        answer(body, |call| transfer::shop_payment_status(app, call))
+    }),
+    ("/withdraw/try", |app, body| answer(body, |call| withdraw::try_withdraw(app, call))),
+    ("/check_account", |app, body| answer(body, |call| withdraw::check_account(app, call))),
+    ("/withdraw/create", |app, body| answer(body, |call| withdraw::create(app, call))),
+    ("/withdraw/status", |app, body| answer(body, |call| withdraw::status(app, call))),
+    ("/withdraw/shop_payment_status", |app, body| {
+        answer(body, |call| withdraw::shop_payment_status(app, call))
+    }),
+    ("/shop_balance", |app, body| answer(body, |call| balance::shop_balance(app, call))),
+    ("/bill/create", |app, body| answer(body, |call| bill::create(app, call))),
+    ("/bill/shop_order_status", |app, body| {
+        answer(body, |call| bill::shop_order_status(app, call))
+    }),
+    ("/invoice/try", |app, body| answer(body, |call| invoice::try_invoice(app, call))),
+    ("/invoice/create", |app, body| answer(body, |call| invoice::create(app, call))),
+];
 
 /// Every API route.
 pub(crate) fn routes() -> Router<Arc<App>> {
-    macro_rules! endpoint {
-        ($handler:path) => {
-            post(|State(app): State<Arc<App>>, body: Bytes| async move {
-                answer(&body, |call| $handler(&app, call))
-            })
-        };
-    }
-    Router::new()
-        .route("/transfer/try", endpoint!(transfer::try_transfer))
-        .route("/transfer/create", endpoint!(transfer::create))
-        .route("/transfer/shop_payment_status", endpoint!(transfer::shop_payment_status))
-        .route("/withdraw/try", endpoint!(withdraw::try_withdraw))
-        .route("/check_account", endpoint!(withdraw::check_account))
-        .route("/withdraw/create", endpoint!(withdraw::create))
-        .route("/withdraw/status", endpoint!(withdraw::status))
-        .route("/withdraw/shop_payment_status", endpoint!(withdraw::shop_payment_status))
-        .route("/shop_balance", endpoint!(balance::shop_balance))
-        .route("/bill/create", endpoint!(bill::create))
-        .route("/bill/shop_order_status", endpoint!(bill::shop_order_status))
-        .route("/invoice/try", endpoint!(invoice::try_invoice))
-        .route("/invoice/create", endpoint!(invoice::create))
+    ENDPOINTS.iter().fold(Router::new(), |router, &(path, handler)| {
+        router.route(
+            path,
+            post(move |State(app): State<Arc<App>>, body: Bytes| async move {
+                json_response(handler(&app, &body))
+            }),
+        )
+    })
 }
 
-/// Reads the body and answers the handler's outcome in an envelope.
+/// The envelope text the endpoint at `path` answers to `body`, exactly as the
+/// server would send it; `None` for a path that is not an API endpoint.
+pub(crate) fn answer_path(app: &App, path: &str, body: &[u8]) -> Option<String> {
+    ENDPOINTS.iter().find(|(known, _)| *known == path).map(|(_, handler)| handler(app, body))
+}
+
+/// The paths of every API endpoint.
+pub(crate) fn paths() -> impl Iterator<Item = &'static str> {
+    ENDPOINTS.iter().map(|(path, _)| *path)
+}
+
+/// Reads the body and writes the handler's outcome as an envelope.
 fn answer<T: Serialize>(
     body: &[u8],
     handler: impl FnOnce(&mut Call<'_>) -> Result<T, ApiFailure>,
-) -> Response {
-    envelope(Call::parse(body).and_then(|mut call| handler(&mut call)))
+) -> String {
+    envelope_text(Call::parse(body).and_then(|mut call| handler(&mut call)))
 }
 
 /// A label or comment in English and Russian.
