@@ -4,7 +4,7 @@
 //! in `FEENNEX_SHOP_ID` and its secret in `FEENNEX_SECRET_KEY`:
 //!
 //! ```sh
-//! cargo run -p feennex-blocking --example wallet_payout
+//! cargo run -p feennex-blocking --example blocking_wallet_payout
 //! ```
 
 use std::time::SystemTime;
