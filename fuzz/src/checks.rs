@@ -171,8 +171,8 @@ pub fn responses(data: &[u8]) {
 
 /// The top-level fields of a JSON object body, read plainly: nested values are
 /// kept as raw text, so nesting deeper than a value parser allows is no obstacle,
-/// and invalid UTF-8 is replaced (the SDK skips unknown fields without reading
-/// their text).
+/// and invalid UTF-8 is replaced (a plain reading of what the server meant; the
+/// SDK may refuse such a body as not an envelope).
 struct TopLevel {
     fields: std::collections::BTreeMap<String, Box<RawValue>>,
 }
