@@ -4,17 +4,21 @@
 //! very same functions on stable, so this file depends only on crates both have.
 
 use std::net::IpAddr;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
+use feennex_proto::callback::{CallbackRejection, IpRange, SenderCheck, verify_callback};
+use feennex_proto::exchange::{
+    ExactlyOncePayout, IdempotentCreate, PayoutLimits, PayoutRecord, Reply, RequestRole,
+    RetryPolicy, Simulation,
+};
 use feennex_proto::http::StatusCode;
+use feennex_proto::transport::{Delivery, Response};
 use feennex_proto::{
-    BillCreate, BillShopOrderStatus, CallbackRejection, CheckAccount, Currency, Decimal, Delivery,
-    Endpoint, Error, ErrorCode, ExactlyOncePayout, Exchange, IdempotentCreate, InvoiceCreate,
-    InvoiceTry, IpRange, Merchant, PayeeAccount, PayoutPolicy, PayoutRecord, Payway, Response,
-    RetryPolicy, SecretKey, SenderCheck, ShopBalance, ShopId, ShopPaymentId, Step, Timestamp,
-    TransferAmountType, TransferCreate, TransferStatus, TransferTry, WithdrawAccount,
-    WithdrawAmountType, WithdrawCreate, WithdrawShopPaymentStatus, WithdrawStatusById, WithdrawTry,
-    parse_response, verify_callback,
+    BillCreate, BillShopOrderStatus, CheckAccount, Currency, Decimal, Endpoint, Error, ErrorCode,
+    InvoiceCreate, InvoiceTry, Merchant, PayeeAccount, Payway, SecretKey, ShopBalance, ShopId,
+    ShopPaymentId, Timestamp, TransferAmountType, TransferCreate, TransferStatus, TransferTry,
+    WithdrawAccount, WithdrawAmountType, WithdrawCreate, WithdrawShopPaymentStatus,
+    WithdrawStatusById, WithdrawTry, parse_response,
 };
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -106,7 +110,7 @@ pub fn sign_verify(data: &[u8]) {
     ordered.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     let joined: Vec<&str> = ordered.iter().map(|(_, value)| *value).collect();
     let joined = joined.join(":");
-    assert_eq!(feennex_proto::string_to_sign(&fields), joined);
+    assert_eq!(feennex_proto::sign::string_to_sign(&fields), joined);
     let mut hasher = Sha256::new();
     hasher.update(joined.as_bytes());
     hasher.update(secret_text.as_bytes());
@@ -522,31 +526,29 @@ pub fn exactly_once(data: &[u8]) {
         .with_attempt_timeout(attempt)
         .with_backoff(Duration::from_millis(50), Duration::from_secs(5))
         .with_total_timeout(total);
-    let policy = PayoutPolicy::default().with_limits(max_creates, max_checks).with_retry(retry);
+    let policy = Policy { retry, limits: PayoutLimits::new(max_creates, max_checks) };
     let resume = flags & 1 != 0;
     let merchant = Merchant::new(ShopId::new(6).expect("nonzero"), SecretKey::new("secret"));
     let id = ShopPaymentId::new("p-1").expect("a valid id");
     if flags & 2 == 0 {
-        let create = TransferCreate {
-            amount: "10".parse().expect("an amount"),
-            amount_type: TransferAmountType::ReceiveAmount,
-            payee_account: PayeeAccount::new("201234567890").expect("a wallet"),
-            payee_currency: Currency::USD,
-            shop_currency: Currency::USD,
-            shop_payment_id: id,
-            description: None,
-        };
+        let create = TransferCreate::new(
+            "10".parse().expect("an amount"),
+            TransferAmountType::ReceiveAmount,
+            PayeeAccount::new("201234567890").expect("a wallet"),
+            Currency::USD,
+            Currency::USD,
+            id,
+        );
         drive(&merchant, create, policy, resume, input, (TRANSFER_CREATED, TRANSFER_FOUND));
     } else {
-        let create = WithdrawCreate {
-            account: WithdrawAccount::new("4111111111111111").expect("an account"),
-            amount: "10".parse().expect("an amount"),
-            amount_type: WithdrawAmountType::PsAmount,
-            payway: Payway::new("card_usd").expect("a payway"),
-            shop_currency: Currency::USD,
-            shop_payment_id: id,
-            account_details: None,
-        };
+        let create = WithdrawCreate::new(
+            WithdrawAccount::new("4111111111111111").expect("an account"),
+            "10".parse().expect("an amount"),
+            WithdrawAmountType::PsAmount,
+            Payway::new("card_usd").expect("a payway"),
+            Currency::USD,
+            id,
+        );
         drive(&merchant, create, policy, resume, input, (WITHDRAWAL, WITHDRAWAL));
     }
 }
@@ -592,93 +594,85 @@ fn outcome(
             let cut = usize::from(parameter) % answer.len();
             (response(200, &answer.as_bytes()[..cut]), Fate::Unknown, took)
         }
-        _ => {
-            (Err(Error::transport(feennex_proto::AttemptTimedOut(timeout))), Fate::Unknown, timeout)
-        }
+        _ => (
+            Err(Error::transport(feennex_proto::transport::AttemptTimedOut(timeout))),
+            Fate::Unknown,
+            timeout,
+        ),
     }
+}
+
+/// The limits a payout run under fuzzing is given.
+#[derive(Debug, Clone, Copy)]
+struct Policy {
+    retry: RetryPolicy,
+    limits: PayoutLimits,
 }
 
 fn drive<C: IdempotentCreate>(
     merchant: &Merchant,
     create: C,
-    policy: PayoutPolicy,
+    policy: Policy,
     resume: bool,
     mut input: Input<'_>,
     bodies: (&str, &str),
 ) {
-    let mut machine = if resume {
-        ExactlyOncePayout::resume(merchant, create, policy)
+    let machine = if resume {
+        ExactlyOncePayout::resume(merchant, create, policy.retry, policy.limits)
     } else {
-        ExactlyOncePayout::new(merchant, create, policy)
+        ExactlyOncePayout::new(merchant, create, policy.retry, policy.limits)
     }
     .expect("a valid payout");
-    let start = Instant::now();
-    let mut now = start;
     let mut log: Vec<Sent> = Vec::new();
     // Whether a create may have been paid without the machine knowing it.
     let mut unknown = resume;
-    let mut random = 0x9e37_79b9_7f4a_7c15_u64;
-    let steps_bound = 4 * (policy.max_creates + policy.max_status_checks) as usize + 4;
-    for _ in 0..steps_bound {
-        random =
-            random.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        match machine.poll(now, SystemTime::UNIX_EPOCH, random) {
-            Step::Send { request, timeout } => {
-                assert!(timeout > Duration::ZERO, "a zero timeout");
-                let is_create = request.uri().path().ends_with("/create");
-                let (result, fate, took) = if input.is_empty() {
-                    (
-                        Err(Error::Transport {
-                            delivery: Delivery::MaybeSent,
-                            source: "reset".into(),
-                        }),
-                        Fate::Unknown,
-                        timeout,
-                    )
-                } else {
-                    let (kind, parameter) = (input.byte(), input.byte());
-                    outcome(kind, parameter, is_create, bodies, timeout)
-                };
-                if is_create {
-                    assert!(!unknown, "a create while an earlier one may have been paid: {log:?}");
-                    let fate_unknown = match fate {
-                        Fate::Answered | Fate::NotSent => false,
-                        Fate::Api(code) => code == 6 || code == 8,
-                        Fate::Unknown => true,
-                    };
-                    unknown = fate_unknown;
-                } else if fate == Fate::Api(7) {
-                    unknown = false;
-                }
-                log.push(Sent { create: is_create, fate });
-                now += took;
-                machine.receive(now, result);
-            }
-            Step::Wait(wait) => {
-                assert!(wait > Duration::ZERO, "a zero wait");
-                now += wait;
-            }
-            Step::Done(result) => {
-                assert!(now - start <= policy.retry.total_timeout, "ran {:?}", now - start);
-                check_verdict::<C>(&log, unknown, resume, result, policy);
-                return;
-            }
+    let steps_bound =
+        4 * (policy.limits.max_creates + policy.limits.max_status_checks) as usize + 4;
+    let run = Simulation::new(machine).max_steps(steps_bound).run(|sent| {
+        let timeout = sent.time_left;
+        assert!(timeout > Duration::ZERO, "a zero timeout");
+        let is_create = sent.role == RequestRole::Create;
+        let (result, fate, took) = if input.is_empty() {
+            (
+                Err(Error::Transport { delivery: Delivery::MaybeSent, source: "reset".into() }),
+                Fate::Unknown,
+                timeout,
+            )
+        } else {
+            let (kind, parameter) = (input.byte(), input.byte());
+            outcome(kind, parameter, is_create, bodies, timeout)
+        };
+        if is_create {
+            assert!(!unknown, "a create while an earlier one may have been paid: {log:?}");
+            unknown = match fate {
+                Fate::Answered | Fate::NotSent => false,
+                Fate::Api(code) => code == 6 || code == 8,
+                Fate::Unknown => true,
+            };
+        } else if fate == Fate::Api(7) {
+            unknown = false;
         }
-    }
-    panic!("no end after {steps_bound} steps: {log:?}");
+        log.push(Sent { create: is_create, fate });
+        Reply::outcome(result).after(took)
+    });
+    let Some(result) = run.output else {
+        panic!("no end after {steps_bound} steps: {log:?}");
+    };
+    assert!(run.elapsed <= policy.retry.total_timeout, "ran {:?}", run.elapsed);
+    check_verdict::<C>(&log, unknown, resume, result, policy);
 }
 
 fn check_verdict<C: IdempotentCreate>(
     log: &[Sent],
     unknown: bool,
     resume: bool,
-    result: feennex_proto::PayoutResult<C>,
-    policy: PayoutPolicy,
+    result: feennex_proto::exchange::PayoutResult<C>,
+    policy: Policy,
 ) {
     let creates = log.iter().filter(|sent| sent.create).count() as u32;
     let lookups = log.len() as u32 - creates;
-    assert!(creates <= policy.max_creates, "{creates} creates: {log:?}");
-    assert!(lookups <= policy.max_status_checks, "{lookups} lookups: {log:?}");
+    assert!(creates <= policy.limits.max_creates, "{creates} creates: {log:?}");
+    assert!(lookups <= policy.limits.max_status_checks, "{lookups} lookups: {log:?}");
     let creates_sent =
         log.iter().filter(|sent| sent.create && sent.fate != Fate::NotSent).count() as u32;
     match result {
@@ -798,12 +792,12 @@ fn sdk_requests(sandbox: &feennex_sandbox::DirectSandbox, mut input: Input<'_>, 
     let (payee_currency, shop_currency) = (currency(input.byte()), currency(input.byte()));
     match choice % 3 {
         0 => {
-            let quote = TransferTry { amount, amount_type, payee_currency, shop_currency };
+            let quote = TransferTry::new(amount, amount_type, payee_currency, shop_currency);
             send("/transfer/try", merchant.body(&quote));
         }
         1 => {
             let stamp = Timestamp::from_unix_millis(i64::from(input.u32())).expect("a time");
-            send("/shop_balance", merchant.body(&ShopBalance { now: stamp }));
+            send("/shop_balance", merchant.body(&ShopBalance::new(stamp)));
         }
         _ => {
             let account = fuzzed_text(&mut input);
@@ -817,20 +811,20 @@ fn sdk_requests(sandbox: &feennex_sandbox::DirectSandbox, mut input: Input<'_>, 
             else {
                 return;
             };
-            let create = TransferCreate {
+            let create = TransferCreate::new(
                 amount,
                 amount_type,
                 payee_account,
                 payee_currency,
                 shop_currency,
-                shop_payment_id: shop_payment_id.clone(),
-                description: Some(account),
-            };
+                shop_payment_id.clone(),
+            )
+            .description(account);
             let created = send("/transfer/create", merchant.body(&create));
-            let lookup = TransferStatus {
-                now: Timestamp::from_unix_millis(0).expect("a time"),
+            let lookup = TransferStatus::new(
+                Timestamp::from_unix_millis(0).expect("a time"),
                 shop_payment_id,
-            };
+            );
             let found = send("/transfer/shop_payment_status", merchant.body(&lookup));
             if created["result"] == Value::Bool(true) {
                 assert_eq!(found["result"], Value::Bool(true), "{found}");

@@ -4,9 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use feennex_proto::{
-    ClientOptions, Endpoint, Error, IdempotentCreate, Merchant, PayoutResult, RetryPolicy,
-};
+use feennex_proto::exchange::{Call, IdempotentCreate, PayoutResult, RetryPolicy};
+use feennex_proto::{ClientOptions, Endpoint, Error, Merchant, SingleCall};
 use rustls::pki_types::CertificateDer;
 
 /// How a test wants its client: options, and roots to trust instead of the
@@ -66,7 +65,11 @@ pub trait TestClient: Sized {
     fn build(merchant: Merchant, setup: Setup) -> Self;
 
     /// One call (see `Client::send`).
-    fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error>;
+    fn send<E: SingleCall>(&self, endpoint: &E) -> Result<E::Output, Error>;
+
+    /// Any operation, payout creates included, through the single-call machine
+    /// alone: what `send` would do if it accepted a create.
+    fn bare_call<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error>;
 
     /// An exactly-once payout (see `Client::payout`).
     fn payout<C: IdempotentCreate>(&self, create: C) -> PayoutResult<C>;
@@ -102,8 +105,14 @@ impl TestClient for HyperClient {
         Self { client: builder.build().unwrap(), runtime: Arc::new(runtime) }
     }
 
-    fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
+    fn send<E: SingleCall>(&self, endpoint: &E) -> Result<E::Output, Error> {
         self.runtime.block_on(self.client.send(endpoint))
+    }
+
+    fn bare_call<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        let session = self.client.session();
+        let call = Call::new(session.merchant(), endpoint, session.options().retry)?;
+        self.runtime.block_on(feennex_hyper::drive(call, self.client.transport()))
     }
 
     fn payout<C: IdempotentCreate>(&self, create: C) -> PayoutResult<C> {
@@ -139,8 +148,14 @@ impl TestClient for BlockingClient {
         Self { client: builder.build().unwrap() }
     }
 
-    fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
+    fn send<E: SingleCall>(&self, endpoint: &E) -> Result<E::Output, Error> {
         self.client.send(endpoint)
+    }
+
+    fn bare_call<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        let session = self.client.session();
+        let call = Call::new(session.merchant(), endpoint, session.options().retry)?;
+        feennex_blocking::drive(call, self.client.transport())
     }
 
     fn payout<C: IdempotentCreate>(&self, create: C) -> PayoutResult<C> {

@@ -16,7 +16,7 @@ mod values;
 
 pub use clients::{BlockingClient, HyperClient, Setup, TestClient};
 pub use ledger::{Ledger, LedgerBalance, LedgerTransfer, LedgerWithdrawal, OPENING_BALANCE};
-pub use sandbox::{TestSandbox, merchant_at, seed_for};
+pub use sandbox::{TestSandbox, finish_payment, introspect, merchant_at, seed_for};
 pub use scripted::{Recorded, Reply, ScriptedServer, envelope_error, envelope_ok};
 pub use tls::{TlsFront, self_signed};
 pub use values::{

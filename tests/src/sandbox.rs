@@ -62,7 +62,7 @@ impl TestSandbox {
 
     /// How many faults of each kind were injected since the sandbox started.
     pub fn injected_faults(&self) -> BTreeMap<String, u64> {
-        let text = feennex_sandbox::introspect(self.base_url(), "faults").unwrap();
+        let text = introspect(self.base_url(), "faults");
         let settings: serde_json::Value = serde_json::from_str(&text).unwrap();
         serde_json::from_value(settings["injected"].clone()).unwrap()
     }
@@ -87,6 +87,19 @@ impl TestSandbox {
         stream.read_to_string(&mut answer).unwrap();
         assert!(answer.starts_with("HTTP/1.1 200"), "POST {path} was refused: {answer}");
     }
+}
+
+/// One of the introspection routes of the sandbox at `base_url`, as JSON text (for
+/// tests that run the sandbox in another process).
+pub fn introspect(base_url: &str, what: &str) -> String {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(feennex_sandbox::introspect(base_url, what)).unwrap()
+}
+
+/// Completes (`paid`) or rejects a waiting payment of the sandbox at `base_url`.
+pub fn finish_payment(base_url: &str, kind: feennex_sandbox::PaymentKind, id: u64, paid: bool) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(feennex_sandbox::finish_payment(base_url, kind, id, paid)).unwrap();
 }
 
 /// The sandbox's default shop at `base_url`.

@@ -27,40 +27,36 @@ pub fn now() -> Timestamp {
 /// A wallet payout of 1.11 EUR received, paid in USD (1.19 USD at the sandbox's
 /// rate of 1.07, rounded up to the cent).
 pub fn transfer_create(shop_payment_id: &str) -> TransferCreate {
-    TransferCreate {
-        amount: amount("1.11"),
-        amount_type: TransferAmountType::ReceiveAmount,
-        payee_account: PayeeAccount::new("201234567890").unwrap(),
-        payee_currency: Currency::EUR,
-        shop_currency: Currency::USD,
-        shop_payment_id: ShopPaymentId::new(shop_payment_id).unwrap(),
-        description: Some("integration test".to_owned()),
-    }
+    TransferCreate::new(
+        amount("1.11"),
+        TransferAmountType::ReceiveAmount,
+        PayeeAccount::new("201234567890").unwrap(),
+        Currency::EUR,
+        Currency::USD,
+        ShopPaymentId::new(shop_payment_id).unwrap(),
+    )
+    .description("integration test".to_owned())
 }
 
 /// The lookup of a wallet payout.
 pub fn transfer_status(shop_payment_id: &str) -> TransferStatus {
-    TransferStatus { now: now(), shop_payment_id: ShopPaymentId::new(shop_payment_id).unwrap() }
+    TransferStatus::new(now(), ShopPaymentId::new(shop_payment_id).unwrap())
 }
 
 /// A withdrawal of 100 USD received on a card, paid in USD (102 with the
 /// sandbox's 2 % fee of `card_usd`).
 pub fn withdraw_create(shop_payment_id: &str) -> WithdrawCreate {
-    WithdrawCreate {
-        account: WithdrawAccount::new("4111111111111111").unwrap(),
-        amount: amount("100"),
-        amount_type: WithdrawAmountType::PsAmount,
-        payway: Payway::new("card_usd").unwrap(),
-        shop_currency: Currency::USD,
-        shop_payment_id: ShopPaymentId::new(shop_payment_id).unwrap(),
-        account_details: None,
-    }
+    WithdrawCreate::new(
+        WithdrawAccount::new("4111111111111111").unwrap(),
+        amount("100"),
+        WithdrawAmountType::PsAmount,
+        Payway::new("card_usd").unwrap(),
+        Currency::USD,
+        ShopPaymentId::new(shop_payment_id).unwrap(),
+    )
 }
 
 /// The lookup of a withdrawal by the merchant's id.
 pub fn withdraw_status(shop_payment_id: &str) -> WithdrawShopPaymentStatus {
-    WithdrawShopPaymentStatus {
-        now: now(),
-        shop_payment_id: ShopPaymentId::new(shop_payment_id).unwrap(),
-    }
+    WithdrawShopPaymentStatus::new(now(), ShopPaymentId::new(shop_payment_id).unwrap())
 }

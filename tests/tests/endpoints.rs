@@ -2,11 +2,12 @@
 //! clients, checking real values: amounts to the cent, ids, statuses, and balances
 //! that move by exactly the write-off.
 
+use feennex_proto::exchange::PayoutRecord;
 use feennex_proto::{
     AddOnFields, BillCreate, BillShopOrderStatus, BillStatus, CheckAccount, Currency, ErrorCode,
-    FormMethod, InvoiceCreate, InvoiceTry, PaymentUrls, PayoutRecord, Payway, ShopBalance,
-    ShopOrderId, TransferAmountType, TransferTry, WithdrawAccount, WithdrawAmountType,
-    WithdrawStatus, WithdrawStatusById, WithdrawTry,
+    FormMethod, InvoiceCreate, InvoiceTry, Payway, ShopBalance, ShopOrderId, TransferAmountType,
+    TransferTry, WithdrawAccount, WithdrawAmountType, WithdrawStatus, WithdrawStatusById,
+    WithdrawTry,
 };
 use feennex_sandbox::{PaymentKind, SandboxConfig, WithdrawalPace};
 use feennex_tests::{
@@ -19,7 +20,7 @@ fn opening() -> feennex_proto::Decimal {
 }
 
 fn available<C: TestClient>(client: &C, currency: Currency) -> feennex_proto::Decimal {
-    let balances = client.send(&ShopBalance { now: now() }).unwrap();
+    let balances = client.send(&ShopBalance::new(now())).unwrap();
     balances.balances.iter().find(|b| b.currency == currency).unwrap().available
 }
 
@@ -28,17 +29,17 @@ fn wallet_payout_endpoints_agree_to_the_cent<C: TestClient>() {
     let client: C = sandbox.client(Setup::default());
 
     let quote = client
-        .send(&TransferTry {
-            amount: amount("1.11"),
-            amount_type: TransferAmountType::ReceiveAmount,
-            payee_currency: Currency::EUR,
-            shop_currency: Currency::USD,
-        })
+        .send(&TransferTry::new(
+            amount("1.11"),
+            TransferAmountType::ReceiveAmount,
+            Currency::EUR,
+            Currency::USD,
+        ))
         .unwrap();
     assert_eq!((quote.payee_amount, quote.write_off_amount), (decimal("1.11"), decimal("1.19")));
     assert_eq!((quote.payee_currency, quote.shop_currency), (Currency::EUR, Currency::USD));
 
-    let created = client.send(&transfer_create("round-trip-1")).unwrap();
+    let created = client.bare_call(&transfer_create("round-trip-1")).unwrap();
     assert_eq!(created.payee_amount, decimal("1.11"));
     assert_eq!(created.write_off_amount, decimal("1.19"));
     assert_eq!(created.balance, Some(opening() - decimal("1.19")));
@@ -67,24 +68,23 @@ fn withdrawal_endpoints_follow_the_payout_to_success<C: TestClient>() {
     let card_usd = Payway::new("card_usd").unwrap();
 
     let quote = client
-        .send(&WithdrawTry {
-            amount: amount("100"),
-            amount_type: WithdrawAmountType::PsAmount,
-            payway: card_usd.clone(),
-            shop_currency: Currency::USD,
-        })
+        .send(&WithdrawTry::new(
+            amount("100"),
+            WithdrawAmountType::PsAmount,
+            card_usd.clone(),
+            Currency::USD,
+        ))
         .unwrap();
     assert_eq!((quote.payee_receive, quote.shop_write_off), (decimal("100"), decimal("102")));
     assert_eq!((quote.ps_currency, quote.shop_currency), (Currency::USD, Currency::USD));
 
     let check = |account: &str| {
         client
-            .send(&CheckAccount {
-                account: WithdrawAccount::new(account).unwrap(),
-                amount: amount("100"),
-                payway: card_usd.clone(),
-                account_details: None,
-            })
+            .send(&CheckAccount::new(
+                WithdrawAccount::new(account).unwrap(),
+                amount("100"),
+                card_usd.clone(),
+            ))
             .unwrap()
     };
     let good = check("4111111111111111");
@@ -94,7 +94,7 @@ fn withdrawal_endpoints_follow_the_payout_to_success<C: TestClient>() {
     assert!(!bad.result);
     assert_eq!(bad.provider_status.as_deref(), Some("invalid"));
 
-    let created = client.send(&withdraw_create("withdraw-1")).unwrap();
+    let created = client.bare_call(&withdraw_create("withdraw-1")).unwrap();
     assert_eq!(created.status, WithdrawStatus::New);
     assert_eq!((created.payee_receive, created.shop_write_off), (decimal("100"), decimal("102")));
     assert_eq!(created.balance, Some(opening() - decimal("102")));
@@ -103,14 +103,14 @@ fn withdrawal_endpoints_follow_the_payout_to_success<C: TestClient>() {
     ledger.assert_payouts_exactly(&[], &["withdraw-1"]);
 
     // The sandbox moves a withdrawal one step per status request.
-    let by_id = client.send(&WithdrawStatusById { now: now(), withdraw_id: created.id }).unwrap();
+    let by_id = client.send(&WithdrawStatusById::new(now(), created.id)).unwrap();
     assert_eq!((by_id.id, by_id.status), (created.id, WithdrawStatus::PsProcessing));
     let by_payment_id = client.send(&withdraw_status("withdraw-1")).unwrap();
     assert_eq!((by_payment_id.id, by_payment_id.status), (created.id, WithdrawStatus::Success));
     assert_eq!(by_payment_id.shop_payment_id.as_deref(), Some("withdraw-1"));
     assert_eq!(by_payment_id.shop_write_off, decimal("102"));
 
-    let balances = client.send(&ShopBalance { now: now() }).unwrap();
+    let balances = client.send(&ShopBalance::new(now())).unwrap();
     let usd = balances.balances.iter().find(|b| b.currency == Currency::USD).unwrap();
     assert_eq!((usd.available, usd.frozen), (opening() - decimal("102"), Some(decimal("0"))));
     let ledger = sandbox.ledger();
@@ -123,39 +123,36 @@ fn payment_endpoints_create_look_up_and_credit<C: TestClient>() {
     let client: C = sandbox.client(Setup::default());
 
     let bill = client
-        .send(&BillCreate {
-            payer_currency: Currency::EUR,
-            shop_amount: amount("25.5"),
-            shop_currency: Currency::USD,
-            shop_order_id: ShopOrderId::new("bill-1").unwrap(),
-            description: Some("a bill".to_owned()),
-            payer_account: None,
-            urls: PaymentUrls::default(),
-        })
+        .send(
+            &BillCreate::new(
+                Currency::EUR,
+                amount("25.5"),
+                Currency::USD,
+                ShopOrderId::new("bill-1").unwrap(),
+            )
+            .description("a bill".to_owned()),
+        )
         .unwrap();
     // 25.5 USD at 1 / 1.07 EUR per USD is 23.8317..., rounded up to the cent.
     assert_eq!(bill.payer_price, Some(decimal("23.84")));
     assert_eq!(bill.shop_amount, Some(decimal("25.5")));
     assert!(bill.url.ends_with(&format!("/_sandbox/pay/bill/{}", bill.id)), "{}", bill.url);
     let status = |client: &C| {
-        client
-            .send(&BillShopOrderStatus {
-                now: now(),
-                shop_order_id: ShopOrderId::new("bill-1").unwrap(),
-            })
-            .unwrap()
+        client.send(&BillShopOrderStatus::new(now(), ShopOrderId::new("bill-1").unwrap())).unwrap()
     };
     let waiting = status(&client);
     assert_eq!((waiting.id, waiting.status), (bill.id, BillStatus::Waiting));
-    feennex_sandbox::finish_payment(sandbox.base_url(), PaymentKind::Bill, bill.id, true).unwrap();
+    feennex_tests::finish_payment(sandbox.base_url(), PaymentKind::Bill, bill.id, true);
     assert_eq!(status(&client).status, BillStatus::Paid);
     assert_eq!(available(&client, Currency::USD), opening() + decimal("25.5"));
 
-    let order = |payway: &str, value: &str, currency| InvoiceTry {
-        amount: amount(value),
-        currency,
-        payway: Payway::new(payway).unwrap(),
-        shop_order_id: ShopOrderId::new("invoice-1").unwrap(),
+    let order = |payway: &str, value: &str, currency| {
+        InvoiceTry::new(
+            amount(value),
+            currency,
+            Payway::new(payway).unwrap(),
+            ShopOrderId::new("invoice-1").unwrap(),
+        )
     };
     let rub = client.send(&order("card_rub", "1000", Currency::RUB)).unwrap();
     assert_eq!(rub.payer_price, Some(decimal("1030")));
@@ -169,12 +166,7 @@ fn payment_endpoints_create_look_up_and_credit<C: TestClient>() {
     let mut add_ons = AddOnFields::new();
     add_ons.insert("email", "payer@example.com").unwrap();
     let invoice = client
-        .send(&InvoiceCreate {
-            invoice: order("card_usd", "10", Currency::USD),
-            add_ons,
-            description: None,
-            urls: PaymentUrls::default(),
-        })
+        .send(&InvoiceCreate::new(order("card_usd", "10", Currency::USD)).add_ons(add_ons))
         .unwrap();
     assert_eq!(invoice.method, Some(FormMethod::Post));
     let url = invoice.url.as_deref().unwrap();

@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use feennex_proto::{
-    Delivery, Error, PayoutOutcome, PayoutRecord, TransferCreated, TransferPayout,
-};
+use feennex_proto::exchange::{PayoutOutcome, PayoutRecord};
+use feennex_proto::transport::Delivery;
+use feennex_proto::{Error, TransferCreated, TransferPayout};
 use feennex_sandbox::{FaultConfig, FaultKind};
 use feennex_tests::{
     Setup, TestClient, TestSandbox, both_clients, decimal, seed_for, transfer_create,
@@ -145,7 +145,7 @@ fn single_create_under<C: TestClient>(kind: FaultKind) -> (Error, feennex_tests:
     let setup = if kind == FaultKind::Delay { delay_setup() } else { Setup::default() };
     let client: C = sandbox.client(setup);
     sandbox.set_faults(&every_request(kind));
-    let error = client.send(&transfer_create("single-1")).unwrap_err();
+    let error = client.bare_call(&transfer_create("single-1")).unwrap_err();
     assert_eq!(injected(&sandbox, kind), 1, "a create must not be sent again blindly");
     assert!(error.is_outcome_unknown(), "{error:?}");
     (error, sandbox.ledger())

@@ -5,7 +5,8 @@
 
 use std::time::{Duration, Instant};
 
-use feennex_proto::{Delivery, Error, ErrorCode};
+use feennex_proto::transport::Delivery;
+use feennex_proto::{Error, ErrorCode};
 use feennex_tests::{Reply, ScriptedServer, Setup, TestClient, both_clients, transfer_create};
 
 /// A quick client: one attempt of at most two seconds, a small response limit.
@@ -39,7 +40,7 @@ fn create_answered_with<C: TestClient>(
     let client: C = server.client(setup);
     let started = Instant::now();
     let error =
-        client.send(&transfer_create("hostile-1")).expect_err("a hostile answer was accepted");
+        client.bare_call(&transfer_create("hostile-1")).expect_err("a hostile answer was accepted");
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
     (error, elapsed)
@@ -200,7 +201,8 @@ fn an_unknown_error_code_keeps_its_number_and_message<C: TestClient>() {
     });
     match error {
         Error::Api(api) => {
-            assert_eq!(api.code, ErrorCode::Unknown(4711));
+            assert_eq!(api.code, ErrorCode::from_code(4711));
+            assert!(matches!(api.code, ErrorCode::Unknown(code) if code.code() == 4711));
             assert_eq!(api.code.code(), 4711);
             assert_eq!(api.message, "Quota exceeded");
         }

@@ -2,7 +2,9 @@
 //! self-signed certificate that the client was told to trust, and a refusal,
 //! before anything is sent, of a server whose certificate is not trusted.
 
-use feennex_proto::{Currency, Delivery, Error, PayoutRecord, TransferAmountType, TransferTry};
+use feennex_proto::exchange::PayoutRecord;
+use feennex_proto::transport::Delivery;
+use feennex_proto::{Currency, Error, TransferAmountType, TransferTry};
 use feennex_tests::{
     Setup, TestClient, TestSandbox, TlsFront, amount, both_clients, decimal, merchant_at,
     self_signed, transfer_create, transfer_status,
@@ -16,12 +18,12 @@ fn payout_over_https_trusting_a_self_signed_certificate<C: TestClient>() {
     let client = C::build(merchant_at(&front.base_url()), setup);
 
     let quote = client
-        .send(&TransferTry {
-            amount: amount("1.11"),
-            amount_type: TransferAmountType::ReceiveAmount,
-            payee_currency: Currency::EUR,
-            shop_currency: Currency::USD,
-        })
+        .send(&TransferTry::new(
+            amount("1.11"),
+            TransferAmountType::ReceiveAmount,
+            Currency::EUR,
+            Currency::USD,
+        ))
         .unwrap();
     assert_eq!(quote.write_off_amount, decimal("1.19"));
     let outcome = client.payout(transfer_create("over-tls")).unwrap();

@@ -2,7 +2,8 @@
 //! clients: error 8 ("still processing") on reads and payouts, and an error envelope
 //! that comes with HTTP 400.
 
-use feennex_proto::{ErrorCode, PayoutRecord};
+use feennex_proto::ErrorCode;
+use feennex_proto::exchange::PayoutRecord;
 use feennex_tests::{
     Reply, ScriptedServer, Setup, TestClient, both_clients, decimal, envelope_error, envelope_ok,
     transfer_create, transfer_status,
@@ -49,7 +50,7 @@ fn status_call_still_processing_after_its_attempts_ends_with_error_8<C: TestClie
 fn create_answered_with_error_8_is_not_sent_again<C: TestClient>() {
     let server = ScriptedServer::start(|_, _| processing());
     let client: C = server.client(Setup::default());
-    let error = client.send(&transfer_create("p-8")).unwrap_err();
+    let error = client.bare_call(&transfer_create("p-8")).unwrap_err();
     assert_eq!(error.api_code(), Some(ErrorCode::OperationIsProcessing), "{error:?}");
     assert_eq!(server.paths(), [CREATE]);
 }
@@ -93,7 +94,7 @@ fn redirect_is_not_followed<C: TestClient>() {
         }
     });
     let client: C = server.client(Setup::default());
-    let error = client.send(&transfer_create("p-302")).unwrap_err();
+    let error = client.bare_call(&transfer_create("p-302")).unwrap_err();
     let feennex_proto::Error::NotEnvelope { status, .. } = &error else {
         panic!("expected the redirect as an answer that is not an envelope, got {error:?}");
     };

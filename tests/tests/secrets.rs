@@ -9,9 +9,11 @@ use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use feennex_proto::exchange::{ExactlyOncePayout, PayoutLimits, RetryPolicy};
+use feennex_proto::transport::AttemptTimedOut;
 use feennex_proto::{
-    AttemptTimedOut, BaseUrl, ClientOptions, Currency, Error, ExactlyOncePayout, Merchant,
-    PayoutPolicy, SecretKey, ShopId, ShopPaymentId, TransferAmountType, TransferCreate,
+    BaseUrl, ClientOptions, Currency, Error, Merchant, SecretKey, ShopId, ShopPaymentId,
+    TransferAmountType, TransferCreate,
 };
 use feennex_sandbox::{FaultConfig, FaultKind, Sandbox, SandboxConfig, ShopConfig};
 
@@ -42,15 +44,15 @@ fn sandbox(faults: FaultConfig) -> Sandbox {
 }
 
 fn transfer(id: &str) -> TransferCreate {
-    TransferCreate {
-        amount: "10.50".parse().unwrap(),
-        amount_type: TransferAmountType::ReceiveAmount,
-        payee_account: "201234567890".parse().unwrap(),
-        payee_currency: Currency::USD,
-        shop_currency: Currency::USD,
-        shop_payment_id: ShopPaymentId::new(id).unwrap(),
-        description: Some("secret test".to_owned()),
-    }
+    TransferCreate::new(
+        "10.50".parse().unwrap(),
+        TransferAmountType::ReceiveAmount,
+        "201234567890".parse().unwrap(),
+        Currency::USD,
+        Currency::USD,
+        ShopPaymentId::new(id).unwrap(),
+    )
+    .description("secret test".to_owned())
 }
 
 fn fast_options() -> ClientOptions {
@@ -76,8 +78,13 @@ fn types_holding_the_key_never_format_it() {
     let hyper = hyper_builder.build().unwrap();
     assert_clean("hyper Client", &format!("{hyper:?} {hyper:#?}"));
 
-    let machine =
-        ExactlyOncePayout::new(&merchant, transfer("p-debug"), PayoutPolicy::default()).unwrap();
+    let machine = ExactlyOncePayout::new(
+        &merchant,
+        transfer("p-debug"),
+        RetryPolicy::default(),
+        PayoutLimits::default(),
+    )
+    .unwrap();
     assert_clean("ExactlyOncePayout", &format!("{machine:#?}"));
     let request = merchant.build(&transfer("p-debug")).unwrap();
     let body = String::from_utf8_lossy(request.body());
@@ -118,7 +125,7 @@ fn api_transport_and_unresolved_errors_never_show_the_key() {
     drop(closed);
     let client =
         feennex_blocking::Client::builder(merchant(&url)).options(fast_options()).build().unwrap();
-    let error = client.send(&feennex_proto::ShopBalance { now: now() }).unwrap_err();
+    let error = client.send(&feennex_proto::ShopBalance::new(now())).unwrap_err();
     debug_and_display_clean("transport error", &error);
     let error = client.resume_payout(transfer("p-unreachable")).unwrap_err();
     assert!(matches!(error, Error::PayoutUnresolved { .. }), "{error:?}");

@@ -8,9 +8,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use feennex_proto::exchange::RetryPolicy;
 use feennex_proto::{
-    ClientOptions, Currency, Decimal, Error, Merchant, RetryPolicy, SecretKey, ShopId,
-    ShopPaymentId, TransferAmountType, TransferCreate,
+    ClientOptions, Currency, Decimal, Error, Merchant, SecretKey, ShopId, ShopPaymentId,
+    TransferAmountType, TransferCreate,
 };
 use feennex_sandbox::{FaultConfig, FaultKind, Sandbox, SandboxConfig};
 
@@ -24,25 +25,24 @@ fn payouts_wanted() -> usize {
 }
 
 fn create(index: usize) -> TransferCreate {
-    TransferCreate {
-        amount: format!("{}.{:02}", 1 + index % 90, index % 100).parse().unwrap(),
-        amount_type: if index.is_multiple_of(4) {
+    TransferCreate::new(
+        format!("{}.{:02}", 1 + index % 90, index % 100).parse().unwrap(),
+        if index.is_multiple_of(4) {
             TransferAmountType::WriteoffAmount
         } else {
             TransferAmountType::ReceiveAmount
         },
-        payee_account: format!("20{:010}", index).parse().unwrap(),
-        payee_currency: if index.is_multiple_of(3) { Currency::EUR } else { Currency::USD },
-        shop_currency: Currency::USD,
-        shop_payment_id: ShopPaymentId::new(format!("soak-{index}")).unwrap(),
-        description: None,
-    }
+        format!("20{:010}", index).parse().unwrap(),
+        if index.is_multiple_of(3) { Currency::EUR } else { Currency::USD },
+        Currency::USD,
+        ShopPaymentId::new(format!("soak-{index}")).unwrap(),
+    )
 }
 
 /// (payout id, write-off) of every payout, as the clients reported them.
 type Paid = Arc<Mutex<HashMap<String, (u64, Decimal)>>>;
 
-fn record(paid: &Paid, id: &ShopPaymentId, summary: feennex_proto::PayoutSummary) {
+fn record(paid: &Paid, id: &ShopPaymentId, summary: feennex_proto::exchange::PayoutSummary) {
     let previous =
         paid.lock().unwrap().insert(id.as_str().to_owned(), (summary.id, summary.write_off));
     assert!(previous.is_none(), "{id} reported twice");
@@ -186,8 +186,7 @@ fn payouts_under_mixed_faults_are_never_lost_or_doubled() {
     );
     // The faults did happen, every kind of them.
     let faults: serde_json::Value =
-        serde_json::from_str(&feennex_sandbox::introspect(sandbox.base_url(), "faults").unwrap())
-            .unwrap();
+        serde_json::from_str(&feennex_tests::introspect(sandbox.base_url(), "faults")).unwrap();
     for kind in ["drop-before", "drop-after", "delay", "http-502", "garbage", "truncate"] {
         let injected = faults["injected"][kind].as_u64().unwrap_or(0);
         assert!(injected > 0, "no {kind} fault was injected: {faults}");

@@ -9,9 +9,9 @@
 
 use std::time::SystemTime;
 
+use feennex_blocking::proto::{TransferCreate, TransferStatus, TransferTry};
 use feennex_blocking::{
     Client, Currency, Merchant, SecretKey, ShopPaymentId, Timestamp, TransferAmountType,
-    TransferCreate, TransferStatus, TransferTry,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -20,32 +20,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let secret = SecretKey::new(std::env::var("FEENNEX_SECRET_KEY")?);
     let client = Client::new(Merchant::new(shop_id, secret).with_base_url(base_url))?;
 
-    let quote = client.send(&TransferTry {
-        amount: "10.50".parse()?,
-        amount_type: TransferAmountType::ReceiveAmount,
-        payee_currency: Currency::USD,
-        shop_currency: Currency::USD,
-    })?;
+    let quote = client.send(&TransferTry::new(
+        "10.50".parse()?,
+        TransferAmountType::ReceiveAmount,
+        Currency::USD,
+        Currency::USD,
+    ))?;
     println!("10.50 USD to a wallet costs the shop {} USD", quote.write_off_amount);
 
     // The id is the payout's idempotency key: choose it once, keep it on retries.
     let id = ShopPaymentId::new(format!("example-{}", Timestamp::try_from(SystemTime::now())?))?;
-    let outcome = client.payout(TransferCreate {
-        amount: "10.50".parse()?,
-        amount_type: TransferAmountType::ReceiveAmount,
-        payee_account: "201234567890".parse()?,
-        payee_currency: Currency::USD,
-        shop_currency: Currency::USD,
-        shop_payment_id: id.clone(),
-        description: Some("Example payout".to_owned()),
-    })?;
+    let outcome = client.payout(
+        TransferCreate::new(
+            "10.50".parse()?,
+            TransferAmountType::ReceiveAmount,
+            "201234567890".parse()?,
+            Currency::USD,
+            Currency::USD,
+            id.clone(),
+        )
+        .description("Example payout".to_owned()),
+    )?;
     println!(
         "paid: payout {} for {} (reconciled: {})",
         outcome.summary.id, outcome.summary.write_off, outcome.reconciled
     );
 
     let now = Timestamp::try_from(SystemTime::now())?;
-    let found = client.send(&TransferStatus { now, shop_payment_id: id })?;
+    let found = client.send(&TransferStatus::new(now, id))?;
     println!("status of {}: payout {} exists", found.shop_payment_id, found.id);
     Ok(())
 }

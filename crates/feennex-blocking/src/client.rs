@@ -2,27 +2,19 @@
 
 use std::sync::Arc;
 
-use feennex_proto::{
-    Call, ClientOptions, Endpoint, Error, ExactlyOncePayout, IdempotentCreate, Merchant,
-    PayoutResult, PlainHttpRefused, ShopPaymentId,
-};
-
+use feennex_proto::exchange::{IdempotentCreate, PayoutResult};
+use feennex_proto::session::BuildError;
+use feennex_proto::{ClientOptions, Error, Merchant, Session, SingleCall};
 use rustls_pki_types::CertificateDer;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
-use crate::driver::drive;
+use crate::driver::drive_prepared;
 use crate::transport::UreqTransport;
 
-/// The client cannot be built as configured.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// Plain HTTP to another machine was not allowed.
-    #[error(transparent)]
-    PlainHttp(#[from] PlainHttpRefused),
-}
-
 /// A blocking Feennex client: cheap to clone, clones share one connection pool.
+///
+/// Every method is the core's [`Session`] making the machine and this crate's
+/// driver running it on the calling thread.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -30,9 +22,8 @@ pub struct Client {
 
 #[derive(Debug)]
 struct Inner {
-    merchant: Merchant,
+    session: Session,
     transport: UreqTransport,
-    options: ClientOptions,
 }
 
 impl Client {
@@ -41,60 +32,38 @@ impl Client {
         Self::builder(merchant).build()
     }
 
-    /// A builder to set timeouts and limits.
+    /// A builder to set timeouts, limits and trusted roots.
     pub fn builder(merchant: Merchant) -> ClientBuilder {
         ClientBuilder { merchant, options: ClientOptions::default(), roots: None }
     }
 
-    /// The shop this client signs for.
-    pub fn merchant(&self) -> &Merchant {
-        &self.inner.merchant
+    /// The shop and options this client calls with.
+    pub fn session(&self) -> &Session {
+        &self.inner.session
     }
 
-    /// The transport, to drive other calls of the core with [`drive`].
+    /// The transport, to run other machines of the core with [`crate::drive`].
     pub fn transport(&self) -> &UreqTransport {
         &self.inner.transport
     }
 
-    /// Sends one operation and parses its answer. Reads and precalculations are
-    /// retried on transport failures, 5xx and error 8; creates are sent again only
-    /// when they provably never left. Use [`Client::payout`] for payouts.
-    pub fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        let _span = call_span(&self.inner.merchant, E::PATH, endpoint.shop_payment_id()).entered();
-        let call = Call::new(&self.inner.merchant, endpoint, self.inner.options.retry)?;
-        drive(call, &self.inner.transport)
+    /// [`Session::call`] on this thread: one operation, retried as its endpoint
+    /// allows. Payout creates do not compile here: use [`Client::payout`].
+    pub fn send<E: SingleCall>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        drive_prepared(self.session().call(endpoint)?, self.transport())
     }
 
-    /// Makes a payout exactly once: on an unknown outcome it asks the status by
-    /// `shop_payment_id` and adopts what it finds, creating again only after "not
-    /// found". Ends with [`Error::PayoutUnresolved`] when the outcome cannot be
-    /// established in time.
+    /// [`Session::payout`] on this thread: the payout made exactly once, or
+    /// [`Error::PayoutUnresolved`] when its outcome could not be established in time.
     pub fn payout<C: IdempotentCreate>(&self, create: C) -> PayoutResult<C> {
-        let _span = call_span(&self.inner.merchant, C::PATH, Some(create.payment_id())).entered();
-        let machine =
-            ExactlyOncePayout::new(&self.inner.merchant, create, self.inner.options.payout)?;
-        drive(machine, &self.inner.transport)
+        drive_prepared(self.session().payout(create)?, self.transport())
     }
 
-    /// Finishes a payout whose earlier run ended without a known outcome: looks it up
-    /// first and creates it only after "not found".
+    /// [`Session::resume_payout`] on this thread: a payout of unknown outcome,
+    /// looked up before anything is created.
     pub fn resume_payout<C: IdempotentCreate>(&self, create: C) -> PayoutResult<C> {
-        let _span = call_span(&self.inner.merchant, C::PATH, Some(create.payment_id())).entered();
-        let machine =
-            ExactlyOncePayout::resume(&self.inner.merchant, create, self.inner.options.payout)?;
-        drive(machine, &self.inner.transport)
+        drive_prepared(self.session().resume_payout(create)?, self.transport())
     }
-}
-
-/// The span of one call: endpoint, shop and payout id, never the secret or the
-/// signature.
-fn call_span(merchant: &Merchant, path: &'static str, id: Option<&ShopPaymentId>) -> tracing::Span {
-    tracing::info_span!(
-        "feennex",
-        endpoint = path,
-        shop_id = merchant.shop_id().get(),
-        shop_payment_id = id.map(|id| id.as_str()),
-    )
 }
 
 /// Settings of a [`Client`].
@@ -123,8 +92,8 @@ impl ClientBuilder {
     /// Builds the client: HTTPS through rustls with the bundled web PKI roots (or
     /// the ones given), no redirects, HTTP statuses given back as answers.
     pub fn build(self) -> Result<Client, BuildError> {
-        let options = self.options;
-        options.check_base_url(self.merchant.base_url())?;
+        let session = Session::new(self.merchant, self.options)?;
+        let options = session.options();
         let roots = match &self.roots {
             Some(roots) => RootCerts::new_with_certs(
                 &roots.iter().map(|der| Certificate::from_der(der).to_owned()).collect::<Vec<_>>(),
@@ -141,6 +110,6 @@ impl ClientBuilder {
             .build()
             .new_agent();
         let transport = UreqTransport::new(agent, options.max_response_bytes);
-        Ok(Client { inner: Arc::new(Inner { merchant: self.merchant, transport, options }) })
+        Ok(Client { inner: Arc::new(Inner { session, transport }) })
     }
 }

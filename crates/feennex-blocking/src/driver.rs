@@ -1,34 +1,55 @@
-//! The run loop: poll the core, send what it asks, sleep when told.
+//! The run loop on the calling thread: poll the core, send what it asks until its
+//! deadline, sleep when told. The only code that differs from the async client's.
 
 use std::time::{Instant, SystemTime};
 
-use feennex_proto::{AttemptTimeout, BlockingTransport, Error, Exchange, Step};
+use feennex_proto::Error;
+use feennex_proto::exchange::{Exchange, Step};
+use feennex_proto::session::Prepared;
+use feennex_proto::transport::BlockingTransport;
 
-/// Runs a call of the core to its end over `transport`, on this thread.
+/// Runs a machine the core's [`Session`](feennex_proto::Session) prepared, inside a
+/// span with its endpoint, shop and payout id (never the secret or a signature).
+pub fn drive_prepared<X, T>(prepared: Prepared<X>, transport: &T) -> X::Output
+where
+    X: Exchange,
+    T: BlockingTransport + ?Sized,
+{
+    let label = &prepared.label;
+    let _span = tracing::info_span!(
+        "feennex",
+        endpoint = label.endpoint,
+        shop_id = label.shop_id,
+        shop_payment_id = label.shop_payment_id.as_deref(),
+    )
+    .entered();
+    drive(prepared.machine, transport)
+}
+
+/// Runs any machine of the core to its end over `transport`, on this thread.
 ///
-/// Each request carries its time limit as an [`AttemptTimeout`] extension, which
-/// the transport applies. Any [`BlockingTransport`] works, so a stack of your own
-/// gets the same retries and exactly-once payouts.
-pub fn drive<X, T>(mut exchange: X, transport: &T) -> X::Output
+/// The transport is given each attempt's deadline and should give up by then; an
+/// answer that still comes later counts as a timeout. Any [`BlockingTransport`]
+/// works, so a stack of your own gets the same retries and exactly-once payouts.
+pub fn drive<X, T>(mut machine: X, transport: &T) -> X::Output
 where
     X: Exchange,
     T: BlockingTransport + ?Sized,
 {
     let mut attempt = 0u32;
     loop {
-        match exchange.poll(Instant::now(), SystemTime::now(), fastrand::u64(..)) {
-            Step::Send { mut request, timeout } => {
+        match machine.poll(Instant::now(), SystemTime::now(), fastrand::u64(..)) {
+            Step::Send { request, deadline, role } => {
                 attempt += 1;
-                tracing::debug!(attempt, path = request.uri().path(), ?timeout, "sending");
-                request.extensions_mut().insert(AttemptTimeout(timeout));
-                let outcome = transport.send(request).map_err(Error::transport);
+                tracing::debug!(attempt, role = role.as_str(), "sending");
+                let outcome = transport.send(request, deadline).map_err(Error::transport);
                 match &outcome {
                     Ok(response) => {
                         tracing::debug!(attempt, status = response.status().as_u16(), "answered")
                     }
-                    Err(error) => tracing::info!(attempt, %error, "attempt failed"),
+                    Err(error) => tracing::info!(attempt, error = %error.chain(), "attempt failed"),
                 }
-                exchange.receive(Instant::now(), outcome);
+                machine.receive(Instant::now(), outcome);
             }
             Step::Wait(duration) => {
                 tracing::debug!(?duration, "waiting before the next request");

@@ -6,16 +6,17 @@
 //! which this crate re-exports.
 //!
 //! ```no_run
-//! use feennex_blocking::{Client, Currency, Merchant, SecretKey, ShopId, TransferAmountType, TransferTry};
+//! use feennex_blocking::{Client, Currency, Merchant, SecretKey, ShopId, TransferAmountType};
+//! use feennex_blocking::endpoints::TransferTry;
 //!
 //! let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("secret"));
 //! let client = Client::new(merchant)?;
-//! let quote = client.send(&TransferTry {
-//!     amount: "10".parse()?,
-//!     amount_type: TransferAmountType::ReceiveAmount,
-//!     payee_currency: Currency::EUR,
-//!     shop_currency: Currency::USD,
-//! })?;
+//! let quote = client.send(&TransferTry::new(
+//!     "10".parse()?,
+//!     TransferAmountType::ReceiveAmount,
+//!     Currency::EUR,
+//!     Currency::USD,
+//! ))?;
 //! println!("a payout of 10 EUR costs {} USD", quote.write_off_amount);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -26,9 +27,13 @@ mod client;
 mod driver;
 mod transport;
 
-pub use client::{BuildError, Client, ClientBuilder};
-pub use driver::drive;
-pub use feennex_proto::*;
+pub use client::{Client, ClientBuilder};
+pub use driver::{drive, drive_prepared};
+
+#[doc(no_inline)]
+pub use feennex_proto::prelude::*;
+#[doc(no_inline)]
+pub use feennex_proto::{endpoints, http};
 /// A DER certificate, for [`ClientBuilder::root_certificates`].
 pub use rustls_pki_types::CertificateDer;
 pub use transport::{UreqTransport, UreqTransportError};

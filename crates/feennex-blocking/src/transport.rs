@@ -1,8 +1,8 @@
 //! Moving bytes with ureq: one request out, one bounded response in.
 
-use feennex_proto::{
-    AttemptTimeout, BlockingTransport, Delivery, Request, Response, TransportError,
-};
+use std::time::Instant;
+
+use feennex_proto::transport::{BlockingTransport, Delivery, Request, Response, TransportError};
 
 /// What can go wrong while moving one request and its answer.
 #[derive(Debug, thiserror::Error)]
@@ -96,9 +96,10 @@ impl UreqTransport {
 impl BlockingTransport for UreqTransport {
     type Error = UreqTransportError;
 
-    fn send(&self, request: Request) -> Result<Response, UreqTransportError> {
-        let timeout = request.extensions().get::<AttemptTimeout>().map(|limit| limit.0);
-        let request = self.agent.configure_request(request).timeout_global(timeout).build();
+    /// ureq gives up at the deadline: connecting, writing and reading included.
+    fn send(&self, request: Request, deadline: Instant) -> Result<Response, UreqTransportError> {
+        let timeout = deadline.saturating_duration_since(Instant::now());
+        let request = self.agent.configure_request(request).timeout_global(Some(timeout)).build();
         let response = self.agent.run(request)?;
         let (parts, mut body) = response.into_parts();
         let limit = self.max_response_bytes;

@@ -20,6 +20,6 @@ pub struct BalanceArgs {
 
 pub fn run(global: &GlobalArgs, args: &BalanceArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let api = Api::from_args(global)?;
-    let request = ShopBalance { now: config::now(&args.now)? };
+    let request = ShopBalance::new(config::now(&args.now)?);
     api.execute(&request, &args.dry_run, out)
 }

@@ -60,22 +60,20 @@ pub fn run(global: &GlobalArgs, command: &BillCommand, out: &mut dyn Write) -> R
     let api = Api::from_args(global)?;
     match command {
         BillCommand::Create(args) => {
-            let request = BillCreate {
-                payer_currency: args.payer_currency,
-                shop_amount: args.shop_amount,
-                shop_currency: args.shop_currency,
-                shop_order_id: args.shop_order_id.clone(),
-                description: args.description.clone(),
-                payer_account: args.payer_account.clone(),
-                urls: args.urls.to_urls(),
-            };
+            let mut request = BillCreate::new(
+                args.payer_currency,
+                args.shop_amount,
+                args.shop_currency,
+                args.shop_order_id.clone(),
+            )
+            .urls(args.urls.to_urls());
+            request.description = args.description.clone();
+            request.payer_account = args.payer_account.clone();
             api.execute(&request, &args.dry_run, out)
         }
         BillCommand::Status(args) => {
-            let request = BillShopOrderStatus {
-                now: config::now(&args.now)?,
-                shop_order_id: args.shop_order_id.clone(),
-            };
+            let request =
+                BillShopOrderStatus::new(config::now(&args.now)?, args.shop_order_id.clone());
             api.execute(&request, &args.dry_run, out)
         }
     }

@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 use std::net::IpAddr;
 
 use clap::{Args, Subcommand};
-use feennex_proto::{IpRange, SenderCheck, verify_callback};
+use feennex_proto::callback::{IpRange, SenderCheck, verify_callback};
 
 use crate::cli::GlobalArgs;
 use crate::config;

@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// API base URL.
-    #[arg(long, global = true, env = "FEENNEX_BASE_URL", default_value = feennex_proto::DEFAULT_BASE_URL)]
+    #[arg(long, global = true, env = "FEENNEX_BASE_URL", default_value = feennex_proto::request::DEFAULT_BASE_URL)]
     pub base_url: BaseUrl,
     /// Your shop id.
     #[arg(long, global = true, env = "FEENNEX_SHOP_ID")]

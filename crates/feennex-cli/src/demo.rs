@@ -87,8 +87,9 @@ fn check_ledger(base_url: &str, report: &Path) -> Result<String, Failure> {
     let unreadable = |error: &dyn std::fmt::Display| {
         Failure::Output(format!("cannot check the ledger: {error}"))
     };
-    let ledger_text =
-        feennex_sandbox::introspect(base_url, "transfers").map_err(|e| unreadable(&e))?;
+    let ledger_text = crate::send::runtime()?
+        .block_on(feennex_sandbox::introspect(base_url, "transfers"))
+        .map_err(|e| unreadable(&e))?;
     let ledger: Vec<LedgerTransfer> =
         serde_json::from_str(&ledger_text).map_err(|e| unreadable(&e))?;
     let mut ledger_totals: BTreeMap<u16, Decimal> = BTreeMap::new();

@@ -38,12 +38,7 @@ pub struct InvoiceArgs {
 
 impl InvoiceArgs {
     fn to_request(&self) -> InvoiceTry {
-        InvoiceTry {
-            amount: self.amount,
-            currency: self.currency,
-            payway: self.payway.clone(),
-            shop_order_id: self.shop_order_id.clone(),
-        }
+        InvoiceTry::new(self.amount, self.currency, self.payway.clone(), self.shop_order_id.clone())
     }
 }
 
@@ -95,12 +90,10 @@ pub fn run(
                     .insert(key.as_str(), value.as_str())
                     .map_err(|error| Failure::Input(format!("--extra: {error}")))?;
             }
-            let request = InvoiceCreate {
-                invoice: args.invoice.to_request(),
-                add_ons,
-                description: args.description.clone(),
-                urls: args.urls.to_urls(),
-            };
+            let mut request = InvoiceCreate::new(args.invoice.to_request())
+                .add_ons(add_ons)
+                .urls(args.urls.to_urls());
+            request.description = args.description.clone();
             api.execute(&request, &args.dry_run, out)
         }
     }

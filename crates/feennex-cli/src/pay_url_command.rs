@@ -4,9 +4,8 @@
 use std::io::Write;
 
 use clap::Args;
-use feennex_proto::{
-    Amount, BaseUrl, Currency, DEFAULT_PAY_PAGE_HOST, PayPage, PayPageLang, Payway, ShopOrderId,
-};
+use feennex_proto::pay_page::{DEFAULT_PAY_PAGE_HOST, PayPage, PayPageLang};
+use feennex_proto::{Amount, BaseUrl, Currency, Payway, ShopOrderId};
 
 use crate::cli::GlobalArgs;
 use crate::config;
@@ -45,15 +44,11 @@ pub struct PayUrlArgs {
 
 pub fn run(global: &GlobalArgs, args: &PayUrlArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let merchant = config::merchant(global)?;
-    let page = PayPage {
-        amount: args.amount,
-        currency: args.currency,
-        shop_order_id: args.shop_order_id.clone(),
-        description: args.description.clone(),
-        payway: args.payway.clone(),
-        payer_account: args.payer_account.clone(),
-        urls: args.urls.to_urls(),
-    };
+    let mut page = PayPage::new(args.amount, args.currency, args.shop_order_id.clone())
+        .urls(args.urls.to_urls());
+    page.description = args.description.clone();
+    page.payway = args.payway.clone();
+    page.payer_account = args.payer_account.clone();
     let form = merchant.pay_page(&page, args.lang, &args.pay_host);
     crate::print(out, format_args!("{}", form.url_with_query()))
 }

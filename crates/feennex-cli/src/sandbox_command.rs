@@ -92,9 +92,14 @@ fn finish(global: &GlobalArgs, args: &CompleteArgs, out: &mut dyn Write) -> Resu
         KindArg::Bill => PaymentKind::Bill,
         KindArg::Invoice => PaymentKind::Invoice,
     };
-    let payment =
-        feennex_sandbox::finish_payment(global.base_url.as_str(), kind, args.id, !args.reject)
-            .map_err(|error| Failure::Sandbox(error.to_string()))?;
+    let payment = crate::send::runtime()?
+        .block_on(feennex_sandbox::finish_payment(
+            global.base_url.as_str(),
+            kind,
+            args.id,
+            !args.reject,
+        ))
+        .map_err(|error| Failure::Sandbox(error_chain(&error)))?;
     crate::print(out, format_args!("{payment}"))
 }
 
@@ -229,6 +234,18 @@ fn parse_fault(argument: &str) -> Result<(FaultKind, f64), Failure> {
             Failure::Input(format!("--fault {argument:?}: the probability must be 0 to 1"))
         })?;
     Ok((kind, probability))
+}
+
+/// An error and its causes, each once.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next.source();
+    }
+    text
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@ use std::io::Write;
 use std::time::Duration;
 
 use feennex_hyper::Client;
-use feennex_proto::{ClientOptions, Endpoint, Error, IdempotentCreate, Merchant};
+use feennex_proto::exchange::IdempotentCreate;
+use feennex_proto::{ClientOptions, Endpoint, Error, Merchant, SingleCall};
 use serde::Serialize;
 
 use crate::cli::{DryRun, GlobalArgs};
@@ -65,7 +66,7 @@ impl Api {
         out: &mut dyn Write,
     ) -> Result<(), Failure>
     where
-        E: Endpoint,
+        E: SingleCall,
         E::Output: Serialize,
     {
         if dry_run.dry_run {
@@ -123,7 +124,7 @@ pub fn failure(error: Error) -> Failure {
     match &error {
         Error::InvalidInput { .. } => Failure::Input(error.to_string()),
         Error::Api(api) => Failure::Api(format!("{}: {}", api.code, api.message)),
-        _ => Failure::Transport(error.to_string()),
+        _ => Failure::Transport(error.chain()),
     }
 }
 

@@ -12,7 +12,7 @@ pub fn run(global: &GlobalArgs, args: &SignArgs, out: &mut dyn Write) -> Result<
     if args.explain {
         crate::print(
             out,
-            format_args!("string_to_sign: {}", feennex_proto::string_to_sign(&fields)),
+            format_args!("string_to_sign: {}", feennex_proto::sign::string_to_sign(&fields)),
         )?;
     }
     crate::print(out, format_args!("{}", feennex_proto::sign(&fields, &secret)))

@@ -17,31 +17,29 @@ pub fn run(
     let api = Api::from_args(global)?;
     match command {
         TransferCommand::Try(args) => {
-            let request = TransferTry {
-                amount: args.amount.amount,
-                amount_type: args.amount.amount_type,
-                payee_currency: args.amount.payee_currency,
-                shop_currency: args.amount.shop_currency,
-            };
+            let request = TransferTry::new(
+                args.amount.amount,
+                args.amount.amount_type,
+                args.amount.payee_currency,
+                args.amount.shop_currency,
+            );
             api.execute(&request, &args.dry_run, out)
         }
         TransferCommand::Create(args) => {
-            let request = TransferCreate {
-                amount: args.amount.amount,
-                amount_type: args.amount.amount_type,
-                payee_account: args.payee_account.clone(),
-                payee_currency: args.amount.payee_currency,
-                shop_currency: args.amount.shop_currency,
-                shop_payment_id: args.shop_payment_id.clone(),
-                description: args.description.clone(),
-            };
+            let mut request = TransferCreate::new(
+                args.amount.amount,
+                args.amount.amount_type,
+                args.payee_account.clone(),
+                args.amount.payee_currency,
+                args.amount.shop_currency,
+                args.shop_payment_id.clone(),
+            );
+            request.description = args.description.clone();
             api.payout(request, &args.dry_run, out)
         }
         TransferCommand::Status(args) => {
-            let request = TransferStatus {
-                now: config::now(&args.now)?,
-                shop_payment_id: args.shop_payment_id.clone(),
-            };
+            let request =
+                TransferStatus::new(config::now(&args.now)?, args.shop_payment_id.clone());
             api.execute(&request, &args.dry_run, out)
         }
     }

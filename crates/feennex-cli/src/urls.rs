@@ -18,10 +18,10 @@ pub struct UrlArgs {
 
 impl UrlArgs {
     pub fn to_urls(&self) -> PaymentUrls {
-        PaymentUrls {
-            success_url: self.success_url.clone(),
-            failed_url: self.failed_url.clone(),
-            callback_url: self.callback_url.clone(),
-        }
+        let mut urls = PaymentUrls::default();
+        urls.success_url = self.success_url.clone();
+        urls.failed_url = self.failed_url.clone();
+        urls.callback_url = self.callback_url.clone();
+        urls
     }
 }

@@ -128,45 +128,41 @@ pub fn run(
     let api = Api::from_args(global)?;
     match command {
         WithdrawCommand::Try(args) => {
-            let request = WithdrawTry {
-                amount: args.amount,
-                amount_type: args.amount_type,
-                payway: args.payway.clone(),
-                shop_currency: args.shop_currency,
-            };
+            let request = WithdrawTry::new(
+                args.amount,
+                args.amount_type,
+                args.payway.clone(),
+                args.shop_currency,
+            );
             api.execute(&request, &args.dry_run, out)
         }
         WithdrawCommand::CheckAccount(args) => {
-            let request = CheckAccount {
-                account: args.account.clone(),
-                amount: args.amount,
-                payway: args.payway.clone(),
-                account_details: args.account_details.clone(),
-            };
+            let mut request =
+                CheckAccount::new(args.account.clone(), args.amount, args.payway.clone());
+            request.account_details = args.account_details.clone();
             api.execute(&request, &args.dry_run, out)
         }
         WithdrawCommand::Create(args) => {
-            let request = WithdrawCreate {
-                account: args.account.clone(),
-                amount: args.amount,
-                amount_type: args.amount_type,
-                payway: args.payway.clone(),
-                shop_currency: args.shop_currency,
-                shop_payment_id: args.shop_payment_id.clone(),
-                account_details: args.account_details.clone(),
-            };
+            let mut request = WithdrawCreate::new(
+                args.account.clone(),
+                args.amount,
+                args.amount_type,
+                args.payway.clone(),
+                args.shop_currency,
+                args.shop_payment_id.clone(),
+            );
+            request.account_details = args.account_details.clone();
             api.payout(request, &args.dry_run, out)
         }
         WithdrawCommand::Status(args) => {
             let now = config::now(&args.now)?;
             match (args.lookup.withdraw_id, &args.lookup.shop_payment_id) {
                 (Some(withdraw_id), _) => {
-                    let request = WithdrawStatusById { now, withdraw_id };
+                    let request = WithdrawStatusById::new(now, withdraw_id);
                     api.execute(&request, &args.dry_run, out)
                 }
                 (None, Some(shop_payment_id)) => {
-                    let request =
-                        WithdrawShopPaymentStatus { now, shop_payment_id: shop_payment_id.clone() };
+                    let request = WithdrawShopPaymentStatus::new(now, shop_payment_id.clone());
                     api.execute(&request, &args.dry_run, out)
                 }
                 (None, None) => {

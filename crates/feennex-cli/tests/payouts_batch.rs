@@ -62,7 +62,7 @@ fn ledger(sandbox: &Sandbox) -> Vec<(String, Decimal, u16)> {
         write_off_amount: Box<serde_json::value::RawValue>,
         shop_currency: u16,
     }
-    let text = feennex_sandbox::introspect(sandbox.base_url(), "transfers").unwrap();
+    let text = feennex_tests::introspect(sandbox.base_url(), "transfers");
     let transfers: Vec<Transfer> = serde_json::from_str(&text).unwrap();
     transfers
         .into_iter()

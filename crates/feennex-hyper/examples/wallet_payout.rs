@@ -9,9 +9,9 @@
 
 use std::time::SystemTime;
 
+use feennex_hyper::proto::{TransferCreate, TransferStatus, TransferTry};
 use feennex_hyper::{
     Client, Currency, Merchant, SecretKey, ShopPaymentId, Timestamp, TransferAmountType,
-    TransferCreate, TransferStatus, TransferTry,
 };
 
 #[tokio::main(flavor = "current_thread")]
@@ -22,27 +22,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::new(Merchant::new(shop_id, secret).with_base_url(base_url))?;
 
     let quote = client
-        .send(&TransferTry {
-            amount: "10.50".parse()?,
-            amount_type: TransferAmountType::ReceiveAmount,
-            payee_currency: Currency::USD,
-            shop_currency: Currency::USD,
-        })
+        .send(&TransferTry::new(
+            "10.50".parse()?,
+            TransferAmountType::ReceiveAmount,
+            Currency::USD,
+            Currency::USD,
+        ))
         .await?;
     println!("10.50 USD to a wallet costs the shop {} USD", quote.write_off_amount);
 
     // The id is the payout's idempotency key: choose it once, keep it on retries.
     let id = ShopPaymentId::new(format!("example-{}", Timestamp::try_from(SystemTime::now())?))?;
     let outcome = client
-        .payout(TransferCreate {
-            amount: "10.50".parse()?,
-            amount_type: TransferAmountType::ReceiveAmount,
-            payee_account: "201234567890".parse()?,
-            payee_currency: Currency::USD,
-            shop_currency: Currency::USD,
-            shop_payment_id: id.clone(),
-            description: Some("Example payout".to_owned()),
-        })
+        .payout(
+            TransferCreate::new(
+                "10.50".parse()?,
+                TransferAmountType::ReceiveAmount,
+                "201234567890".parse()?,
+                Currency::USD,
+                Currency::USD,
+                id.clone(),
+            )
+            .description("Example payout".to_owned()),
+        )
         .await?;
     println!(
         "paid: payout {} for {} (reconciled: {})",
@@ -50,7 +52,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let now = Timestamp::try_from(SystemTime::now())?;
-    let found = client.send(&TransferStatus { now, shop_payment_id: id }).await?;
+    let found = client.send(&TransferStatus::new(now, id)).await?;
     println!("status of {}: payout {} exists", found.shop_payment_id, found.id);
     Ok(())
 }

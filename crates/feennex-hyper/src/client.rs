@@ -3,28 +3,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use feennex_proto::{
-    Call, ClientOptions, Endpoint, Error, ExactlyOncePayout, IdempotentCreate, Merchant,
-    PayoutResult, PlainHttpRefused,
-};
-use tracing::Instrument;
+use feennex_proto::exchange::{IdempotentCreate, PayoutResult};
+use feennex_proto::session::BuildError;
+use feennex_proto::{ClientOptions, Error, Merchant, Session, SingleCall};
 
-use crate::driver::drive;
+use crate::driver::drive_prepared;
 use crate::transport::HyperTransport;
 
-/// The client cannot be built as configured.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// Plain HTTP to another machine was not allowed.
-    #[error(transparent)]
-    PlainHttp(#[from] PlainHttpRefused),
-    /// The TLS configuration could not be made.
-    #[error("cannot set up TLS: {0}")]
-    Tls(#[source] rustls::Error),
-}
-
 /// An async Feennex client: cheap to clone, clones share one connection pool.
+///
+/// Every method is the core's [`Session`] making the machine and this crate's
+/// driver running it on tokio.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -32,9 +21,8 @@ pub struct Client {
 
 #[derive(Debug)]
 struct Inner {
-    merchant: Merchant,
+    session: Session,
     transport: HyperTransport,
-    options: ClientOptions,
 }
 
 impl Client {
@@ -48,71 +36,33 @@ impl Client {
         ClientBuilder::new(merchant)
     }
 
-    /// The shop this client signs for.
-    pub fn merchant(&self) -> &Merchant {
-        &self.inner.merchant
+    /// The shop and options this client calls with.
+    pub fn session(&self) -> &Session {
+        &self.inner.session
     }
 
-    /// The transport, to drive other calls of the core with [`drive`].
+    /// The transport, to run other machines of the core with [`crate::drive`].
     pub fn transport(&self) -> &HyperTransport {
         &self.inner.transport
     }
 
-    /// Sends one operation and parses its answer. Reads and precalculations are
-    /// retried on transport failures, 5xx and error 8; creates are sent again only
-    /// when they provably never left. Use [`Client::payout`] for payouts.
-    pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        let span = call_span(&self.inner.merchant, E::PATH, endpoint.shop_payment_id());
-        async {
-            let call = Call::new(&self.inner.merchant, endpoint, self.inner.options.retry)?;
-            drive(call, &self.inner.transport).await
-        }
-        .instrument(span)
-        .await
+    /// [`Session::call`], awaited: one operation, retried as its endpoint allows.
+    /// Payout creates do not compile here: use [`Client::payout`].
+    pub async fn send<E: SingleCall>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        drive_prepared(self.session().call(endpoint)?, self.transport()).await
     }
 
-    /// Makes a payout exactly once: on an unknown outcome it asks the status by
-    /// `shop_payment_id` and adopts what it finds, creating again only after "not
-    /// found". Ends with [`Error::PayoutUnresolved`] when the outcome cannot be
-    /// established in time.
+    /// [`Session::payout`], awaited: the payout made exactly once, or
+    /// [`Error::PayoutUnresolved`] when its outcome could not be established in time.
     pub async fn payout<C: IdempotentCreate>(&self, create: C) -> PayoutResult<C> {
-        let span = call_span(&self.inner.merchant, C::PATH, Some(create.payment_id()));
-        async {
-            let machine =
-                ExactlyOncePayout::new(&self.inner.merchant, create, self.inner.options.payout)?;
-            drive(machine, &self.inner.transport).await
-        }
-        .instrument(span)
-        .await
+        drive_prepared(self.session().payout(create)?, self.transport()).await
     }
 
-    /// Finishes a payout whose earlier run ended without a known outcome: looks it up
-    /// first and creates it only after "not found".
+    /// [`Session::resume_payout`], awaited: a payout of unknown outcome, looked up
+    /// before anything is created.
     pub async fn resume_payout<C: IdempotentCreate>(&self, create: C) -> PayoutResult<C> {
-        let span = call_span(&self.inner.merchant, C::PATH, Some(create.payment_id()));
-        async {
-            let machine =
-                ExactlyOncePayout::resume(&self.inner.merchant, create, self.inner.options.payout)?;
-            drive(machine, &self.inner.transport).await
-        }
-        .instrument(span)
-        .await
+        drive_prepared(self.session().resume_payout(create)?, self.transport()).await
     }
-}
-
-/// The span of one call: endpoint, shop and payout id, never the secret or the
-/// signature.
-fn call_span(
-    merchant: &Merchant,
-    path: &'static str,
-    shop_payment_id: Option<&feennex_proto::ShopPaymentId>,
-) -> tracing::Span {
-    tracing::info_span!(
-        "feennex",
-        endpoint = path,
-        shop_id = merchant.shop_id().get(),
-        shop_payment_id = shop_payment_id.map(|id| id.as_str()),
-    )
 }
 
 /// Settings of a [`Client`].
@@ -144,8 +94,8 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let options = self.options;
-        options.check_base_url(self.merchant.base_url())?;
+        let session = Session::new(self.merchant, self.options)?;
+        let options = session.options();
         let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
         http.enforce_http(false);
         http.set_connect_timeout(Some(options.connect_timeout));
@@ -167,7 +117,7 @@ impl ClientBuilder {
             options.max_response_bytes,
             user_agent,
         );
-        Ok(Client { inner: Arc::new(Inner { merchant: self.merchant, transport, options }) })
+        Ok(Client { inner: Arc::new(Inner { session, transport }) })
     }
 }
 
@@ -187,7 +137,7 @@ fn default_tls() -> Result<rustls::ClientConfig, BuildError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(BuildError::Tls)?
+        .map_err(|error| BuildError::Transport(Box::new(error)))?
         .with_root_certificates(roots)
         .with_no_client_auth())
 }

@@ -6,22 +6,21 @@
 //! timeouts and a response size limit, and sleeps when told.
 //!
 //! ```no_run
-//! use feennex_hyper::{Client, Currency, Merchant, SecretKey, ShopId, TransferAmountType, TransferCreate};
+//! use feennex_hyper::{Client, Currency, Merchant, SecretKey, ShopId, TransferAmountType};
+//! use feennex_hyper::endpoints::TransferCreate;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("secret"));
 //! let client = Client::new(merchant)?;
-//! let outcome = client
-//!     .payout(TransferCreate {
-//!         amount: "10.50".parse()?,
-//!         amount_type: TransferAmountType::ReceiveAmount,
-//!         payee_account: "201234567890".parse()?,
-//!         payee_currency: Currency::USD,
-//!         shop_currency: Currency::USD,
-//!         shop_payment_id: "order-42".parse()?,
-//!         description: None,
-//!     })
-//!     .await?;
+//! let payout = TransferCreate::new(
+//!     "10.50".parse()?,
+//!     TransferAmountType::ReceiveAmount,
+//!     "201234567890".parse()?,
+//!     Currency::USD,
+//!     Currency::USD,
+//!     "order-42".parse()?,
+//! );
+//! let outcome = client.payout(payout).await?;
 //! println!("payout {} cost {}", outcome.summary.id, outcome.summary.write_off);
 //! # Ok(())
 //! # }
@@ -33,10 +32,14 @@ mod client;
 mod driver;
 mod transport;
 
-pub use client::{BuildError, Client, ClientBuilder};
-pub use driver::drive;
-pub use feennex_proto::*;
+pub use client::{Client, ClientBuilder};
+pub use driver::{drive, drive_prepared};
 pub use transport::{HyperTransport, HyperTransportError};
+
+#[doc(no_inline)]
+pub use feennex_proto::prelude::*;
+#[doc(no_inline)]
+pub use feennex_proto::{endpoints, http};
 
 /// The core crate, for paths such as `feennex_hyper::proto::Endpoint`.
 pub use feennex_proto as proto;

@@ -1,9 +1,9 @@
 //! Moving bytes with hyper: one request out, one bounded response in.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use feennex_proto::{AsyncTransport, Delivery, Request, Response, TransportError};
+use feennex_proto::transport::{AsyncTransport, Delivery, Request, Response, TransportError};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as LegacyClient;
@@ -15,13 +15,13 @@ use hyper_util::rt::TokioExecutor;
 #[non_exhaustive]
 pub enum HyperTransportError {
     /// No connection could be made (DNS, connect, TLS): the request never left.
-    #[error("cannot connect: {0}")]
+    #[error("cannot connect")]
     Connect(#[source] hyper_util::client::legacy::Error),
     /// The exchange failed after the connection was made.
-    #[error("the request failed: {0}")]
+    #[error("the request failed")]
     Request(#[source] hyper_util::client::legacy::Error),
     /// The answer's body could not be read to its end.
-    #[error("the answer's body broke off: {0}")]
+    #[error("the answer's body broke off")]
     Body(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The answer is larger than the configured limit; it was not read whole.
     #[error("the answer is larger than the limit of {limit} bytes")]
@@ -100,9 +100,11 @@ impl HyperTransport {
 impl AsyncTransport for HyperTransport {
     type Error = HyperTransportError;
 
+    /// The deadline is applied by the driver, which cuts the future off.
     fn send(
         &self,
         request: Request,
+        _deadline: Instant,
     ) -> impl Future<Output = Result<Response, HyperTransportError>> + Send {
         self.exchange(request)
     }

@@ -13,10 +13,11 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant, SystemTime};
 
+use feennex_proto::exchange::{Exchange, Step};
+use feennex_proto::transport::{BlockingTransport, Request, Response};
 use feennex_proto::{
-    AttemptTimedOut, BlockingTransport, Currency, Error, ExactlyOncePayout, Exchange, Merchant,
-    PayoutPolicy, Request, Response, SecretKey, ShopPaymentId, Step, Timestamp, TransferAmountType,
-    TransferCreate, http,
+    ClientOptions, Currency, Error, Merchant, SecretKey, Session, ShopPaymentId, Timestamp,
+    TransferAmountType, TransferCreate, http,
 };
 
 /// One connection per request; `Connection: close` marks the end of the answer.
@@ -25,11 +26,15 @@ struct TinyHttp;
 impl BlockingTransport for TinyHttp {
     type Error = std::io::Error;
 
-    fn send(&self, request: Request) -> Result<Response, std::io::Error> {
+    /// Each read and write waits at most until the deadline; an answer that still
+    /// comes later is read by the core as a timeout anyway.
+    fn send(&self, request: Request, deadline: Instant) -> Result<Response, std::io::Error> {
         let uri = request.uri();
         let host = uri.authority().map(|a| a.as_str()).unwrap_or_default();
         let mut stream = TcpStream::connect(host)?;
-        stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+        let left = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1));
+        stream.set_read_timeout(Some(left))?;
+        stream.set_write_timeout(Some(left))?;
         let mut head = format!(
             "{} {} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n",
             request.method(),
@@ -66,16 +71,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let merchant = Merchant::new(shop_id, secret).with_base_url(base_url);
 
     let id = ShopPaymentId::new(format!("own-stack-{}", Timestamp::try_from(SystemTime::now())?))?;
-    let create = TransferCreate {
-        amount: "3".parse()?,
-        amount_type: TransferAmountType::ReceiveAmount,
-        payee_account: "201234567890".parse()?,
-        payee_currency: Currency::USD,
-        shop_currency: Currency::USD,
-        shop_payment_id: id,
-        description: None,
-    };
-    let mut payout = ExactlyOncePayout::new(&merchant, create, PayoutPolicy::default())?;
+    let create = TransferCreate::new(
+        "3".parse()?,
+        TransferAmountType::ReceiveAmount,
+        "201234567890".parse()?,
+        Currency::USD,
+        Currency::USD,
+        id,
+    );
+    let session = Session::new(merchant, ClientOptions::default())?;
+    let mut payout = session.payout(create)?.machine;
 
     // The run loop: the core says what to do, this loop does it.
     let mut seed = 0x2545_f491_4f6c_dd1d_u64;
@@ -84,12 +89,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         seed ^= seed >> 7;
         seed ^= seed << 17;
         match payout.poll(Instant::now(), SystemTime::now(), seed) {
-            Step::Send { request, timeout } => {
-                let started = Instant::now();
-                let mut answer = TinyHttp.send(request).map_err(Error::transport);
-                if started.elapsed() > timeout {
-                    answer = Err(Error::transport(AttemptTimedOut(timeout)));
-                }
+            Step::Send { request, deadline, .. } => {
+                let answer = TinyHttp.send(request, deadline).map_err(Error::transport);
                 payout.receive(Instant::now(), answer);
             }
             Step::Wait(duration) => std::thread::sleep(duration),

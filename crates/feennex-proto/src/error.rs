@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::error_code::ErrorCode;
+pub use crate::error_code::{ErrorCode, UnknownCode};
 use crate::transport::{Delivery, TransportError};
 
 /// Longest piece of an unexpected body kept in an error, in characters.
@@ -36,8 +36,9 @@ pub enum Error {
         /// The start of the body, cut at 200 characters, invalid UTF-8 replaced.
         snippet: String,
     },
-    /// The HTTP stack failed; its own error is the `source()`.
-    #[error("{}: {source}", match delivery {
+    /// The HTTP stack failed; its own error is the `source()` (printed by whoever
+    /// prints the chain, not repeated here).
+    #[error("{}", match delivery {
         Delivery::NotSent => "the request was not sent",
         Delivery::MaybeSent => "the request may have been sent, but no answer came",
     })]
@@ -52,7 +53,7 @@ pub enum Error {
     /// may not have been made. Ask its status later with the same `shop_payment_id`;
     /// never create it with a new id.
     #[error(
-        "the outcome of payout {shop_payment_id:?} is unknown after {creates_sent} create(s) and {status_checks} status check(s): {last_error}"
+        "the outcome of payout {shop_payment_id:?} is unknown after {creates_sent} create(s) and {status_checks} status check(s)"
     )]
     PayoutUnresolved {
         /// The payout's id.
@@ -65,6 +66,18 @@ pub enum Error {
         #[source]
         last_error: Box<Error>,
     },
+    /// A call or payout gave up because a limit of its policy was reached before any
+    /// answer could be used (the last failure, when there was one, is reported
+    /// instead).
+    #[error("gave up: the limit of {limit} was reached")]
+    LimitReached {
+        /// Which limit: `creates`, `status checks` or `time`.
+        limit: &'static str,
+    },
+    /// A machine was polled while its request was out, or after it had ended: the
+    /// driver does not follow the run loop.
+    #[error("the machine was polled out of turn (a request is out, or it has ended)")]
+    OutOfTurn,
     /// A successful envelope whose `data` does not have the documented shape.
     #[error("{endpoint}: the answer's data does not have the expected shape: {reason}")]
     UnexpectedData {
@@ -120,12 +133,25 @@ impl Error {
             | Error::PayoutUnresolved { .. } => true,
             Error::Transport { delivery, .. } => *delivery == Delivery::MaybeSent,
             Error::Api(api) => api.code == ErrorCode::OperationIsProcessing,
-            Error::InvalidInput { .. } => false,
+            Error::InvalidInput { .. } | Error::LimitReached { .. } | Error::OutOfTurn => false,
         }
     }
 }
 
 impl Error {
+    /// This error and its causes, each once, joined by `: ` (what a log line or a
+    /// command-line message shows).
+    pub fn chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(error) = cause {
+            text.push_str(": ");
+            text.push_str(&error.to_string());
+            cause = error.source();
+        }
+        text
+    }
+
     /// Wraps a transport's own error, keeping whether the request was sent.
     pub fn transport(error: impl TransportError) -> Self {
         Error::Transport { delivery: error.delivery(), source: Box::new(error) }

@@ -5,13 +5,14 @@ use std::fmt;
 macro_rules! error_codes {
     ($($code:literal => $name:ident: $doc:literal,)*) => {
         /// An error code from Feennex. Codes this version does not know keep their
-        /// number in [`ErrorCode::Unknown`].
+        /// number in [`ErrorCode::Unknown`]; a known code is never held there, so
+        /// two equal numbers always compare equal.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ErrorCode {
             $(#[doc = $doc] $name,)*
             /// A code not listed in this version; the number is kept.
-            Unknown(i64),
+            Unknown(UnknownCode),
         }
 
         impl ErrorCode {
@@ -19,7 +20,7 @@ macro_rules! error_codes {
             pub fn from_code(code: i64) -> Self {
                 match code {
                     $($code => Self::$name,)*
-                    other => Self::Unknown(other),
+                    other => Self::Unknown(UnknownCode(other)),
                 }
             }
 
@@ -27,7 +28,7 @@ macro_rules! error_codes {
             pub fn code(self) -> i64 {
                 match self {
                     $(Self::$name => $code,)*
-                    Self::Unknown(other) => other,
+                    Self::Unknown(other) => other.0,
                 }
             }
 
@@ -66,6 +67,18 @@ error_codes! {
     21 => ProjectNotActive: "Deprecated: project not active.",
 }
 
+/// The number of a code this version does not know. Made only by
+/// [`ErrorCode::from_code`], which keeps known numbers out of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UnknownCode(i64);
+
+impl UnknownCode {
+    /// The number sent by the server.
+    pub fn code(self) -> i64 {
+        self.0
+    }
+}
+
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({})", self.code(), self.name())
@@ -82,7 +95,8 @@ mod tests {
             assert_eq!(ErrorCode::from_code(code).code(), code);
         }
         assert_eq!(ErrorCode::from_code(6), ErrorCode::OperationNotUnique);
-        assert_eq!(ErrorCode::from_code(57), ErrorCode::Unknown(57));
+        assert!(matches!(ErrorCode::from_code(57), ErrorCode::Unknown(code) if code.code() == 57));
+        assert_ne!(ErrorCode::from_code(57), ErrorCode::from_code(58));
         assert_eq!(ErrorCode::from_code(9).to_string(), "9 (InsufficientBalance)");
     }
 }

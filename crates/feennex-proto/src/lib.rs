@@ -3,23 +3,23 @@
 //! It builds signed [`http::Request`]s for every operation and reads
 //! [`http::Response`] bodies into typed results. It performs no I/O, reads no clock
 //! and draws no random numbers: the caller's transport sends the bytes, and the time
-//! (`now`) comes in as an argument. That keeps every request reproducible and lets
-//! any HTTP stack drive it.
+//! comes in as an argument. That keeps every request reproducible and lets any HTTP
+//! stack drive it. The clients `feennex-hyper` (async) and `feennex-blocking` are
+//! such drivers; so can your own stack be.
 //!
 //! ```
 //! use feennex_proto::*;
 //!
 //! let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("secret"))
 //!     .with_base_url("http://127.0.0.1:8080".parse()?);
-//! let create = TransferCreate {
-//!     amount: "10.50".parse()?,
-//!     amount_type: TransferAmountType::ReceiveAmount,
-//!     payee_account: PayeeAccount::new("201234567890")?,
-//!     payee_currency: Currency::USD,
-//!     shop_currency: Currency::USD,
-//!     shop_payment_id: ShopPaymentId::new("order-42")?,
-//!     description: None,
-//! };
+//! let create = TransferCreate::new(
+//!     "10.50".parse()?,
+//!     TransferAmountType::ReceiveAmount,
+//!     PayeeAccount::new("201234567890")?,
+//!     Currency::USD,
+//!     Currency::USD,
+//!     ShopPaymentId::new("order-42")?,
+//! );
 //! let request = merchant.build(&create)?;
 //! assert_eq!(request.uri(), "http://127.0.0.1:8080/transfer/create");
 //! assert_eq!(merchant.string_to_sign(&create), "10.5:receive_amount:201234567890:840:840:6:order-42");
@@ -33,56 +33,100 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Besides the API calls, [`Merchant::pay_page`] builds the signed form of the hosted
-//! pay page, [`verify_callback`] checks a payment notification from its raw bytes,
-//! and the status enums ([`WithdrawStatus`], [`InvoiceStatus`], [`BillStatus`]) say
-//! when an operation has ended.
+//! # The map
+//!
+//! - [`types`]: the values requests are made of (amounts, currencies, ids), each
+//!   checked once when made, and the statuses of operations.
+//! - [`endpoints`]: one type per API operation and the typed data of its answer.
+//! - [`request`]: the merchant (base URL, shop, key) that turns an operation into a
+//!   signed request; [`response`]: reading answers.
+//! - [`sign`]: the signature itself.
+//! - [`exchange`]: the machines that decide every request of a call: retries, and
+//!   exactly-once payouts; the run-loop contract below is theirs.
+//! - [`session`]: a merchant with its options, which makes those machines; clients
+//!   hold one.
+//! - [`transport`]: what the machines ask of an HTTP stack.
+//! - [`callback`]: verifying the notifications Feennex sends about payments.
+//! - [`pay_page`]: the hosted pay page's signed form.
+//! - [`error`]: the one error type, with the API's error codes.
+//!
+//! # The run loop
+//!
+//! A call (one request with its retries, or a payout made exactly once) is a
+//! machine implementing [`exchange::Exchange`]. A driver owns the clock, the random
+//! numbers and the sockets, and runs the machine until it is done:
+//!
+//! 1. Call [`poll`](exchange::Exchange::poll) with the current monotonic time, the
+//!    calendar time and a random number.
+//! 2. On [`Step::Send`](exchange::Step::Send), send the request, giving up at its
+//!    `deadline`; then call [`receive`](exchange::Exchange::receive) with the time
+//!    the outcome arrived and the outcome: the response, or the transport's error
+//!    wrapped by [`Error::transport`], which keeps whether the request could have
+//!    left. An outcome received after the deadline counts as "timed out after
+//!    sending", whatever it is. Poll again.
+//! 3. On [`Step::Wait`](exchange::Step::Wait), sleep that long and poll again.
+//! 4. On [`Step::Done`](exchange::Step::Done), the call is over: return its result.
+//!
+//! Polling while a request is out, or after the end, ends the call with
+//! [`Error::OutOfTurn`]. Nothing else is asked of a driver: whether to retry, how
+//! long to wait, when an outcome is unknown and how to reconcile it are the
+//! machine's decisions. [`exchange::Simulation`] runs any machine against scripted
+//! answers on a simulated clock.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod callback;
-mod endpoints;
-mod error;
+pub mod callback;
+pub mod endpoints;
+pub mod error;
 mod error_code;
-mod exchange;
+pub mod exchange;
+mod lenient;
 mod options;
-mod pay_page;
-mod request;
-mod response;
+pub mod pay_page;
+pub mod request;
+pub mod response;
 mod retry;
 mod secret;
-mod sign;
+pub mod session;
+pub mod sign;
 mod status;
-mod transport;
-mod types;
+pub mod transport;
+pub mod types;
 
-pub use callback::{
-    CALLBACK_REPLY_OK, CallbackDelivery, CallbackRejection, CallbackStatus, DeliveryKey,
-    ExpectedOrder, IpRange, IpRangeError, Notification, OrderMismatch, ReplayGuard, SenderCheck,
-    verify_callback,
-};
+// The everyday vocabulary, also at the root so that one `use feennex_proto::*`
+// brings what a call needs; everything else lives in its module.
+#[doc(no_inline)]
 pub use endpoints::*;
-pub use error::{ApiError, Error};
-pub use error_code::ErrorCode;
-pub use exchange::{
-    Call, ExactlyOncePayout, Exchange, IdempotentCreate, PayoutOutcome, PayoutPolicy, PayoutRecord,
-    PayoutResult, PayoutSummary, Step,
-};
-pub use options::{AttemptTimeout, ClientOptions, PlainHttpRefused};
-pub use pay_page::{DEFAULT_PAY_PAGE_HOST, PayPage, PayPageForm, PayPageLang, PayPageLangError};
-pub use request::{
-    BaseUrl, BaseUrlError, BodyWriter, DEFAULT_BASE_URL, Endpoint, Merchant, parse_response,
-};
-pub use response::parse_envelope;
-pub use retry::{CallKind, RetryDecision, RetryPolicy, is_retryable};
+#[doc(no_inline)]
+pub use error::{ApiError, Error, ErrorCode};
+#[doc(no_inline)]
+pub use request::{BaseUrl, Merchant};
+#[doc(no_inline)]
+pub use response::parse_response;
+#[doc(no_inline)]
 pub use rust_decimal::Decimal;
+#[doc(no_inline)]
 pub use secret::SecretKey;
-pub use sign::{SignState, Signature, sign, string_to_sign, verify};
-pub use status::{BillStatus, InvoiceStatus, WithdrawStatus};
-pub use transport::{
-    AsyncTransport, AttemptTimedOut, BlockingTransport, Delivery, Request, Response, TransportError,
-};
+#[doc(no_inline)]
+pub use session::{ClientOptions, Session};
+#[doc(no_inline)]
+pub use sign::{Signature, sign, verify};
+#[doc(no_inline)]
 pub use types::*;
+
+/// What a client crate re-exports, so that one crate is enough for most uses: the
+/// values, the merchant, the options and the errors.
+pub mod prelude {
+    pub use crate::error::{ApiError, Error, ErrorCode};
+    pub use crate::request::{BaseUrl, Merchant};
+    pub use crate::secret::SecretKey;
+    pub use crate::session::{BuildError, ClientOptions, Session};
+    pub use crate::types::{
+        Amount, Currency, PayeeAccount, Payway, ShopId, ShopOrderId, ShopPaymentId, Timestamp,
+        TransferAmountType, WithdrawAccount, WithdrawAmountType,
+    };
+    pub use rust_decimal::Decimal;
+}
 
 /// The `http` crate, re-exported so that users name the same version.
 pub use http;

@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use crate::exchange::PayoutPolicy;
+use crate::exchange::PayoutLimits;
 use crate::request::BaseUrl;
 use crate::retry::RetryPolicy;
 
@@ -13,10 +13,11 @@ use crate::retry::RetryPolicy;
 pub struct ClientOptions {
     /// How long making a connection (TCP and TLS) may take.
     pub connect_timeout: Duration,
-    /// Retries, backoff, per-attempt and total timeouts.
+    /// Retries, backoff, per-attempt and total timeouts: the one policy every call
+    /// and every payout reads.
     pub retry: RetryPolicy,
     /// Most creates and status lookups of one payout.
-    pub payout: PayoutPolicy,
+    pub payout_limits: PayoutLimits,
     /// The largest answer read; a larger one is an error and is not buffered.
     pub max_response_bytes: usize,
     /// The `User-Agent` header.
@@ -30,7 +31,7 @@ impl Default for ClientOptions {
         Self {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
-            payout: PayoutPolicy::default(),
+            payout_limits: PayoutLimits::default(),
             max_response_bytes: 1024 * 1024,
             user_agent: concat!("feennex-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             allow_plain_http: false,
@@ -53,27 +54,24 @@ impl ClientOptions {
     /// How long one attempt may take, answer included.
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.retry = self.retry.with_attempt_timeout(timeout);
-        self.payout = self.payout.with_retry(self.retry);
         self
     }
 
     /// How long a whole call may take, retries included.
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
         self.retry = self.retry.with_total_timeout(timeout);
-        self.payout = self.payout.with_retry(self.retry);
         self
     }
 
     /// Retries, backoff and timeouts at once.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
-        self.payout = self.payout.with_retry(policy);
         self
     }
 
     /// Most creates and status lookups of one payout.
     pub fn payout_limits(mut self, max_creates: u32, max_status_checks: u32) -> Self {
-        self.payout = self.payout.with_limits(max_creates, max_status_checks);
+        self.payout_limits = PayoutLimits::new(max_creates, max_status_checks);
         self
     }
 
@@ -111,11 +109,6 @@ impl ClientOptions {
     }
 }
 
-/// The time one attempt may take, put into the request's extensions by drivers so
-/// that blocking transports can apply it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AttemptTimeout(pub Duration);
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,11 +130,13 @@ mod tests {
     }
 
     #[test]
-    fn timeouts_reach_the_payout_policy_too() {
+    fn timeouts_and_limits_land_in_one_place_each() {
         let options = ClientOptions::default()
             .attempt_timeout(Duration::from_secs(3))
-            .total_timeout(Duration::from_secs(9));
-        assert_eq!(options.payout.retry.attempt_timeout, Duration::from_secs(3));
-        assert_eq!(options.payout.retry.total_timeout, Duration::from_secs(9));
+            .total_timeout(Duration::from_secs(9))
+            .payout_limits(0, 7);
+        assert_eq!(options.retry.attempt_timeout, Duration::from_secs(3));
+        assert_eq!(options.retry.total_timeout, Duration::from_secs(9));
+        assert_eq!(options.payout_limits, PayoutLimits::new(1, 7));
     }
 }

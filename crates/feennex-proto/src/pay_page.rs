@@ -57,6 +57,7 @@ impl fmt::Display for PayPageLang {
 
 /// A payment on the hosted page: what the payer is asked to pay.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PayPage {
     /// The amount to pay.
     pub amount: Amount,
@@ -72,6 +73,45 @@ pub struct PayPage {
     pub payer_account: Option<String>,
     /// Return and callback URLs (not signed).
     pub urls: PaymentUrls,
+}
+
+impl PayPage {
+    /// A payment of `amount` in `currency` for an order.
+    pub fn new(amount: Amount, currency: Currency, shop_order_id: ShopOrderId) -> Self {
+        Self {
+            amount,
+            currency,
+            shop_order_id,
+            description: None,
+            payway: None,
+            payer_account: None,
+            urls: Default::default(),
+        }
+    }
+
+    /// What is paid for (not signed).
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// A payment system chosen in advance (not signed).
+    pub fn payway(mut self, payway: Payway) -> Self {
+        self.payway = Some(payway);
+        self
+    }
+
+    /// The payer's account, when known (not signed).
+    pub fn payer_account(mut self, payer_account: impl Into<String>) -> Self {
+        self.payer_account = Some(payer_account.into());
+        self
+    }
+
+    /// Return and callback URLs (not signed).
+    pub fn urls(mut self, urls: PaymentUrls) -> Self {
+        self.urls = urls;
+        self
+    }
 }
 
 /// The form for the payer's browser: `POST` these fields to `action`, or open
@@ -105,18 +145,12 @@ impl Merchant {
     /// The address and signed fields of the hosted pay page for a payment.
     ///
     /// ```
+    /// use feennex_proto::pay_page::{DEFAULT_PAY_PAGE_HOST, PayPage, PayPageLang};
     /// use feennex_proto::*;
     ///
     /// let merchant = Merchant::new(ShopId::new(5).unwrap(), SecretKey::new("SecretKey01"));
-    /// let page = PayPage {
-    ///     amount: "10.00".parse()?,
-    ///     currency: Currency::RUB,
-    ///     shop_order_id: ShopOrderId::new("101")?,
-    ///     description: Some("Order 101".into()),
-    ///     payway: None,
-    ///     payer_account: None,
-    ///     urls: PaymentUrls::default(),
-    /// };
+    /// let page = PayPage::new("10.00".parse()?, Currency::RUB, ShopOrderId::new("101")?)
+    ///     .description("Order 101");
     /// let host = BaseUrl::new(DEFAULT_PAY_PAGE_HOST)?;
     /// let form = merchant.pay_page(&page, PayPageLang::Ru, &host);
     /// assert_eq!(form.action, "https://pay.feennex.com/ru/pay");

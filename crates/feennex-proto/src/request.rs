@@ -41,6 +41,18 @@ pub trait Endpoint {
     }
 }
 
+/// An operation answered by one call: every endpoint but the payout creates, whose
+/// outcome may be unknown and must be reconciled (send those with a client's
+/// `payout`, which makes them exactly once). A client's `send` takes only these, so
+/// a payout sent the unsafe way does not compile:
+///
+/// ```compile_fail
+/// fn send<E: feennex_proto::SingleCall>(_: &E) {}
+/// # let create: feennex_proto::TransferCreate = todo!();
+/// send(&create); // `TransferCreate` is not a `SingleCall`
+/// ```
+pub trait SingleCall: Endpoint {}
+
 /// The base URL of the API: `http` or `https`, without a trailing slash.
 ///
 /// Parsed once: each request's URI is made from the parsed scheme and authority
@@ -190,12 +202,12 @@ impl Merchant {
     /// use feennex_proto::*;
     ///
     /// let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("secret"));
-    /// let request = merchant.build(&TransferTry {
-    ///     amount: "1.11".parse()?,
-    ///     amount_type: TransferAmountType::ReceiveAmount,
-    ///     payee_currency: Currency::EUR,
-    ///     shop_currency: Currency::USD,
-    /// })?;
+    /// let request = merchant.build(&TransferTry::new(
+    ///     "1.11".parse()?,
+    ///     TransferAmountType::ReceiveAmount,
+    ///     Currency::EUR,
+    ///     Currency::USD,
+    /// ))?;
     /// assert_eq!(request.uri(), "https://core.feennex.com/transfer/try");
     /// assert!(request.body().starts_with(br#"{"amount":1.11,"amount_type":"receive_amount""#));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -446,14 +458,6 @@ fn write_u64(buffer: &mut [u8; 20], mut value: u64) -> &str {
         }
     }
     std::str::from_utf8(&buffer[start..]).unwrap_or_default()
-}
-
-/// Parses the answer of an operation from its HTTP status and body.
-pub fn parse_response<E: Endpoint>(
-    status: http::StatusCode,
-    body: &[u8],
-) -> Result<E::Output, Error> {
-    crate::response::parse_envelope(E::PATH, status, body)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::fmt;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::secret::SecretKey;
+pub use crate::secret::SecretKey;
 
 /// Separator placed between two signed values.
 const SEPARATOR: &[u8] = b":";

@@ -65,7 +65,7 @@ macro_rules! statuses {
         impl<'de> serde::Deserialize<'de> for $name {
             /// Reads the number, given as a JSON number or a string of digits.
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::response::lenient::i64_from_number_or_string(deserializer).map(Self::from_code)
+                crate::lenient::i64_from_number_or_string(deserializer).map(Self::from_code)
             }
         }
 

@@ -4,8 +4,16 @@
 //! Only signatures live here. The async client (`feennex-hyper`), the blocking client
 //! (`feennex-blocking`) and any stack of your own implement these traits; closures
 //! implement them too, which makes fakes in tests one line.
+//!
+//! # The deadline
+//!
+//! Every send carries the attempt's deadline. A transport should give up by then
+//! (it frees the connection and the caller's time), but whatever it does, the
+//! machine that asked for the request treats an answer received after the deadline
+//! as "timed out after sending": a late answer means the same on every stack.
 
 use std::future::Future;
+use std::time::Instant;
 
 /// Whether a failed request could have reached the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,19 +58,19 @@ pub trait BlockingTransport {
     /// The stack's own error.
     type Error: TransportError;
 
-    /// Sends one request and waits for the whole response.
-    fn send(&self, request: Request) -> Result<Response, Self::Error>;
+    /// Sends one request and waits for the whole response, giving up at `deadline`.
+    fn send(&self, request: Request, deadline: Instant) -> Result<Response, Self::Error>;
 }
 
 impl<F, E> BlockingTransport for F
 where
-    F: Fn(Request) -> Result<Response, E>,
+    F: Fn(Request, Instant) -> Result<Response, E>,
     E: TransportError,
 {
     type Error = E;
 
-    fn send(&self, request: Request) -> Result<Response, E> {
-        self(request)
+    fn send(&self, request: Request, deadline: Instant) -> Result<Response, E> {
+        self(request, deadline)
     }
 }
 
@@ -71,25 +79,35 @@ pub trait AsyncTransport {
     /// The stack's own error.
     type Error: TransportError;
 
-    /// Sends one request and resolves to the whole response.
-    fn send(&self, request: Request) -> impl Future<Output = Result<Response, Self::Error>> + Send;
+    /// Sends one request and resolves to the whole response, giving up at
+    /// `deadline`.
+    fn send(
+        &self,
+        request: Request,
+        deadline: Instant,
+    ) -> impl Future<Output = Result<Response, Self::Error>> + Send;
 }
 
 impl<F, Fut, E> AsyncTransport for F
 where
-    F: Fn(Request) -> Fut,
+    F: Fn(Request, Instant) -> Fut,
     Fut: Future<Output = Result<Response, E>> + Send,
     E: TransportError,
 {
     type Error = E;
 
-    fn send(&self, request: Request) -> impl Future<Output = Result<Response, E>> + Send {
-        self(request)
+    fn send(
+        &self,
+        request: Request,
+        deadline: Instant,
+    ) -> impl Future<Output = Result<Response, E>> + Send {
+        self(request, deadline)
     }
 }
 
-/// The failure a driver reports when an attempt ran past its time: the request
-/// may have been sent.
+/// An attempt ran past its deadline: the request may have been sent. Machines
+/// report it for any answer received late; drivers may report it when they cut
+/// an attempt off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("no answer within {0:?}")]
 pub struct AttemptTimedOut(pub std::time::Duration);

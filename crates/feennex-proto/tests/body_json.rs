@@ -1,22 +1,20 @@
 //! Request bodies are valid JSON whose strings read back exactly as given, whatever
 //! characters they hold.
 
-use feennex_proto::{Currency, Merchant, SecretKey, ShopId, TransferAmountType, TransferCreate};
+use feennex_proto::{
+    Currency, Merchant, SecretKey, ShopId, ShopPaymentId, TransferAmountType, TransferCreate,
+};
 use proptest::prelude::*;
 
 proptest! {
     #[test]
-    fn any_description_and_id_survive_the_body(description in "\\PC{0,60}|[\\x00-\\x1f\"\\\\]{0,10}", id in "\\PC{1,40}") {
+    fn any_description_and_id_survive_the_body(
+        description in "\\PC{0,60}|[\\x00-\\x1f\"\\\\]{0,10}",
+        // Any id the type accepts: no outer white space, no control characters.
+        id in "\\PC{1,40}".prop_filter("a valid id", |id| ShopPaymentId::new(id.as_str()).is_ok()),
+    ) {
         let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("s"));
-        let create = TransferCreate {
-            amount: "1".parse().unwrap(),
-            amount_type: TransferAmountType::ReceiveAmount,
-            payee_account: "201234567890".parse().unwrap(),
-            payee_currency: Currency::USD,
-            shop_currency: Currency::USD,
-            shop_payment_id: id.parse().unwrap(),
-            description: Some(description.clone()),
-        };
+        let create = TransferCreate::new("1".parse().unwrap(), TransferAmountType::ReceiveAmount, "201234567890".parse().unwrap(), Currency::USD, Currency::USD, id.parse().unwrap()).description(description.clone());
         let body = merchant.body(&create);
         let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
         prop_assert_eq!(json["description"].as_str(), Some(description.as_str()));

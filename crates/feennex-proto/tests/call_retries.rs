@@ -1,11 +1,13 @@
 //! The single-call machine: which failures it retries, how many times, and when it
 //! stops.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
+use feennex_proto::exchange::{Call, Reply, RequestRole, RetryPolicy, Simulation};
+use feennex_proto::transport::{Delivery, Response};
 use feennex_proto::{
-    Call, Currency, Delivery, Error, ErrorCode, Exchange, Merchant, Response, RetryPolicy,
-    SecretKey, ShopId, Step, TransferAmountType, TransferCreate, TransferTry, http,
+    Currency, Error, ErrorCode, Merchant, SecretKey, ShopId, TransferAmountType, TransferCreate,
+    TransferTry, http,
 };
 
 const QUOTE: &str = r#"{"data":{"payee_amount":1.11,"payee_currency":978,"shop_currency":840,"write_off_amount":1.19},"error_code":0,"message":"Ok","result":true}"#;
@@ -15,12 +17,12 @@ fn merchant() -> Merchant {
 }
 
 fn quote_request() -> TransferTry {
-    TransferTry {
-        amount: "1.11".parse().unwrap(),
-        amount_type: TransferAmountType::ReceiveAmount,
-        payee_currency: Currency::EUR,
-        shop_currency: Currency::USD,
-    }
+    TransferTry::new(
+        "1.11".parse().unwrap(),
+        TransferAmountType::ReceiveAmount,
+        Currency::EUR,
+        Currency::USD,
+    )
 }
 
 fn answer(status: u16, body: &str) -> Result<Response, Error> {
@@ -34,24 +36,15 @@ fn lost(delivery: Delivery) -> Result<Response, Error> {
 /// Drives a call through scripted answers; returns the result and the number of
 /// requests sent and the total time waited.
 fn drive<E: feennex_proto::Endpoint>(
-    mut call: Call<E>,
+    call: Call<E>,
     mut answers: Vec<Result<Response, Error>>,
 ) -> (Result<E::Output, Error>, usize, Duration) {
     answers.reverse();
-    let start = Instant::now();
-    let mut now = start;
-    let mut sent = 0;
-    loop {
-        match call.poll(now, SystemTime::UNIX_EPOCH, 123_456_789) {
-            Step::Send { .. } => {
-                sent += 1;
-                let next = answers.pop().unwrap_or_else(|| lost(Delivery::MaybeSent));
-                call.receive(now, next);
-            }
-            Step::Wait(wait) => now += wait,
-            Step::Done(result) => return (result, sent, now - start),
-        }
-    }
+    let run = Simulation::new(call).seed(123_456_789).run(|sent| {
+        assert_eq!(sent.role, RequestRole::Call);
+        Reply::outcome(answers.pop().unwrap_or_else(|| lost(Delivery::MaybeSent)))
+    });
+    (run.output.unwrap(), run.requests.len(), run.elapsed)
 }
 
 #[test]
@@ -92,15 +85,14 @@ fn attempts_are_bounded() {
 
 #[test]
 fn a_create_call_is_resent_only_when_it_never_left() {
-    let create = TransferCreate {
-        amount: "1".parse().unwrap(),
-        amount_type: TransferAmountType::ReceiveAmount,
-        payee_account: "201234567890".parse().unwrap(),
-        payee_currency: Currency::USD,
-        shop_currency: Currency::USD,
-        shop_payment_id: "p".parse().unwrap(),
-        description: None,
-    };
+    let create = TransferCreate::new(
+        "1".parse().unwrap(),
+        TransferAmountType::ReceiveAmount,
+        "201234567890".parse().unwrap(),
+        Currency::USD,
+        Currency::USD,
+        "p".parse().unwrap(),
+    );
     let call = Call::new(&merchant(), &create, RetryPolicy::default()).unwrap();
     let (result, sent, _) = drive(call, vec![lost(Delivery::NotSent), answer(502, "<html/>")]);
     assert!(matches!(result, Err(Error::NotEnvelope { status: 502, .. })));

@@ -3,7 +3,8 @@
 
 use std::net::IpAddr;
 
-use feennex_proto::{SecretKey, SenderCheck, verify_callback};
+use feennex_proto::SecretKey;
+use feennex_proto::callback::{SenderCheck, verify_callback};
 use proptest::prelude::*;
 
 const CONTENT_TYPES: [&str; 5] = [

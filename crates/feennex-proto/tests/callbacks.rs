@@ -3,10 +3,11 @@
 
 use std::net::IpAddr;
 
-use feennex_proto::{
-    CallbackRejection, CallbackStatus, Currency, ExpectedOrder, Notification, OrderMismatch,
-    SecretKey, SenderCheck, ShopId, verify_callback,
+use feennex_proto::callback::{
+    CallbackRejection, CallbackStatus, ExpectedOrder, Notification, OrderMismatch, SenderCheck,
+    verify_callback,
 };
+use feennex_proto::{Currency, SecretKey, ShopId};
 use sha2::{Digest, Sha256};
 
 const SECRET: &str = "callback-secret-77";

@@ -39,77 +39,78 @@ fn check<E: Endpoint>(endpoint: &E) {
 
 #[test]
 fn transfer_try_matches_its_vector() {
-    check(&TransferTry {
-        amount: "1.110".parse().unwrap(),
-        amount_type: TransferAmountType::ReceiveAmount,
-        payee_currency: Currency::EUR,
-        shop_currency: Currency::USD,
-    });
+    check(&TransferTry::new(
+        "1.110".parse().unwrap(),
+        TransferAmountType::ReceiveAmount,
+        Currency::EUR,
+        Currency::USD,
+    ));
 }
 
 #[test]
 fn transfer_create_matches_its_vector() {
-    check(&TransferCreate {
-        amount: "10.50".parse().unwrap(),
-        amount_type: TransferAmountType::WriteoffAmount,
-        payee_account: "user@example.com".parse().unwrap(),
-        payee_currency: Currency::USD,
-        shop_currency: Currency::EUR,
-        shop_payment_id: "payout-\"1\"".parse().unwrap(),
-        description: Some("Prize\nпервый".to_owned()),
-    });
+    check(
+        &TransferCreate::new(
+            "10.50".parse().unwrap(),
+            TransferAmountType::WriteoffAmount,
+            "user@example.com".parse().unwrap(),
+            Currency::USD,
+            Currency::EUR,
+            "payout-\"1\"".parse().unwrap(),
+        )
+        .description("Prize\nпервый".to_owned()),
+    );
 }
 
 #[test]
 fn transfer_status_matches_its_vector() {
-    check(&TransferStatus {
-        now: "2024-04-12T06:18:34.719Z".parse().unwrap(),
-        shop_payment_id: "payout-1".parse().unwrap(),
-    });
+    check(&TransferStatus::new(
+        "2024-04-12T06:18:34.719Z".parse().unwrap(),
+        "payout-1".parse().unwrap(),
+    ));
 }
 
 const NOW: &str = "2024-04-12T06:18:34.719Z";
 
 fn urls(success: Option<&str>, failed: Option<&str>, callback: Option<&str>) -> PaymentUrls {
-    PaymentUrls {
-        success_url: success.map(str::to_owned),
-        failed_url: failed.map(str::to_owned),
-        callback_url: callback.map(str::to_owned),
-    }
+    let mut urls = PaymentUrls::default();
+    urls.success_url = success.map(str::to_owned);
+    urls.failed_url = failed.map(str::to_owned);
+    urls.callback_url = callback.map(str::to_owned);
+    urls
 }
 
-fn details(json: &str) -> Option<AccountDetails> {
-    Some(serde_json::from_str(json).unwrap())
+fn details(json: &str) -> AccountDetails {
+    serde_json::from_str(json).unwrap()
 }
 
 #[test]
 fn bill_create_matches_its_vector() {
-    check(&BillCreate {
-        payer_currency: Currency::USD,
-        shop_amount: "25.00".parse().unwrap(),
-        shop_currency: Currency::USD,
-        shop_order_id: "order-7".parse().unwrap(),
-        description: Some("Book".to_owned()),
-        payer_account: Some("201234567890".to_owned()),
-        urls: urls(Some("https://shop.test/ok"), None, Some("https://shop.test/cb")),
-    });
+    check(
+        &BillCreate::new(
+            Currency::USD,
+            "25.00".parse().unwrap(),
+            Currency::USD,
+            "order-7".parse().unwrap(),
+        )
+        .description("Book".to_owned())
+        .payer_account("201234567890".to_owned())
+        .urls(urls(Some("https://shop.test/ok"), None, Some("https://shop.test/cb"))),
+    );
 }
 
 #[test]
 fn bill_shop_order_status_matches_its_vector() {
-    check(&BillShopOrderStatus {
-        now: NOW.parse().unwrap(),
-        shop_order_id: "order-7".parse().unwrap(),
-    });
+    check(&BillShopOrderStatus::new(NOW.parse().unwrap(), "order-7".parse().unwrap()));
 }
 
 fn invoice(amount: &str, currency: Currency, payway: &str, order: &str) -> InvoiceTry {
-    InvoiceTry {
-        amount: amount.parse().unwrap(),
+    InvoiceTry::new(
+        amount.parse().unwrap(),
         currency,
-        payway: payway.parse().unwrap(),
-        shop_order_id: order.parse().unwrap(),
-    }
+        payway.parse().unwrap(),
+        order.parse().unwrap(),
+    )
 }
 
 #[test]
@@ -122,67 +123,66 @@ fn invoice_create_matches_its_vector_with_add_ons_after_the_urls() {
     let mut add_ons = AddOnFields::new();
     add_ons.insert("phone", "+79990001122").unwrap();
     add_ons.insert("email", "a@b.co").unwrap();
-    check(&InvoiceCreate {
-        invoice: invoice("10.50", Currency::RUB, "qiwi_rub", "o/1 &2"),
-        add_ons,
-        description: Some("Заказ".to_owned()),
-        urls: urls(None, Some("https://shop.test/fail"), None),
-    });
+    check(
+        &InvoiceCreate::new(invoice("10.50", Currency::RUB, "qiwi_rub", "o/1 &2"))
+            .add_ons(add_ons)
+            .description("Заказ".to_owned())
+            .urls(urls(None, Some("https://shop.test/fail"), None)),
+    );
 }
 
 #[test]
 fn withdraw_try_matches_its_vector() {
-    check(&WithdrawTry {
-        amount: "100".parse().unwrap(),
-        amount_type: WithdrawAmountType::PsAmount,
-        payway: "card_rub".parse().unwrap(),
-        shop_currency: Currency::RUB,
-    });
+    check(&WithdrawTry::new(
+        "100".parse().unwrap(),
+        WithdrawAmountType::PsAmount,
+        "card_rub".parse().unwrap(),
+        Currency::RUB,
+    ));
 }
 
 #[test]
 fn check_account_matches_its_vector_with_unsigned_details() {
-    check(&CheckAccount {
-        account: "4111111111111111".parse().unwrap(),
-        amount: "100.25".parse().unwrap(),
-        payway: "card_rub".parse().unwrap(),
-        account_details: details(r#"{"holder":"IVAN PETROV"}"#),
-    });
+    check(
+        &CheckAccount::new(
+            "4111111111111111".parse().unwrap(),
+            "100.25".parse().unwrap(),
+            "card_rub".parse().unwrap(),
+        )
+        .account_details(details(r#"{"holder":"IVAN PETROV"}"#)),
+    );
 }
 
 #[test]
 fn withdraw_create_matches_its_vector_and_names_its_payment_id() {
-    let create = WithdrawCreate {
-        account: "79990001122".parse().unwrap(),
-        amount: "0.0100".parse().unwrap(),
-        amount_type: WithdrawAmountType::ShopAmount,
-        payway: "qiwi_rub".parse().unwrap(),
-        shop_currency: Currency::RUB,
-        shop_payment_id: "w-1".parse().unwrap(),
-        account_details: details(r#"{"zip":101000,"city":"Moscow"}"#),
-    };
+    let create = WithdrawCreate::new(
+        "79990001122".parse().unwrap(),
+        "0.0100".parse().unwrap(),
+        WithdrawAmountType::ShopAmount,
+        "qiwi_rub".parse().unwrap(),
+        Currency::RUB,
+        "w-1".parse().unwrap(),
+    )
+    .account_details(details(r#"{"zip":101000,"city":"Moscow"}"#));
     check(&create);
     assert_eq!(create.shop_payment_id().map(|id| id.as_str()), Some("w-1"));
 }
 
 #[test]
 fn withdraw_status_sends_the_id_as_a_json_number() {
-    check(&WithdrawStatusById { now: NOW.parse().unwrap(), withdraw_id: 4_294_967_296 });
+    check(&WithdrawStatusById::new(NOW.parse().unwrap(), 4_294_967_296));
 }
 
 #[test]
 fn withdraw_shop_payment_status_matches_its_vector_and_names_its_payment_id() {
-    let status = WithdrawShopPaymentStatus {
-        now: NOW.parse().unwrap(),
-        shop_payment_id: "w-1".parse().unwrap(),
-    };
+    let status = WithdrawShopPaymentStatus::new(NOW.parse().unwrap(), "w-1".parse().unwrap());
     check(&status);
     assert_eq!(status.shop_payment_id().map(|id| id.as_str()), Some("w-1"));
 }
 
 #[test]
 fn shop_balance_matches_its_vector() {
-    check(&ShopBalance { now: NOW.parse().unwrap() });
+    check(&ShopBalance::new(NOW.parse().unwrap()));
 }
 
 #[test]
@@ -204,12 +204,8 @@ fn add_on_fields_cannot_shadow_the_request_fields() {
 fn add_on_names_and_values_are_escaped_as_json() {
     let mut add_ons = AddOnFields::new();
     add_ons.insert("say \"hi\"", "line\nbreak\\").unwrap();
-    let create = InvoiceCreate {
-        invoice: invoice("1", Currency::USD, "card_usd", "o-1"),
-        add_ons,
-        description: None,
-        urls: PaymentUrls::default(),
-    };
+    let create =
+        InvoiceCreate::new(invoice("1", Currency::USD, "card_usd", "o-1")).add_ons(add_ons);
     let body: serde_json::Map<String, Value> =
         serde_json::from_slice(&merchant().body(&create)).unwrap();
     assert_eq!(body["say \"hi\""], "line\nbreak\\");

@@ -3,12 +3,15 @@
 //! sends two creates without a "not found" between them, and what it reports
 //! matches what the server did.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
+use feennex_proto::exchange::{
+    ExactlyOncePayout, PayoutLimits, PayoutRecord, Reply, RequestRole, RetryPolicy, Simulation,
+};
 use feennex_proto::http;
+use feennex_proto::transport::{Delivery, Response};
 use feennex_proto::{
-    Currency, Delivery, Error, ExactlyOncePayout, Exchange, Merchant, PayoutPolicy, PayoutRecord,
-    Response, RetryPolicy, SecretKey, ShopId, Step, TransferAmountType, TransferCreate,
+    Currency, Error, Merchant, SecretKey, ShopId, TransferAmountType, TransferCreate,
 };
 use proptest::prelude::*;
 
@@ -48,23 +51,21 @@ fn merchant() -> Merchant {
 }
 
 fn create() -> TransferCreate {
-    TransferCreate {
-        amount: "10".parse().unwrap(),
-        amount_type: TransferAmountType::ReceiveAmount,
-        payee_account: "201234567890".parse().unwrap(),
-        payee_currency: Currency::USD,
-        shop_currency: Currency::USD,
-        shop_payment_id: "p-1".parse().unwrap(),
-        description: None,
-    }
+    TransferCreate::new(
+        "10".parse().unwrap(),
+        TransferAmountType::ReceiveAmount,
+        "201234567890".parse().unwrap(),
+        Currency::USD,
+        Currency::USD,
+        "p-1".parse().unwrap(),
+    )
 }
 
-fn policy(total: Duration) -> PayoutPolicy {
-    PayoutPolicy::default().with_limits(4, 12).with_retry(
-        RetryPolicy::default()
-            .with_backoff(Duration::from_millis(100), Duration::from_secs(2))
-            .with_total_timeout(total),
-    )
+fn policy(total: Duration) -> (RetryPolicy, PayoutLimits) {
+    let retry = RetryPolicy::default()
+        .with_backoff(Duration::from_millis(100), Duration::from_secs(2))
+        .with_total_timeout(total);
+    (retry, PayoutLimits::new(4, 12))
 }
 
 fn response(status: u16, body: &str) -> Result<Response, Error> {
@@ -95,7 +96,10 @@ enum OutcomeKind {
 }
 
 type Result2 = Result<
-    feennex_proto::PayoutOutcome<feennex_proto::TransferCreated, feennex_proto::TransferPayout>,
+    feennex_proto::exchange::PayoutOutcome<
+        feennex_proto::TransferCreated,
+        feennex_proto::TransferPayout,
+    >,
     Error,
 >;
 
@@ -106,29 +110,17 @@ fn run(
     max_steps: usize,
     mut answer: impl FnMut(bool, usize) -> (Result<Response, Error>, OutcomeKind),
 ) -> Option<(Vec<Sent>, Result2)> {
-    let mut machine = ExactlyOncePayout::new(&merchant(), create(), policy(total)).unwrap();
-    let mut now = Instant::now();
+    let (retry, limits) = policy(total);
+    let machine = ExactlyOncePayout::new(&merchant(), create(), retry, limits).unwrap();
     let mut log = Vec::new();
-    let mut random = 0x9e37_79b9_7f4a_7c15_u64;
-    for _ in 0..max_steps {
-        random = random.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        match machine.poll(now, SystemTime::UNIX_EPOCH, random) {
-            Step::Send { request, timeout } => {
-                assert!(timeout > Duration::ZERO);
-                let is_create = request.uri().path() == "/transfer/create";
-                let (result, kind) = answer(is_create, log.len());
-                log.push(if is_create { Sent::Create(kind) } else { Sent::Lookup(kind) });
-                now += Duration::from_millis(10);
-                machine.receive(now, result);
-            }
-            Step::Wait(wait) => {
-                assert!(wait > Duration::ZERO);
-                now += wait;
-            }
-            Step::Done(result) => return Some((log, result)),
-        }
-    }
-    None
+    let run = Simulation::new(machine).max_steps(max_steps).run(|sent| {
+        assert!(sent.time_left > Duration::ZERO);
+        let is_create = sent.role == RequestRole::Create;
+        let (result, kind) = answer(is_create, log.len());
+        log.push(if is_create { Sent::Create(kind) } else { Sent::Lookup(kind) });
+        Reply::outcome(result).after(Duration::from_millis(10))
+    });
+    Some((log, run.output?))
 }
 
 /// The scripted answer for a request given an abstract outcome.
@@ -266,25 +258,16 @@ fn a_lost_answer_is_reconciled_by_lookup_and_adopted() {
 fn not_found_after_an_unknown_outcome_creates_again_with_the_same_bytes() {
     let script = [Outcome::BadGateway, Outcome::Api(7), Outcome::Answer];
     let mut bodies = Vec::new();
-    let mut machine =
-        ExactlyOncePayout::new(&merchant(), create(), policy(Duration::from_secs(60))).unwrap();
-    let mut now = Instant::now();
-    let mut index = 0;
-    let result = loop {
-        match machine.poll(now, SystemTime::UNIX_EPOCH, 3) {
-            Step::Send { request, .. } => {
-                if request.uri().path() == "/transfer/create" {
-                    bodies.push(request.body().clone());
-                }
-                let (answer, _) =
-                    scripted(request.uri().path() == "/transfer/create", script[index]);
-                index += 1;
-                machine.receive(now, answer);
-            }
-            Step::Wait(wait) => now += wait,
-            Step::Done(result) => break result,
+    let (retry, limits) = policy(Duration::from_secs(60));
+    let machine = ExactlyOncePayout::new(&merchant(), create(), retry, limits).unwrap();
+    let run = Simulation::new(machine).run(|sent| {
+        let is_create = sent.role == RequestRole::Create;
+        if is_create {
+            bodies.push(sent.request.body().clone());
         }
-    };
+        Reply::outcome(scripted(is_create, script[sent.number - 1]).0)
+    });
+    let result = run.output.unwrap();
     assert_eq!(bodies.len(), 2);
     assert_eq!(bodies[0], bodies[1]);
     let outcome = result.unwrap();

@@ -1,25 +1,14 @@
 //! The hosted pay page: its address and its signed fields.
 
-use feennex_proto::{
-    BaseUrl, Currency, DEFAULT_PAY_PAGE_HOST, Merchant, PayPage, PayPageLang, PaymentUrls,
-    SecretKey, ShopId,
-};
+use feennex_proto::pay_page::{DEFAULT_PAY_PAGE_HOST, PayPage, PayPageLang};
+use feennex_proto::{BaseUrl, Currency, Merchant, PaymentUrls, SecretKey, ShopId};
 use sha2::{Digest, Sha256};
 
 fn page() -> PayPage {
-    PayPage {
-        amount: "10.00".parse().unwrap(),
-        currency: Currency::RUB,
-        shop_order_id: "101".parse().unwrap(),
-        description: Some("Заказ #101 & co".to_owned()),
-        payway: Some("card_rub".parse().unwrap()),
-        payer_account: None,
-        urls: PaymentUrls {
-            success_url: Some("https://shop.test/ok?order=101".to_owned()),
-            failed_url: None,
-            callback_url: None,
-        },
-    }
+    PayPage::new("10.00".parse().unwrap(), Currency::RUB, "101".parse().unwrap())
+        .description("Заказ #101 & co".to_owned())
+        .payway("card_rub".parse().unwrap())
+        .urls(PaymentUrls::default().success_url("https://shop.test/ok?order=101".to_owned()))
 }
 
 fn merchant() -> Merchant {

@@ -1,6 +1,7 @@
 //! The signature vectors published for the engine behind Feennex.
 
-use feennex_proto::{SecretKey, sign, string_to_sign, verify};
+use feennex_proto::sign::string_to_sign;
+use feennex_proto::{SecretKey, sign, verify};
 use serde_json::Value;
 
 const COPY: &str = include_str!("data/published_vectors.json");

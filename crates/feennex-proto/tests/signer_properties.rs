@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use feennex_proto::{SecretKey, sign, string_to_sign, verify};
+use feennex_proto::sign::string_to_sign;
+use feennex_proto::{SecretKey, sign, verify};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 

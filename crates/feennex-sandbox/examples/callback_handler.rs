@@ -20,11 +20,12 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
 use axum::routing::post;
-use feennex_hyper::{
-    BillCreate, CALLBACK_REPLY_OK, CallbackDelivery, CallbackStatus, Client, Currency,
-    ExpectedOrder, Merchant, PaymentUrls, ReplayGuard, SecretKey, SenderCheck, ShopId, ShopOrderId,
+use feennex_hyper::proto::callback::{
+    CALLBACK_REPLY_OK, CallbackDelivery, CallbackStatus, ExpectedOrder, ReplayGuard, SenderCheck,
     verify_callback,
 };
+use feennex_hyper::proto::{BillCreate, PaymentUrls};
+use feennex_hyper::{Client, Currency, Merchant, SecretKey, ShopId, ShopOrderId};
 use feennex_sandbox::{PaymentKind, Sandbox, SandboxConfig};
 
 /// The merchant's side: its key, who may call, its orders and recent callbacks.
@@ -118,26 +119,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     );
     let bill = client
-        .send(&BillCreate {
-            payer_currency: Currency::USD,
-            shop_amount: "25".parse()?,
-            shop_currency: Currency::USD,
-            shop_order_id: order_id.clone(),
-            description: Some("Order 1001".to_owned()),
-            payer_account: None,
-            urls: PaymentUrls {
-                callback_url: Some(callback_url.clone()),
-                ..PaymentUrls::default()
-            },
-        })
+        .send(
+            &BillCreate::new(Currency::USD, "25".parse()?, Currency::USD, order_id.clone())
+                .description("Order 1001".to_owned())
+                .urls(PaymentUrls::default().callback_url(callback_url.clone())),
+        )
         .await?;
     println!("bill {} created; the payer would go to {}", bill.id, bill.url);
 
     let base_url = sandbox.base_url().to_owned();
-    tokio::task::spawn_blocking(move || {
-        feennex_sandbox::finish_payment(&base_url, PaymentKind::Bill, bill.id, true)
-    })
-    .await??;
+    feennex_sandbox::finish_payment(&base_url, PaymentKind::Bill, bill.id, true).await?;
     let fulfilled = |shop: &Shop| shop.orders.lock().unwrap()[order_id.as_str()].fulfilled;
     for _ in 0..100 {
         if fulfilled(&shop) > 0 {

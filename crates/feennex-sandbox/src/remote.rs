@@ -1,8 +1,8 @@
-//! Driving a running sandbox from outside: finishing a payment through its
-//! sandbox-only route, for command-line tools and blocking tests.
+//! Driving a running sandbox from outside, through its sandbox-only routes:
+//! finishing a payment, reading its ledger. For command-line tools and tests that
+//! run the sandbox in another process; async, on the caller's runtime.
 
 use bytes::Bytes;
-use http::Request;
 use http_body_util::{BodyExt, Empty};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
@@ -17,8 +17,8 @@ pub enum RemoteError {
     #[error("the sandbox base URL must be an http:// URL, not {0:?}")]
     BaseUrl(String),
     /// The request could not be sent or its answer not read.
-    #[error("cannot reach the sandbox: {0}")]
-    Transport(String),
+    #[error("cannot reach the sandbox")]
+    Transport(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The sandbox refused (unknown payment, already final, ...).
     #[error("the sandbox refused with status {status}: {body}")]
     Refused {
@@ -30,11 +30,9 @@ pub enum RemoteError {
 }
 
 /// Completes (`paid = true`) or rejects a waiting payment of the sandbox at
-/// `base_url`, which then delivers the payment's callback. Blocks until the sandbox
-/// has answered; gives the payment as JSON text.
-///
-/// Must not be called from inside an async runtime's worker thread.
-pub fn finish_payment(
+/// `base_url`, which then delivers the payment's callback; gives the payment as
+/// JSON text.
+pub async fn finish_payment(
     base_url: &str,
     kind: PaymentKind,
     id: u64,
@@ -42,51 +40,40 @@ pub fn finish_payment(
 ) -> Result<String, RemoteError> {
     let action = if paid { "complete" } else { "reject" };
     let route = format!("payments/{}/{id}/{action}", kind.name());
-    sandbox_request(base_url, http::Method::POST, &route)
+    sandbox_request(base_url, http::Method::POST, &route).await
 }
 
 /// Reads one of the sandbox's introspection routes (`transfers`, `withdrawals`,
-/// `balances`, `callbacks`) as JSON text. Blocks; must not be called from inside an
-/// async runtime's worker thread.
-pub fn introspect(base_url: &str, what: &str) -> Result<String, RemoteError> {
-    sandbox_request(base_url, http::Method::GET, what)
+/// `balances`, `callbacks`) as JSON text.
+pub async fn introspect(base_url: &str, what: &str) -> Result<String, RemoteError> {
+    sandbox_request(base_url, http::Method::GET, what).await
 }
 
 /// Sends a bodiless request to `/_sandbox/{route}` and gives the answer's body.
-fn sandbox_request(
+async fn sandbox_request(
     base_url: &str,
     method: http::Method,
     route: &str,
 ) -> Result<String, RemoteError> {
     let base = base_url.trim_end_matches('/');
+    let bad_url = || RemoteError::BaseUrl(base_url.chars().take(100).collect());
     if !base.starts_with("http://") {
-        return Err(RemoteError::BaseUrl(base_url.to_owned()));
+        return Err(bad_url());
     }
-    let url = format!("{base}/_sandbox/{route}");
-    let uri: http::Uri = url.parse().map_err(|_| RemoteError::BaseUrl(base_url.to_owned()))?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|error| RemoteError::Transport(error.to_string()))?;
-    runtime.block_on(async move {
-        let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
-        let request = Request::builder()
-            .method(method)
-            .uri(uri)
-            .body(Empty::new())
-            .map_err(|error| RemoteError::Transport(error.to_string()))?;
-        let response = client
-            .request(request)
-            .await
-            .map_err(|error| RemoteError::Transport(error.to_string()))?;
-        let status = response.status().as_u16();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(|error| RemoteError::Transport(error.to_string()))?
-            .to_bytes();
-        let body = String::from_utf8_lossy(&body).into_owned();
-        if status == 200 { Ok(body) } else { Err(RemoteError::Refused { status, body }) }
-    })
+    let uri: http::Uri = format!("{base}/_sandbox/{route}").parse().map_err(|_| bad_url())?;
+    let mut request = http::Request::new(Empty::<Bytes>::new());
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
+    let transport = |error| RemoteError::Transport(Box::new(error));
+    let response = client.request(request).await.map_err(transport)?;
+    let status = response.status().as_u16();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|error| RemoteError::Transport(Box::new(error)))?
+        .to_bytes();
+    let body = String::from_utf8_lossy(&body).into_owned();
+    if status == 200 { Ok(body) } else { Err(RemoteError::Refused { status, body }) }
 }

@@ -256,7 +256,10 @@ impl<'a> Call<'a> {
         } else {
             Err(ApiFailure::new(
                 ErrorCode::IncorrectRequestParam,
-                format!("Invalid sign, string_to_sign: {}", feennex_proto::string_to_sign(&values)),
+                format!(
+                    "Invalid sign, string_to_sign: {}",
+                    feennex_proto::sign::string_to_sign(&values)
+                ),
             ))
         }
     }

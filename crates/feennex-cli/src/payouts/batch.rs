@@ -180,15 +180,16 @@ impl Columns {
             Some(text) => ShopPaymentId::new(text).map_err(|e| named("shop_payment_id", &e))?,
             None => generated_id(fingerprint, line),
         };
-        Ok(TransferCreate {
+        let mut request = TransferCreate::new(
             amount,
             amount_type,
             payee_account,
             payee_currency,
             shop_currency,
             shop_payment_id,
-            description: self.get(record, "description").map(str::to_owned),
-        })
+        );
+        request.description = self.get(record, "description").map(str::to_owned);
+        Ok(request)
     }
 }
 

@@ -29,12 +29,12 @@ pub async fn precalculate(client: &Client, rows: &[PayoutRow], concurrency: usiz
         .iter()
         .map(|row| {
             let (client, limit) = (client.clone(), limit.clone());
-            let quote = TransferTry {
-                amount: row.create.amount,
-                amount_type: row.create.amount_type,
-                payee_currency: row.create.payee_currency,
-                shop_currency: row.create.shop_currency,
-            };
+            let quote = TransferTry::new(
+                row.create.amount,
+                row.create.amount_type,
+                row.create.payee_currency,
+                row.create.shop_currency,
+            );
             let line = row.line;
             tokio::spawn(async move {
                 let _permit = limit.acquire().await;
@@ -59,7 +59,7 @@ pub async fn precalculate(client: &Client, rows: &[PayoutRow], concurrency: usiz
 pub async fn balances(client: &Client) -> Result<BTreeMap<Currency, Decimal>, Error> {
     let now = Timestamp::try_from(SystemTime::now())
         .map_err(|error| Error::InvalidInput { field: "now", reason: Box::new(error) })?;
-    let answer = client.send(&ShopBalance { now }).await?;
+    let answer = client.send(&ShopBalance::new(now)).await?;
     Ok(answer.balances.into_iter().map(|balance| (balance.currency, balance.available)).collect())
 }
 

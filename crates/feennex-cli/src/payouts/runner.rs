@@ -116,14 +116,14 @@ async fn pay_row(
             reconciled: outcome.reconciled,
         },
         Err(error @ Error::PayoutUnresolved { .. }) => {
-            Entry::Unknown { line, message: error.to_string() }
+            Entry::Unknown { line, message: error.chain() }
         }
         Err(error) => Entry::Failed {
             line,
             code: error.api_code().map(|code| code.code()),
             message: match &error {
                 Error::Api(api) => api.message.clone(),
-                other => other.to_string(),
+                other => other.chain(),
             },
         },
     };

@@ -3,6 +3,7 @@
 //! address and the shop's key.
 //!
 //! ```
+//! use feennex_proto::callback::*;
 //! use feennex_proto::*;
 //!
 //! let secret = SecretKey::new("SecretKey01");

@@ -7,7 +7,7 @@ use std::fmt;
 use rust_decimal::Decimal;
 
 use super::body::RawFields;
-use crate::response::lenient::parse_decimal;
+use crate::lenient::parse_decimal;
 use crate::types::{Currency, ShopId, ShopOrderId};
 
 /// A callback whose signature was verified. Every received field is kept, known

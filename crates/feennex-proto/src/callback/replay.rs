@@ -80,7 +80,8 @@ impl ReplayGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{SecretKey, SenderCheck, sign, verify_callback};
+    use crate::callback::{SenderCheck, verify_callback};
+    use crate::{SecretKey, sign};
 
     fn notification(payment_id: &str, status: &str) -> Notification {
         let secret = SecretKey::new("k");

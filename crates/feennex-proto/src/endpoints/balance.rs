@@ -3,16 +3,24 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::lenient;
 use crate::request::{BodyWriter, Endpoint};
-use crate::response::lenient;
 use crate::retry::CallKind;
 use crate::types::{Currency, ShopId, Timestamp};
 
 /// `shop_balance`: the shop's balance in each currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ShopBalance {
     /// The time of sending, from the caller's clock.
     pub now: Timestamp,
+}
+
+impl ShopBalance {
+    /// The shop's balances at time `now`.
+    pub fn new(now: Timestamp) -> Self {
+        Self { now }
+    }
 }
 
 impl Endpoint for ShopBalance {

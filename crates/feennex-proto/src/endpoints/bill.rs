@@ -3,8 +3,8 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::lenient;
 use crate::request::{BodyWriter, Endpoint};
-use crate::response::lenient;
 use crate::retry::CallKind;
 use crate::status::BillStatus;
 use crate::types::{Amount, Currency, ShopId, ShopOrderId, Timestamp};
@@ -12,6 +12,7 @@ use crate::types::{Amount, Currency, ShopId, ShopOrderId, Timestamp};
 /// Where the payer is sent back to and where Feennex reports the outcome; none
 /// of them is signed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PaymentUrls {
     /// Where the payer lands after paying.
     pub success_url: Option<String>,
@@ -19,6 +20,26 @@ pub struct PaymentUrls {
     pub failed_url: Option<String>,
     /// Where Feennex sends the callback.
     pub callback_url: Option<String>,
+}
+
+impl PaymentUrls {
+    /// Where the payer lands after paying.
+    pub fn success_url(mut self, success_url: impl Into<String>) -> Self {
+        self.success_url = Some(success_url.into());
+        self
+    }
+
+    /// Where the payer lands when the payment fails.
+    pub fn failed_url(mut self, failed_url: impl Into<String>) -> Self {
+        self.failed_url = Some(failed_url.into());
+        self
+    }
+
+    /// Where Feennex sends the callback.
+    pub fn callback_url(mut self, callback_url: impl Into<String>) -> Self {
+        self.callback_url = Some(callback_url.into());
+        self
+    }
 }
 
 impl PaymentUrls {
@@ -31,6 +52,7 @@ impl PaymentUrls {
 
 /// `bill/create`: asks a Feennex wallet holder to pay an order on Feennex's page.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BillCreate {
     /// The currency the payer pays in.
     pub payer_currency: Currency,
@@ -46,6 +68,44 @@ pub struct BillCreate {
     pub payer_account: Option<String>,
     /// Return and callback URLs (not signed).
     pub urls: PaymentUrls,
+}
+
+impl BillCreate {
+    /// A bill for a wallet holder.
+    pub fn new(
+        payer_currency: Currency,
+        shop_amount: Amount,
+        shop_currency: Currency,
+        shop_order_id: ShopOrderId,
+    ) -> Self {
+        Self {
+            payer_currency,
+            shop_amount,
+            shop_currency,
+            shop_order_id,
+            description: None,
+            payer_account: None,
+            urls: Default::default(),
+        }
+    }
+
+    /// What is paid for, shown to the payer (not signed).
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// The payer's wallet, when known (not signed).
+    pub fn payer_account(mut self, payer_account: impl Into<String>) -> Self {
+        self.payer_account = Some(payer_account.into());
+        self
+    }
+
+    /// Return and callback URLs (not signed).
+    pub fn urls(mut self, urls: PaymentUrls) -> Self {
+        self.urls = urls;
+        self
+    }
 }
 
 impl Endpoint for BillCreate {
@@ -107,11 +167,19 @@ pub struct Bill {
 
 /// `bill/shop_order_status`: a bill's status by the merchant's order id.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BillShopOrderStatus {
     /// The time of sending, from the caller's clock.
     pub now: Timestamp,
     /// The merchant's id of the order.
     pub shop_order_id: ShopOrderId,
+}
+
+impl BillShopOrderStatus {
+    /// The lookup of a bill by the merchant's order id.
+    pub fn new(now: Timestamp, shop_order_id: ShopOrderId) -> Self {
+        Self { now, shop_order_id }
+    }
 }
 
 impl Endpoint for BillShopOrderStatus {

@@ -8,13 +8,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::endpoints::bill::PaymentUrls;
 use crate::endpoints::transfer::AccountFieldInfo;
+use crate::lenient;
 use crate::request::{BodyWriter, Endpoint};
-use crate::response::lenient;
 use crate::retry::CallKind;
 use crate::types::{Amount, Currency, Payway, ShopOrderId};
 
 /// The signed part shared by `invoice/try` and `invoice/create`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InvoiceTry {
     /// The amount to pay.
     pub amount: Amount,
@@ -24,6 +25,18 @@ pub struct InvoiceTry {
     pub payway: Payway,
     /// The merchant's id of the order.
     pub shop_order_id: ShopOrderId,
+}
+
+impl InvoiceTry {
+    /// A precalculation of a payment through a payment system.
+    pub fn new(
+        amount: Amount,
+        currency: Currency,
+        payway: Payway,
+        shop_order_id: ShopOrderId,
+    ) -> Self {
+        Self { amount, currency, payway, shop_order_id }
+    }
 }
 
 impl InvoiceTry {
@@ -182,6 +195,7 @@ impl fmt::Debug for AddOnFields {
 
 /// `invoice/create`: creates a payment through another payment system.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InvoiceCreate {
     /// The signed fields, the same as the precalculation's.
     pub invoice: InvoiceTry,
@@ -191,6 +205,31 @@ pub struct InvoiceCreate {
     pub description: Option<String>,
     /// Return and callback URLs (not signed).
     pub urls: PaymentUrls,
+}
+
+impl InvoiceCreate {
+    /// The payment its precalculation describes; the signed fields are the same.
+    pub fn new(invoice: InvoiceTry) -> Self {
+        Self { invoice, add_ons: Default::default(), description: None, urls: Default::default() }
+    }
+
+    /// The add-on fields the payment system asked for (not signed).
+    pub fn add_ons(mut self, add_ons: AddOnFields) -> Self {
+        self.add_ons = add_ons;
+        self
+    }
+
+    /// What is paid for (not signed).
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Return and callback URLs (not signed).
+    pub fn urls(mut self, urls: PaymentUrls) -> Self {
+        self.urls = urls;
+        self
+    }
 }
 
 impl Endpoint for InvoiceCreate {

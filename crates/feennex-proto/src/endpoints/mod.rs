@@ -1,5 +1,8 @@
 //! One type per API operation. Each writes its fields (signed ones in the server's
 //! order) and names the typed data of its answer.
+//!
+//! Request types are made with `new` and their required fields; optional fields
+//! have setters, so a field the API adds later is not a breaking change.
 
 mod balance;
 mod bill;
@@ -21,3 +24,25 @@ pub use withdraw::{
     AccountCheck, AccountDetails, CheckAccount, WithdrawCreate, WithdrawQuote,
     WithdrawShopPaymentStatus, WithdrawStatusById, WithdrawTry, Withdrawal,
 };
+
+pub use crate::request::{BodyWriter, Endpoint, SingleCall};
+
+/// Every operation answered by one call; the payout creates (`TransferCreate`,
+/// `WithdrawCreate`) are not here: they are made exactly once by a payout machine.
+macro_rules! single_calls {
+    ($($endpoint:ty),* $(,)?) => { $(impl SingleCall for $endpoint {})* };
+}
+
+single_calls!(
+    TransferTry,
+    TransferStatus,
+    BillCreate,
+    BillShopOrderStatus,
+    InvoiceTry,
+    InvoiceCreate,
+    WithdrawTry,
+    CheckAccount,
+    WithdrawStatusById,
+    WithdrawShopPaymentStatus,
+    ShopBalance,
+);

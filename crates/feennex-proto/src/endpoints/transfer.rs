@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::lenient;
 use crate::request::{BodyWriter, Endpoint};
-use crate::response::lenient;
 use crate::retry::CallKind;
 use crate::types::{
     Amount, Currency, PayeeAccount, ShopId, ShopPaymentId, Timestamp, TransferAmountType,
@@ -14,6 +14,7 @@ use crate::types::{
 
 /// `transfer/try`: precalculates a payout to a Feennex wallet (optional step).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TransferTry {
     /// The amount, in the currency `amount_type` names.
     pub amount: Amount,
@@ -23,6 +24,18 @@ pub struct TransferTry {
     pub payee_currency: Currency,
     /// The currency debited from the shop.
     pub shop_currency: Currency,
+}
+
+impl TransferTry {
+    /// A precalculation of a wallet payout.
+    pub fn new(
+        amount: Amount,
+        amount_type: TransferAmountType,
+        payee_currency: Currency,
+        shop_currency: Currency,
+    ) -> Self {
+        Self { amount, amount_type, payee_currency, shop_currency }
+    }
 }
 
 impl Endpoint for TransferTry {
@@ -105,6 +118,7 @@ fn optional_text<'de, D: serde::Deserializer<'de>>(
 ///
 /// Synchronous: an answer with an id means the money moved.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TransferCreate {
     /// The amount, in the currency `amount_type` names.
     pub amount: Amount,
@@ -120,6 +134,34 @@ pub struct TransferCreate {
     pub shop_payment_id: ShopPaymentId,
     /// A note for the payee (not signed).
     pub description: Option<String>,
+}
+
+impl TransferCreate {
+    /// A wallet payout; send it with a client's `payout`, which makes it exactly once.
+    pub fn new(
+        amount: Amount,
+        amount_type: TransferAmountType,
+        payee_account: PayeeAccount,
+        payee_currency: Currency,
+        shop_currency: Currency,
+        shop_payment_id: ShopPaymentId,
+    ) -> Self {
+        Self {
+            amount,
+            amount_type,
+            payee_account,
+            payee_currency,
+            shop_currency,
+            shop_payment_id,
+            description: None,
+        }
+    }
+
+    /// A note for the payee (not signed).
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
 }
 
 impl Endpoint for TransferCreate {
@@ -174,11 +216,19 @@ pub struct TransferCreated {
 /// Answered with error 7 ([`ErrorCode::OperationNotFound`](crate::ErrorCode)) when no
 /// such payout exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TransferStatus {
     /// The time of sending, from the caller's clock.
     pub now: Timestamp,
     /// The merchant's id of the payout.
     pub shop_payment_id: ShopPaymentId,
+}
+
+impl TransferStatus {
+    /// The lookup of a wallet payout by the merchant's id.
+    pub fn new(now: Timestamp, shop_payment_id: ShopPaymentId) -> Self {
+        Self { now, shop_payment_id }
+    }
 }
 
 impl Endpoint for TransferStatus {

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::endpoints::invoice::account_fields;
 use crate::endpoints::transfer::AccountFieldInfo;
+use crate::lenient;
 use crate::request::{BodyWriter, Endpoint};
-use crate::response::lenient;
 use crate::retry::CallKind;
 use crate::status::WithdrawStatus;
 use crate::types::{
@@ -25,6 +25,7 @@ pub type AccountDetails = serde_json::Map<String, serde_json::Value>;
 
 /// `withdraw/try`: precalculates a payout to an external payment system.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WithdrawTry {
     /// The amount, on the side `amount_type` names.
     pub amount: Amount,
@@ -34,6 +35,18 @@ pub struct WithdrawTry {
     pub payway: Payway,
     /// The currency debited from the shop.
     pub shop_currency: Currency,
+}
+
+impl WithdrawTry {
+    /// A precalculation of a payout to a payment system.
+    pub fn new(
+        amount: Amount,
+        amount_type: WithdrawAmountType,
+        payway: Payway,
+        shop_currency: Currency,
+    ) -> Self {
+        Self { amount, amount_type, payway, shop_currency }
+    }
 }
 
 impl Endpoint for WithdrawTry {
@@ -74,6 +87,7 @@ pub struct WithdrawQuote {
 
 /// `check_account`: asks whether a payee account can receive, before paying out.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CheckAccount {
     /// The payee's account in the payment system.
     pub account: WithdrawAccount,
@@ -83,6 +97,19 @@ pub struct CheckAccount {
     pub payway: Payway,
     /// Payment-system specific details (not signed).
     pub account_details: Option<AccountDetails>,
+}
+
+impl CheckAccount {
+    /// A check of a payee account before a payout.
+    pub fn new(account: WithdrawAccount, amount: Amount, payway: Payway) -> Self {
+        Self { account, amount, payway, account_details: None }
+    }
+
+    /// Payment-system specific details (not signed).
+    pub fn account_details(mut self, account_details: AccountDetails) -> Self {
+        self.account_details = Some(account_details);
+        self
+    }
 }
 
 impl Endpoint for CheckAccount {
@@ -121,6 +148,7 @@ pub struct AccountCheck {
 ///
 /// Asynchronous: the answer's status is usually not final yet.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WithdrawCreate {
     /// The payee's account in the payment system.
     pub account: WithdrawAccount,
@@ -136,6 +164,34 @@ pub struct WithdrawCreate {
     pub shop_payment_id: ShopPaymentId,
     /// Payment-system specific details (not signed).
     pub account_details: Option<AccountDetails>,
+}
+
+impl WithdrawCreate {
+    /// A payout to a payment system; send it with a client's `payout`, which makes it exactly once.
+    pub fn new(
+        account: WithdrawAccount,
+        amount: Amount,
+        amount_type: WithdrawAmountType,
+        payway: Payway,
+        shop_currency: Currency,
+        shop_payment_id: ShopPaymentId,
+    ) -> Self {
+        Self {
+            account,
+            amount,
+            amount_type,
+            payway,
+            shop_currency,
+            shop_payment_id,
+            account_details: None,
+        }
+    }
+
+    /// Payment-system specific details (not signed).
+    pub fn account_details(mut self, account_details: AccountDetails) -> Self {
+        self.account_details = Some(account_details);
+        self
+    }
 }
 
 impl Endpoint for WithdrawCreate {
@@ -160,11 +216,19 @@ impl Endpoint for WithdrawCreate {
 
 /// `withdraw/status`: a payout's status by Feennex's id.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WithdrawStatusById {
     /// The time of sending, from the caller's clock.
     pub now: Timestamp,
     /// Feennex's id of the payout.
     pub withdraw_id: u64,
+}
+
+impl WithdrawStatusById {
+    /// The lookup of a payout by Feennex's id.
+    pub fn new(now: Timestamp, withdraw_id: u64) -> Self {
+        Self { now, withdraw_id }
+    }
 }
 
 impl Endpoint for WithdrawStatusById {
@@ -181,11 +245,19 @@ impl Endpoint for WithdrawStatusById {
 
 /// `withdraw/shop_payment_status`: a payout's status by the merchant's id.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WithdrawShopPaymentStatus {
     /// The time of sending, from the caller's clock.
     pub now: Timestamp,
     /// The merchant's id of the payout.
     pub shop_payment_id: ShopPaymentId,
+}
+
+impl WithdrawShopPaymentStatus {
+    /// The lookup of a payout by the merchant's id.
+    pub fn new(now: Timestamp, shop_payment_id: ShopPaymentId) -> Self {
+        Self { now, shop_payment_id }
+    }
 }
 
 impl Endpoint for WithdrawShopPaymentStatus {

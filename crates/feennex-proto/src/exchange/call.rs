@@ -3,9 +3,10 @@
 use std::marker::PhantomData;
 use std::time::{Instant, SystemTime};
 
-use super::{Exchange, Step, copy_request, remaining};
+use super::{Exchange, InFlight, RequestRole, Step, copy_request, remaining};
 use crate::error::Error;
-use crate::request::{Endpoint, Merchant, parse_response};
+use crate::request::{Endpoint, Merchant};
+use crate::response::parse_response;
 use crate::retry::{CallKind, RetryDecision, RetryPolicy};
 use crate::transport::{AttemptTimedOut, Request, Response};
 
@@ -15,7 +16,7 @@ enum Phase {
     /// Ready to send at this moment (or at once).
     SendAt(Option<Instant>),
     /// A request is out; waiting for `receive`.
-    InFlight,
+    InFlight(InFlight),
     /// The last attempt failed; the next poll decides.
     Failed(Error),
     /// Over.
@@ -83,7 +84,7 @@ impl<E: Endpoint> Exchange for Call<E> {
         if let Some(result) = self.parsed.take() {
             return self.finish(result);
         }
-        match std::mem::replace(&mut self.phase, Phase::InFlight) {
+        match std::mem::replace(&mut self.phase, Phase::Finished) {
             Phase::SendAt(Some(at)) if at > now => {
                 self.phase = Phase::SendAt(Some(at));
                 Step::Wait(at - now)
@@ -95,9 +96,12 @@ impl<E: Endpoint> Exchange for Call<E> {
                     return self.finish(Err(error));
                 }
                 self.attempts += 1;
+                let attempt = InFlight::start(now, self.policy.attempt_timeout, deadline);
+                self.phase = Phase::InFlight(attempt);
                 Step::Send {
                     request: copy_request(&self.request),
-                    timeout: self.policy.attempt_timeout.min(left),
+                    deadline: attempt.deadline,
+                    role: RequestRole::Call,
                 }
             }
             Phase::Failed(error) => {
@@ -110,22 +114,17 @@ impl<E: Endpoint> Exchange for Call<E> {
                     RetryDecision::Stop => self.finish(Err(error)),
                 }
             }
-            Phase::InFlight | Phase::Finished => {
-                self.phase = Phase::Finished;
-                Step::Done(Err(Error::InvalidInput {
-                    field: "call",
-                    reason: "polled while a request is out or after the call ended".into(),
-                }))
-            }
+            Phase::InFlight(_) | Phase::Finished => self.finish(Err(Error::OutOfTurn)),
         }
     }
 
-    fn receive(&mut self, _now: Instant, outcome: Result<Response, Error>) {
-        if !matches!(self.phase, Phase::InFlight) {
+    fn receive(&mut self, now: Instant, outcome: Result<Response, Error>) {
+        let Phase::InFlight(attempt) = self.phase else {
             return;
-        }
-        let parsed =
-            outcome.and_then(|response| parse_response::<E>(response.status(), response.body()));
+        };
+        let parsed = attempt
+            .settle(now, outcome)
+            .and_then(|response| parse_response::<E>(response.status(), response.body()));
         match parsed {
             Err(error) => self.phase = Phase::Failed(error),
             Ok(output) => self.parsed = Some(Ok(output)),

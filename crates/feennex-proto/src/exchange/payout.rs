@@ -17,13 +17,14 @@ use std::time::{Instant, SystemTime};
 
 use rust_decimal::Decimal;
 
-use super::{Exchange, Step, copy_request, remaining};
+use super::{Exchange, InFlight, RequestRole, Step, copy_request, remaining};
 use crate::endpoints::{
     TransferCreate, TransferStatus, WithdrawCreate, WithdrawShopPaymentStatus, Withdrawal,
 };
 use crate::error::Error;
 use crate::error_code::ErrorCode;
-use crate::request::{Endpoint, Merchant, parse_response};
+use crate::request::{Endpoint, Merchant};
+use crate::response::parse_response;
 use crate::retry::RetryPolicy;
 use crate::transport::{AttemptTimedOut, Delivery, Request, Response};
 use crate::types::{Currency, ShopPaymentId, Timestamp};
@@ -54,7 +55,7 @@ impl IdempotentCreate for TransferCreate {
     }
 
     fn lookup(&self, now: Timestamp) -> TransferStatus {
-        TransferStatus { now, shop_payment_id: self.shop_payment_id.clone() }
+        TransferStatus::new(now, self.shop_payment_id.clone())
     }
 
     fn summarize_created(output: &Self::Output) -> PayoutSummary {
@@ -82,7 +83,7 @@ impl IdempotentCreate for WithdrawCreate {
     }
 
     fn lookup(&self, now: Timestamp) -> WithdrawShopPaymentStatus {
-        WithdrawShopPaymentStatus { now, shop_payment_id: self.shop_payment_id.clone() }
+        WithdrawShopPaymentStatus::new(now, self.shop_payment_id.clone())
     }
 
     fn summarize_created(output: &Withdrawal) -> PayoutSummary {
@@ -142,36 +143,29 @@ pub struct PayoutOutcome<C, L> {
     pub reconciled: bool,
 }
 
-/// Limits of an exactly-once payout.
+/// How many requests of each kind one exactly-once payout may send. Its timeouts and
+/// backoff come from the [`RetryPolicy`], whose `max_attempts` bounds single calls
+/// only: a payout's requests are bounded by these limits instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct PayoutPolicy {
-    /// Timeouts and backoff (its `max_attempts` is not used here).
-    pub retry: RetryPolicy,
+pub struct PayoutLimits {
     /// Most create requests, those that never left included.
     pub max_creates: u32,
     /// Most status lookups.
     pub max_status_checks: u32,
 }
 
-impl Default for PayoutPolicy {
+impl Default for PayoutLimits {
     fn default() -> Self {
-        Self { retry: RetryPolicy::default(), max_creates: 4, max_status_checks: 12 }
+        Self { max_creates: 4, max_status_checks: 12 }
     }
 }
 
-impl PayoutPolicy {
-    /// The same limits with another retry policy.
-    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// The same policy with other request limits (each at least one).
-    pub fn with_limits(mut self, max_creates: u32, max_status_checks: u32) -> Self {
-        self.max_creates = max_creates.max(1);
-        self.max_status_checks = max_status_checks.max(1);
-        self
+impl PayoutLimits {
+    /// Limits of `max_creates` creates and `max_status_checks` lookups (each at least
+    /// one).
+    pub fn new(max_creates: u32, max_status_checks: u32) -> Self {
+        Self { max_creates: max_creates.max(1), max_status_checks: max_status_checks.max(1) }
     }
 }
 
@@ -187,7 +181,7 @@ enum Phase {
     /// Send `Target` at this moment (or at once).
     SendAt(Target, Option<Instant>),
     /// `Target` is out.
-    InFlight(Target),
+    InFlight(Target, InFlight),
     /// Wait a jittered backoff, then send `Target`.
     Backoff(Target),
     Finished,
@@ -210,7 +204,8 @@ pub struct ExactlyOncePayout<C: IdempotentCreate> {
     merchant: Merchant,
     create: C,
     create_request: Request,
-    policy: PayoutPolicy,
+    retry: RetryPolicy,
+    limits: PayoutLimits,
     phase: Phase,
     deadline: Option<Instant>,
     create_attempts: u32,
@@ -227,12 +222,18 @@ pub struct ExactlyOncePayout<C: IdempotentCreate> {
 impl<C: IdempotentCreate> ExactlyOncePayout<C> {
     /// Prepares the payout; the create request is signed once and every attempt
     /// sends the same bytes.
-    pub fn new(merchant: &Merchant, create: C, policy: PayoutPolicy) -> Result<Self, Error> {
+    pub fn new(
+        merchant: &Merchant,
+        create: C,
+        retry: RetryPolicy,
+        limits: PayoutLimits,
+    ) -> Result<Self, Error> {
         Ok(Self {
             create_request: merchant.build(&create)?,
             merchant: merchant.clone(),
             create,
-            policy,
+            retry,
+            limits,
             phase: Phase::SendAt(Target::Create, None),
             deadline: None,
             create_attempts: 0,
@@ -248,8 +249,13 @@ impl<C: IdempotentCreate> ExactlyOncePayout<C> {
 
     /// Starts by looking the payout up instead of creating it: for a payout whose
     /// earlier run ended without a known outcome (after a crash, say).
-    pub fn resume(merchant: &Merchant, create: C, policy: PayoutPolicy) -> Result<Self, Error> {
-        let mut machine = Self::new(merchant, create, policy)?;
+    pub fn resume(
+        merchant: &Merchant,
+        create: C,
+        retry: RetryPolicy,
+        limits: PayoutLimits,
+    ) -> Result<Self, Error> {
+        let mut machine = Self::new(merchant, create, retry, limits)?;
         machine.phase = Phase::SendAt(Target::Lookup, None);
         machine.resumed = true;
         Ok(machine)
@@ -288,22 +294,26 @@ impl<C: IdempotentCreate> ExactlyOncePayout<C> {
     fn send(
         &mut self,
         target: Target,
+        now: Instant,
         wall: SystemTime,
-        left: std::time::Duration,
+        deadline: Instant,
     ) -> Step<PayoutResult<C>> {
         let request = match target {
             Target::Create => {
-                if self.create_attempts >= self.policy.max_creates {
-                    let error = self.last_error.take().unwrap_or_else(|| limit_error("creates"));
+                if self.create_attempts >= self.limits.max_creates {
+                    let error =
+                        self.last_error.take().unwrap_or(Error::LimitReached { limit: "creates" });
                     return self.give_up(error);
                 }
                 self.create_attempts += 1;
                 copy_request(&self.create_request)
             }
             Target::Lookup => {
-                if self.status_checks >= self.policy.max_status_checks {
-                    let error =
-                        self.last_error.take().unwrap_or_else(|| limit_error("status checks"));
+                if self.status_checks >= self.limits.max_status_checks {
+                    let error = self
+                        .last_error
+                        .take()
+                        .unwrap_or(Error::LimitReached { limit: "status checks" });
                     return self.give_up(error);
                 }
                 let stamp = match Timestamp::try_from(wall) {
@@ -319,8 +329,13 @@ impl<C: IdempotentCreate> ExactlyOncePayout<C> {
                 }
             }
         };
-        self.phase = Phase::InFlight(target);
-        Step::Send { request, timeout: self.policy.retry.attempt_timeout.min(left) }
+        let attempt = InFlight::start(now, self.retry.attempt_timeout, deadline);
+        self.phase = Phase::InFlight(target, attempt);
+        let role = match target {
+            Target::Create => RequestRole::Create,
+            Target::Lookup => RequestRole::Lookup,
+        };
+        Step::Send { request, deadline: attempt.deadline, role }
     }
 
     fn created(&mut self, output: C::Output) {
@@ -410,18 +425,11 @@ impl<C: IdempotentCreate> ExactlyOncePayout<C> {
     }
 }
 
-fn limit_error(what: &str) -> Error {
-    Error::InvalidInput {
-        field: "payout",
-        reason: format!("the limit of {what} was reached").into(),
-    }
-}
-
 impl<C: IdempotentCreate> Exchange for ExactlyOncePayout<C> {
     type Output = PayoutResult<C>;
 
     fn poll(&mut self, now: Instant, wall: SystemTime, random: u64) -> Step<PayoutResult<C>> {
-        let deadline = *self.deadline.get_or_insert(now + self.policy.retry.total_timeout);
+        let deadline = *self.deadline.get_or_insert(now + self.retry.total_timeout);
         if let Some(result) = self.result.take() {
             return self.done(result);
         }
@@ -432,34 +440,36 @@ impl<C: IdempotentCreate> Exchange for ExactlyOncePayout<C> {
                 Step::Wait(at - now)
             }
             Phase::SendAt(_, _) | Phase::Backoff(_) if left.is_zero() => {
-                let error = self.last_error.take().unwrap_or_else(|| {
-                    Error::transport(AttemptTimedOut(self.policy.retry.total_timeout))
-                });
+                let error = self
+                    .last_error
+                    .take()
+                    .unwrap_or_else(|| Error::transport(AttemptTimedOut(self.retry.total_timeout)));
                 self.give_up(error)
             }
-            Phase::SendAt(target, _) => self.send(target, wall, left),
+            Phase::SendAt(target, _) => self.send(target, now, wall, deadline),
             Phase::Backoff(target) => {
-                let wait = self.policy.retry.backoff(self.retries_in_a_row, random);
+                let wait = self.retry.backoff(self.retries_in_a_row, random);
                 self.retries_in_a_row = self.retries_in_a_row.saturating_add(1);
                 if wait >= left {
-                    let error = self.last_error.take().unwrap_or_else(|| limit_error("time"));
+                    let error =
+                        self.last_error.take().unwrap_or(Error::LimitReached { limit: "time" });
                     return self.give_up(error);
                 }
                 self.phase = Phase::SendAt(target, Some(now + wait));
                 if wait.is_zero() { self.poll(now, wall, random) } else { Step::Wait(wait) }
             }
-            Phase::InFlight(_) | Phase::Finished => self.done(Err(Error::InvalidInput {
-                field: "payout",
-                reason: "polled while a request is out or after the payout ended".into(),
-            })),
+            Phase::InFlight(..) | Phase::Finished => self.done(Err(Error::OutOfTurn)),
         }
     }
 
-    fn receive(&mut self, _now: Instant, outcome: Result<Response, Error>) {
-        match self.phase {
-            Phase::InFlight(Target::Create) => self.after_create(outcome),
-            Phase::InFlight(Target::Lookup) => self.after_lookup(outcome),
-            _ => {}
+    fn receive(&mut self, now: Instant, outcome: Result<Response, Error>) {
+        let Phase::InFlight(target, attempt) = self.phase else {
+            return;
+        };
+        let outcome = attempt.settle(now, outcome);
+        match target {
+            Target::Create => self.after_create(outcome),
+            Target::Lookup => self.after_lookup(outcome),
         }
     }
 }

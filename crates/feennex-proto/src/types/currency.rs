@@ -102,7 +102,7 @@ impl serde::Serialize for Currency {
 
 impl<'de> serde::Deserialize<'de> for Currency {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let code = crate::response::lenient::u64_from_number_or_string(deserializer)?;
+        let code = crate::lenient::u64_from_number_or_string(deserializer)?;
         u16::try_from(code)
             .ok()
             .and_then(Currency::new)

@@ -3,19 +3,15 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// Why a value is not a valid identifier.
+use super::text::signed_text;
+
+/// Why a value is not a shop id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum IdError {
     /// The shop id is not a positive integer.
     #[error("{0:?} is not a shop id (a positive integer)")]
     ShopId(String),
-    /// The merchant id is empty.
-    #[error("the id is empty; it must have 1 to 255 characters")]
-    Empty,
-    /// The merchant id is longer than the server accepts.
-    #[error("the id has {0} characters; at most 255 are accepted")]
-    TooLong(usize),
 }
 
 /// The integer id of a merchant's shop.
@@ -66,100 +62,50 @@ impl serde::Serialize for ShopId {
 
 impl<'de> serde::Deserialize<'de> for ShopId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let id = crate::response::lenient::u64_from_number_or_string(deserializer)?;
+        let id = crate::lenient::u64_from_number_or_string(deserializer)?;
         ShopId::new(id).ok_or_else(|| serde::de::Error::custom("shop id 0"))
     }
 }
 
-/// Checks the 1–255 character rule shared by the merchant's ids.
-fn check_merchant_id(text: &str) -> Result<(), IdError> {
-    match text.chars().count() {
-        0 => Err(IdError::Empty),
-        n if n > 255 => Err(IdError::TooLong(n)),
-        _ => Ok(()),
-    }
-}
-
-macro_rules! merchant_id {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-
-        impl $name {
-            /// Checks the length (1 to 255 characters) and wraps the id.
-            pub fn new(id: impl Into<String>) -> Result<Self, IdError> {
-                let id = id.into();
-                check_merchant_id(&id)?;
-                Ok(Self(id))
-            }
-
-            /// The id's text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = IdError;
-
-            fn from_str(text: &str) -> Result<Self, IdError> {
-                Self::new(text)
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = IdError;
-
-            fn try_from(text: String) -> Result<Self, IdError> {
-                Self::new(text)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(id: $name) -> String {
-                id.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), self.0)
-            }
-        }
-    };
-}
-
-merchant_id!(
+signed_text!(
     /// The merchant's id of a payout: its idempotency key, unique per shop forever.
     ///
     /// Choose it before the first attempt and keep it across retries.
-    ShopPaymentId
+    ShopPaymentId,
+    max = 255,
+    spaces = true
 );
 
-merchant_id!(
+signed_text!(
     /// The merchant's id of a payment (an order).
-    ShopOrderId
+    ShopOrderId,
+    max = 255,
+    spaces = true
 );
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::TextFieldError;
 
     #[test]
     fn merchant_ids_have_one_to_255_characters() {
-        assert_eq!(ShopPaymentId::new(""), Err(IdError::Empty));
+        assert_eq!(ShopPaymentId::new(""), Err(TextFieldError::Empty));
         assert!(ShopPaymentId::new("x".repeat(255)).is_ok());
-        assert_eq!(ShopPaymentId::new("x".repeat(256)), Err(IdError::TooLong(256)));
+        assert_eq!(ShopPaymentId::new("x".repeat(256)), Err(TextFieldError::TooLong(256, 255)));
         // Characters, not bytes: 255 two-byte characters are fine.
         assert!(ShopOrderId::new("é".repeat(255)).is_ok());
+    }
+
+    #[test]
+    fn merchant_ids_are_signed_as_given_so_refuse_padding_and_controls() {
+        assert!(ShopPaymentId::new("salary march 7").is_ok());
+        for bad in [" p-1", "p-1 ", "p\n1", "p\u{0}1"] {
+            assert!(
+                matches!(ShopPaymentId::new(bad), Err(TextFieldError::Forbidden(_))),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

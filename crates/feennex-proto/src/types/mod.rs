@@ -6,12 +6,15 @@ mod amount_type;
 mod currency;
 mod ids;
 mod payway;
+mod text;
 mod timestamp;
 
+pub use crate::status::{BillStatus, InvoiceStatus, WithdrawStatus};
 pub use account::{PayeeAccount, PayeeAccountError};
 pub use amount::{Amount, AmountError};
 pub use amount_type::{TransferAmountType, UnknownAmountType, WithdrawAmountType};
 pub use currency::{Currency, CurrencyError};
 pub use ids::{IdError, ShopId, ShopOrderId, ShopPaymentId};
-pub use payway::{Payway, TextFieldError, WithdrawAccount};
+pub use payway::{Payway, WithdrawAccount};
+pub use text::TextFieldError;
 pub use timestamp::{Timestamp, TimestampError};

@@ -1,80 +1,7 @@
 //! Texts chosen by Feennex or the payee that are signed as given: the payment
 //! system alias (`payway`) and the payee's account in it.
 
-use std::fmt;
-use std::str::FromStr;
-
-/// Why a text is not usable as a `payway` or an `account`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum TextFieldError {
-    /// The text is empty.
-    #[error("it is empty")]
-    Empty,
-    /// The text is longer than the server accepts.
-    #[error("it has {0} characters; at most {1} are accepted")]
-    TooLong(usize, usize),
-    /// The text holds characters the server would not sign as given.
-    #[error("it contains {0}")]
-    Forbidden(&'static str),
-}
-
-macro_rules! signed_text {
-    ($(#[$doc:meta])* $name:ident, max = $max:literal, spaces = $spaces:literal) => {
-        $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
-
-        impl $name {
-            /// Checks and wraps the text.
-            pub fn new(text: impl Into<String>) -> Result<Self, TextFieldError> {
-                let text = text.into();
-                let count = text.chars().count();
-                if count == 0 {
-                    return Err(TextFieldError::Empty);
-                }
-                if count > $max {
-                    return Err(TextFieldError::TooLong(count, $max));
-                }
-                if text.chars().any(char::is_control) {
-                    return Err(TextFieldError::Forbidden("control characters"));
-                }
-                if !$spaces && text.chars().any(char::is_whitespace) {
-                    return Err(TextFieldError::Forbidden("white space"));
-                }
-                if text.trim() != text {
-                    return Err(TextFieldError::Forbidden("leading or trailing white space"));
-                }
-                Ok(Self(text))
-            }
-
-            /// The text sent and signed.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = TextFieldError;
-
-            fn from_str(text: &str) -> Result<Self, TextFieldError> {
-                Self::new(text)
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), self.0)
-            }
-        }
-    };
-}
+use super::text::signed_text;
 
 signed_text!(
     /// The alias of a payment system, such as `card_usd`.
@@ -94,6 +21,7 @@ signed_text!(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::TextFieldError;
 
     #[test]
     fn payways_are_single_words() {

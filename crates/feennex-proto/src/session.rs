@@ -1,0 +1,126 @@
+//! A merchant with its options: the one place that makes the machine of every call.
+//!
+//! A client holds a [`Session`] and a transport. Each of its methods asks the
+//! session for a [`Prepared`] machine and hands it to its driver, so everything but
+//! the driver loop itself is the same for async and blocking clients, and for any
+//! stack of your own.
+
+use crate::endpoints::SingleCall;
+use crate::error::Error;
+use crate::exchange::{Call, ExactlyOncePayout, IdempotentCreate};
+pub use crate::options::{ClientOptions, PlainHttpRefused};
+use crate::request::Merchant;
+
+/// The shop and the options every call of a client shares.
+#[derive(Debug, Clone)]
+pub struct Session {
+    merchant: Merchant,
+    options: ClientOptions,
+}
+
+/// A client cannot be built as configured.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// Plain HTTP to another machine was not allowed.
+    #[error(transparent)]
+    PlainHttp(#[from] PlainHttpRefused),
+    /// The transport could not be set up (its TLS configuration, say).
+    #[error("cannot set up the transport")]
+    Transport(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl Session {
+    /// A session for `merchant`; plain HTTP to another machine is refused unless the
+    /// options allow it.
+    pub fn new(merchant: Merchant, options: ClientOptions) -> Result<Self, BuildError> {
+        options.check_base_url(merchant.base_url())?;
+        Ok(Self { merchant, options })
+    }
+
+    /// The shop this session signs for.
+    pub fn merchant(&self) -> &Merchant {
+        &self.merchant
+    }
+
+    /// Timeouts, retries, limits and identity.
+    pub fn options(&self) -> &ClientOptions {
+        &self.options
+    }
+
+    /// One call, retried as its endpoint allows (see [`Call`]). Payout creates are
+    /// not [`SingleCall`]s: they go through [`Session::payout`].
+    pub fn call<E: SingleCall>(&self, endpoint: &E) -> Result<Prepared<Call<E>>, Error> {
+        let machine = Call::new(&self.merchant, endpoint, self.options.retry)?;
+        Ok(self.prepared(machine, E::PATH, endpoint.shop_payment_id()))
+    }
+
+    /// A payout made exactly once (see [`ExactlyOncePayout`]).
+    pub fn payout<C: IdempotentCreate>(
+        &self,
+        create: C,
+    ) -> Result<Prepared<ExactlyOncePayout<C>>, Error> {
+        let id = create.payment_id().clone();
+        let machine = ExactlyOncePayout::new(
+            &self.merchant,
+            create,
+            self.options.retry,
+            self.options.payout_limits,
+        )?;
+        Ok(self.prepared(machine, C::PATH, Some(&id)))
+    }
+
+    /// A payout whose earlier run ended without a known outcome: looked up first,
+    /// created only after "not found" (see [`ExactlyOncePayout::resume`]).
+    pub fn resume_payout<C: IdempotentCreate>(
+        &self,
+        create: C,
+    ) -> Result<Prepared<ExactlyOncePayout<C>>, Error> {
+        let id = create.payment_id().clone();
+        let machine = ExactlyOncePayout::resume(
+            &self.merchant,
+            create,
+            self.options.retry,
+            self.options.payout_limits,
+        )?;
+        Ok(self.prepared(machine, C::PATH, Some(&id)))
+    }
+
+    fn prepared<X>(
+        &self,
+        machine: X,
+        endpoint: &'static str,
+        shop_payment_id: Option<&crate::types::ShopPaymentId>,
+    ) -> Prepared<X> {
+        Prepared {
+            machine,
+            label: CallLabel {
+                endpoint,
+                shop_id: self.merchant.shop_id().get(),
+                shop_payment_id: shop_payment_id.map(|id| id.as_str().to_owned()),
+            },
+        }
+    }
+}
+
+/// A machine ready for a driver, with what its log span shows.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Prepared<X> {
+    /// The machine to run.
+    pub machine: X,
+    /// What the call is, for logs.
+    pub label: CallLabel,
+}
+
+/// What a call's log span shows: never the secret or a signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallLabel {
+    /// The endpoint path, such as `transfer/create`.
+    pub endpoint: &'static str,
+    /// The shop.
+    pub shop_id: u64,
+    /// The payout's id, for calls that have one.
+    pub shop_payment_id: Option<String>,
+}
