@@ -57,9 +57,10 @@ mod transport;
 mod types;
 
 pub use callback::{
-    CALLBACK_REPLY_OK, CallbackDelivery, CallbackRejection, CallbackStatus, DeliveryKey,
-    ExpectedOrder, IpRange, IpRangeError, Notification, OrderMismatch, ReplayGuard, SenderCheck,
-    verify_callback,
+    CALLBACK_REPLY_OK, CallbackDelivery, CallbackPolicy, CallbackRejection, CallbackStatus,
+    ConfirmError, ConfirmationMismatch, DeliveryKey, ExpectedOrder, IpRange, IpRangeError,
+    KNOWN_CALLBACK_FIELDS, Notification, OrderMismatch, REQUIRED_CALLBACK_FIELDS, ReplayGuard,
+    SenderCheck, verify_callback, verify_callback_with,
 };
 pub use endpoints::*;
 pub use error::{ApiError, Error};

@@ -80,19 +80,20 @@ impl ReplayGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{SecretKey, SenderCheck, sign, verify_callback};
+    use crate::{CallbackPolicy, SecretKey, SenderCheck, sign, verify_callback_with};
 
     fn notification(payment_id: &str, status: &str) -> Notification {
         let secret = SecretKey::new("k");
         let fields = [("payment_id", payment_id), ("shop_id", "6"), ("status", status)];
         let signature = sign(&fields, &secret);
         let body = format!("payment_id={payment_id}&shop_id=6&status={status}&sign={signature}");
-        verify_callback(
+        verify_callback_with(
             body.as_bytes(),
             "application/x-www-form-urlencoded",
             "127.0.0.1".parse().unwrap(),
             &secret,
             &SenderCheck::CheckedUpstream,
+            &CallbackPolicy::permissive(),
         )
         .unwrap()
     }
