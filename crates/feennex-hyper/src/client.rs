@@ -86,6 +86,19 @@ impl Client {
         .await
     }
 
+    /// Trust, then verify: asks the API for the bill of the callback's
+    /// `shop_order_id` and compares payment id, amount, currency and status with
+    /// the callback. Act on a callback only after this succeeds.
+    pub async fn confirm_callback(
+        &self,
+        notification: &feennex_proto::Notification,
+    ) -> Result<feennex_proto::BillState, feennex_proto::ConfirmError> {
+        let lookup = notification.confirmation_lookup(std::time::SystemTime::now())?;
+        let bill = self.send(&lookup).await.map_err(feennex_proto::ConfirmError::Lookup)?;
+        notification.confirm(&bill)?;
+        Ok(bill)
+    }
+
     /// Finishes a payout whose earlier run ended without a known outcome: looks it up
     /// first and creates it only after "not found".
     pub async fn resume_payout<C: IdempotentCreate>(&self, create: C) -> PayoutResult<C> {
