@@ -51,7 +51,7 @@ mod server;
 
 pub use config::{
     AccountFormat, CallbackRetry, DEFAULT_BALANCE, DEFAULT_SECRET, DEFAULT_SHOP_ID, InvoicePayway,
-    SandboxConfig, ShopConfig, WithdrawPayway, WithdrawalPace, default_rates,
+    ReadTimeouts, SandboxConfig, ShopConfig, WithdrawPayway, WithdrawalPace, default_rates,
 };
 #[doc(hidden)]
 pub use direct::DirectSandbox;
