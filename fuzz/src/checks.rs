@@ -6,14 +6,13 @@
 use std::net::IpAddr;
 use std::time::{Duration, Instant, SystemTime};
 
-use feennex_proto::CallbackPolicy;
 use feennex_proto::http::StatusCode;
 use feennex_proto::{
-    BillCreate, BillShopOrderStatus, CallbackRejection, CheckAccount, Currency, Decimal, Delivery,
-    Endpoint, Error, ErrorCode, ExactlyOncePayout, Exchange, IdempotentCreate, InvoiceCreate,
-    InvoiceTry, IpRange, Merchant, PayeeAccount, PayoutPolicy, PayoutRecord, Payway, Response,
-    RetryPolicy, SecretKey, SenderCheck, ShopBalance, ShopId, ShopPaymentId, Step, Timestamp,
-    TransferAmountType, TransferCreate, TransferStatus, TransferTry, WithdrawAccount,
+    BillCreate, BillShopOrderStatus, CallbackPolicy, CallbackRejection, CheckAccount, Currency,
+    Decimal, Delivery, Endpoint, Error, ErrorCode, ExactlyOncePayout, Exchange, IdempotentCreate,
+    InvoiceCreate, InvoiceTry, IpRange, Merchant, PayeeAccount, PayoutPolicy, PayoutRecord, Payway,
+    Response, RetryPolicy, SecretKey, SenderCheck, ShopBalance, ShopId, ShopPaymentId, Step,
+    Timestamp, TransferAmountType, TransferCreate, TransferStatus, TransferTry, WithdrawAccount,
     WithdrawAmountType, WithdrawCreate, WithdrawShopPaymentStatus, WithdrawStatusById, WithdrawTry,
     parse_response, verify_callback, verify_callback_with,
 };
