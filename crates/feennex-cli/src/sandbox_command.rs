@@ -62,11 +62,11 @@ pub struct ServeArgs {
     pub withdrawal_step_ms: u64,
     /// Time a client has to send a request's line and headers (idle kept-alive
     /// connections included) before its connection is closed.
-    #[arg(long, value_name = "MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub header_timeout_ms: u64,
     /// Time a client has to send a request's body after its headers before its
     /// connection is closed.
-    #[arg(long, value_name = "MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub body_timeout_ms: u64,
 }
 

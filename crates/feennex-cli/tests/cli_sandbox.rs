@@ -199,7 +199,7 @@ fn sandbox_timeout_flags_close_silent_and_stalled_connections() {
         .unwrap();
     assert_eq!(http(addr, "GET", "/_sandbox/balances", "").map(|(status, _)| status), Some(200));
     for (name, mut stream) in [("silent", silent), ("stalled", stalled)] {
-        // Far beyond the 300 ms asked for, and half the 10 s default: closed within
+        // Far beyond the 300 ms asked for, and a sixth of the 30 s default: closed within
         // it means the flags were applied.
         stream.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
         let mut buffer = [0u8; 64];

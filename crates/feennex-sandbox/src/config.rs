@@ -381,9 +381,10 @@ pub struct ReadTimeouts {
 }
 
 impl Default for ReadTimeouts {
-    /// 10 s for the headers, 10 s for the body.
+    /// 30 s for the headers, 30 s for the body. Longer than the blocking client
+    /// keeps an idle connection (15 s), so that it drops its idle connections first.
     fn default() -> Self {
-        Self { headers: Duration::from_secs(10), body: Duration::from_secs(10) }
+        Self { headers: Duration::from_secs(30), body: Duration::from_secs(30) }
     }
 }
 
