@@ -6,7 +6,7 @@
 //! them. The strict policy (the default) accepts only the known callback fields and
 //! requires those a payment callback always carries, which refuses such a
 //! re-split unless it lands exactly on known names; confirming the callback with
-//! the API ([`Notification::confirmation_lookup`](super::Notification)) catches
+//! the API ([`Notification::confirmation_lookup`](super::Notification::confirmation_lookup)) catches
 //! the rest.
 
 use std::collections::BTreeSet;
