@@ -4,8 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use feennex_proto::callback::{ConfirmError, Notification};
 use feennex_proto::exchange::{Call, IdempotentCreate, PayoutResult, RetryPolicy};
-use feennex_proto::{ClientOptions, Endpoint, Error, Merchant, SingleCall};
+use feennex_proto::{BillState, ClientOptions, Endpoint, Error, Merchant, SingleCall};
 use rustls::pki_types::CertificateDer;
 
 /// How a test wants its client: options, and roots to trust instead of the
@@ -77,6 +78,9 @@ pub trait TestClient: Sized {
     /// A payout resumed by a lookup first (see `Client::resume_payout`).
     fn resume_payout<C: IdempotentCreate>(&self, create: C) -> PayoutResult<C>;
 
+    /// Confirms a callback with the API (see `Client::confirm_callback`).
+    fn confirm_callback(&self, notification: &Notification) -> Result<BillState, ConfirmError>;
+
     /// The limit named by the transport's own "response too large" error, when
     /// `source` is one.
     fn response_too_large(source: &(dyn std::error::Error + 'static)) -> Option<usize>;
@@ -123,6 +127,10 @@ impl TestClient for HyperClient {
         self.runtime.block_on(self.client.resume_payout(create))
     }
 
+    fn confirm_callback(&self, notification: &Notification) -> Result<BillState, ConfirmError> {
+        self.runtime.block_on(self.client.confirm_callback(notification))
+    }
+
     fn response_too_large(source: &(dyn std::error::Error + 'static)) -> Option<usize> {
         match source.downcast_ref::<feennex_hyper::HyperTransportError>()? {
             feennex_hyper::HyperTransportError::ResponseTooLarge { limit } => Some(*limit),
@@ -164,6 +172,10 @@ impl TestClient for BlockingClient {
 
     fn resume_payout<C: IdempotentCreate>(&self, create: C) -> PayoutResult<C> {
         self.client.resume_payout(create)
+    }
+
+    fn confirm_callback(&self, notification: &Notification) -> Result<BillState, ConfirmError> {
+        self.client.confirm_callback(notification)
     }
 
     fn response_too_large(source: &(dyn std::error::Error + 'static)) -> Option<usize> {

@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 mod clients;
+pub mod forgery;
 mod ledger;
 mod sandbox;
 mod scripted;

@@ -431,13 +431,18 @@ fn cli_dry_runs_and_offline_commands_never_print_the_key() {
 
     // Callbacks: a good one, a forged one, a malformed one.
     let fields = [
+        ("payment_id", "7"),
         ("shop_amount", "10.00"),
+        ("shop_currency", "840"),
         ("shop_id", "42"),
         ("shop_order_id", "101"),
         ("status", "success"),
     ];
     let sign = feennex_proto::sign(&fields, &SecretKey::new(SECRET));
-    let good = format!("shop_amount=10.00&shop_id=42&shop_order_id=101&status=success&sign={sign}");
+    let good = format!(
+        "payment_id=7&shop_amount=10.00&shop_currency=840&shop_id=42&shop_order_id=101\
+         &status=success&sign={sign}"
+    );
     let verify = [
         "callback",
         "verify",
@@ -453,6 +458,8 @@ fn cli_dry_runs_and_offline_commands_never_print_the_key() {
     let forged = good.replace("10.00", "1000.00");
     assert!(!cli.run(&verify, false, forged.as_bytes()).status.success());
     assert!(!cli.run(&verify, true, b"%FF=%FF").status.success());
+    let unknown_field = good.replace("payment_id=7", "a00=7");
+    assert!(!cli.run(&verify, false, unknown_field.as_bytes()).status.success());
 
     // Refusals before anything is sent.
     assert!(

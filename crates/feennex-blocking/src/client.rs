@@ -2,6 +2,10 @@
 
 use std::sync::Arc;
 
+use std::time::SystemTime;
+
+use feennex_proto::callback::{ConfirmError, Notification};
+use feennex_proto::endpoints::BillState;
 use feennex_proto::exchange::{IdempotentCreate, PayoutResult};
 use feennex_proto::session::BuildError;
 use feennex_proto::{ClientOptions, Error, Merchant, Session, SingleCall};
@@ -57,6 +61,14 @@ impl Client {
     /// [`Error::PayoutUnresolved`] when its outcome could not be established in time.
     pub fn payout<C: IdempotentCreate>(&self, create: C) -> PayoutResult<C> {
         drive_prepared(self.session().payout(create)?, self.transport())
+    }
+
+    /// [`Session::confirm_callback`] on this thread: trust, then verify. Asks the
+    /// API for the bill of the callback's order and compares it with the callback;
+    /// act on a callback only after this succeeds.
+    pub fn confirm_callback(&self, notification: &Notification) -> Result<BillState, ConfirmError> {
+        let prepared = self.session().confirm_callback(notification, SystemTime::now())?;
+        drive_prepared(prepared, self.transport())
     }
 
     /// [`Session::resume_payout`] on this thread: a payout of unknown outcome,

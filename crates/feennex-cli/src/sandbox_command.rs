@@ -8,7 +8,8 @@ use std::time::Duration;
 use clap::{Args, Subcommand, ValueEnum};
 use feennex_proto::{Currency, Decimal, SecretKey};
 use feennex_sandbox::{
-    FaultConfig, FaultKind, PaymentKind, Sandbox, SandboxConfig, ShopConfig, WithdrawalPace,
+    FaultConfig, FaultKind, PaymentKind, ReadTimeouts, Sandbox, SandboxConfig, ShopConfig,
+    WithdrawalPace,
 };
 
 use crate::cli::GlobalArgs;
@@ -59,6 +60,14 @@ pub struct ServeArgs {
     /// Time a withdrawal spends in each status (0: final at once).
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     pub withdrawal_step_ms: u64,
+    /// Time a client has to send a request's line and headers (idle kept-alive
+    /// connections included) before its connection is closed.
+    #[arg(long, value_name = "MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_ms: u64,
+    /// Time a client has to send a request's body after its headers before its
+    /// connection is closed.
+    #[arg(long, value_name = "MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -176,9 +185,15 @@ fn config_of(args: &ServeArgs) -> Result<SandboxConfig, Failure> {
         let (kind, probability) = parse_fault(fault)?;
         faults = faults.with(kind, probability);
     }
-    config = config.with_shops(shops).with_faults(faults).with_withdrawal_pace(
-        WithdrawalPace::Timed(Duration::from_millis(args.withdrawal_step_ms)),
+    let timeouts = ReadTimeouts::new(
+        Duration::from_millis(args.header_timeout_ms),
+        Duration::from_millis(args.body_timeout_ms),
     );
+    config = config
+        .with_shops(shops)
+        .with_faults(faults)
+        .with_withdrawal_pace(WithdrawalPace::Timed(Duration::from_millis(args.withdrawal_step_ms)))
+        .with_read_timeouts(timeouts);
     Ok(config)
 }
 

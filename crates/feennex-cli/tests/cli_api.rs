@@ -454,6 +454,7 @@ const FORM: &str = "application/x-www-form-urlencoded; charset=utf-8";
 
 fn callback_body(amount: &str) -> String {
     let fields = [
+        ("payment_id", "77"),
         ("shop_amount", amount),
         ("shop_currency", "840"),
         ("shop_id", "6"),
@@ -463,7 +464,7 @@ fn callback_body(amount: &str) -> String {
     ];
     let signature = sign(&fields, &SecretKey::new(SECRET));
     format!(
-        "shop_amount={amount}&shop_currency=840&shop_id=6&shop_order_id=o+1&shop_refund=0&email=&status=success&zz=&sign={signature}"
+        "payment_id=77&shop_amount={amount}&shop_currency=840&shop_id=6&shop_order_id=o+1&shop_refund=0&email=&status=success&zz=&sign={signature}"
     )
 }
 
@@ -483,6 +484,8 @@ fn callback_verify_prints_every_field_as_json() {
             "87.98.145.206,51.68.53.104-51.68.53.107",
             "--content-type",
             FORM,
+            "--allow-field",
+            "zz",
         ],
         &callback_body("10.00"),
     );
@@ -492,7 +495,77 @@ fn callback_verify_prints_every_field_as_json() {
     assert_eq!(json["shop_order_id"], "o 1");
     assert_eq!(json["email"], "");
     assert_eq!(json["zz"], "");
-    assert_eq!(json.as_object().unwrap().len(), 9);
+    assert_eq!(json.as_object().unwrap().len(), 10);
+}
+
+#[test]
+fn callback_verify_refuses_unknown_fields_unless_allowed_or_permissive() {
+    let args = ["--remote-ip", "10.0.0.1", "--sender-checked-upstream", "--content-type", FORM];
+    let output = verify_callback(&args, &callback_body("10.00"));
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        text(&output.stderr).trim(),
+        "error: callback rejected: unexpected field \"zz\": not a known callback field (allow it explicitly)"
+    );
+    for extra in [&["--allow-field", "a,zz"][..], &["--permissive"][..]] {
+        let mut more = args.to_vec();
+        more.extend_from_slice(extra);
+        let output = verify_callback(&more, &callback_body("10.00"));
+        assert!(output.status.success(), "{extra:?}: {}", text(&output.stderr));
+    }
+}
+
+#[test]
+fn callback_verify_refuses_a_body_over_the_limit_without_reading_it_all() {
+    const LIMIT: usize = 1024 * 1024;
+    let args = [
+        "callback",
+        "verify",
+        "--remote-ip",
+        "10.0.0.1",
+        "--sender-checked-upstream",
+        "--content-type",
+        FORM,
+    ];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_feennex"))
+        .args(args)
+        .env_clear()
+        .env("FEENNEX_SECRET_KEY", SECRET)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Offer 64 MiB; the command stops reading after its limit and exits, which
+    // closes the pipe under the writer.
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let chunk = vec![b'a'; 64 * 1024];
+        let mut written = 0usize;
+        while written < 64 * LIMIT {
+            match stdin.write(&chunk) {
+                Ok(n) => written += n,
+                Err(_) => break,
+            }
+        }
+        written
+    });
+    let output = child.wait_with_output().unwrap();
+    let written = writer.join().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output.stderr).trim(),
+        "error: the callback body on standard input is longer than 1048576 bytes"
+    );
+    assert!(written > LIMIT, "only {written} bytes were offered");
+    // What was taken is the limit plus what the pipe buffers.
+    assert!(written < LIMIT + 4 * 1024 * 1024, "{written} bytes were taken");
+
+    // A body of exactly the limit is read and judged (here: it has no sign).
+    let body = "a".repeat(LIMIT);
+    let output = verify_callback(&args[2..], &body);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("no sign field"));
 }
 
 #[test]
@@ -502,7 +575,7 @@ fn callback_verify_trusts_an_upstream_check_only_when_told() {
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("--allow-ip"));
     let mut upstream = args.to_vec();
-    upstream.push("--sender-checked-upstream");
+    upstream.extend_from_slice(&["--sender-checked-upstream", "--allow-field", "zz"]);
     let output = verify_callback(&upstream, &callback_body("10.00"));
     assert!(output.status.success(), "{}", text(&output.stderr));
 }

@@ -173,12 +173,42 @@ fn sandbox_refuses_bad_flags_with_exit_2_without_echoing_secrets() {
         &["sandbox", "--shop", "abc:hidden-secret"][..],
         &["sandbox", "--balance", "840"],
         &["sandbox", "--fault", "explode=1"],
+        &["sandbox", "--header-timeout-ms", "0"],
     ] {
         let output = feennex(args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.starts_with("error: "), "{stderr}");
         assert!(!stderr.contains("hidden-secret"));
+    }
+}
+
+#[test]
+fn sandbox_timeout_flags_close_silent_and_stalled_connections() {
+    let (_running, addr) = start(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--header-timeout-ms",
+        "300",
+        "--body-timeout-ms",
+        "300",
+    ]);
+    let silent = TcpStream::connect(addr).unwrap();
+    let mut stalled = TcpStream::connect(addr).unwrap();
+    write!(stalled, "POST /shop_balance HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 50\r\n\r\n{{")
+        .unwrap();
+    assert_eq!(http(addr, "GET", "/_sandbox/balances", "").map(|(status, _)| status), Some(200));
+    for (name, mut stream) in [("silent", silent), ("stalled", stalled)] {
+        // Far beyond the 300 ms asked for, and a sixth of the 30 s default: closed within
+        // it means the flags were applied.
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+        let mut buffer = [0u8; 64];
+        let read = stream.read(&mut buffer);
+        assert!(
+            matches!(read, Ok(0))
+                || read.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset),
+            "{name} connection: {read:?}"
+        );
     }
 }
 

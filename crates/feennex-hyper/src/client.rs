@@ -1,8 +1,10 @@
 //! The client users hold: the shop, the policies and the transport.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
+use feennex_proto::callback::{ConfirmError, Notification};
+use feennex_proto::endpoints::BillState;
 use feennex_proto::exchange::{IdempotentCreate, PayoutResult};
 use feennex_proto::session::BuildError;
 use feennex_proto::{ClientOptions, Error, Merchant, Session, SingleCall};
@@ -56,6 +58,17 @@ impl Client {
     /// [`Error::PayoutUnresolved`] when its outcome could not be established in time.
     pub async fn payout<C: IdempotentCreate>(&self, create: C) -> PayoutResult<C> {
         drive_prepared(self.session().payout(create)?, self.transport()).await
+    }
+
+    /// [`Session::confirm_callback`], awaited: trust, then verify. Asks the API for
+    /// the bill of the callback's order and compares it with the callback; act on a
+    /// callback only after this succeeds.
+    pub async fn confirm_callback(
+        &self,
+        notification: &Notification,
+    ) -> Result<BillState, ConfirmError> {
+        let prepared = self.session().confirm_callback(notification, SystemTime::now())?;
+        drive_prepared(prepared, self.transport()).await
     }
 
     /// [`Session::resume_payout`], awaited: a payout of unknown outcome, looked up

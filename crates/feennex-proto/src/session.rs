@@ -5,7 +5,10 @@
 //! the driver loop itself is the same for async and blocking clients, and for any
 //! stack of your own.
 
-use crate::endpoints::SingleCall;
+use std::time::SystemTime;
+
+use crate::callback::{ConfirmError, Confirmation, Notification};
+use crate::endpoints::{BillShopOrderStatus, Endpoint, SingleCall};
 use crate::error::Error;
 use crate::exchange::{Call, ExactlyOncePayout, IdempotentCreate};
 pub use crate::options::{ClientOptions, PlainHttpRefused};
@@ -84,6 +87,21 @@ impl Session {
             self.options.payout_limits,
         )?;
         Ok(self.prepared(machine, C::PATH, Some(&id)))
+    }
+
+    /// Trust, then verify: the lookup of the bill of a callback's order, stamped
+    /// with `wall`, and the comparison of its answer with the callback (see
+    /// [`Notification::confirm`]).
+    pub fn confirm_callback(
+        &self,
+        notification: &Notification,
+        wall: SystemTime,
+    ) -> Result<Prepared<Confirmation>, ConfirmError> {
+        let lookup = notification.confirmation_lookup(wall)?;
+        let call =
+            Call::new(&self.merchant, &lookup, self.options.retry).map_err(ConfirmError::Lookup)?;
+        let machine = Confirmation::new(call, notification.clone());
+        Ok(self.prepared(machine, BillShopOrderStatus::PATH, None))
     }
 
     fn prepared<X>(

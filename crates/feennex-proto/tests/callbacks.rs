@@ -4,8 +4,8 @@
 use std::net::IpAddr;
 
 use feennex_proto::callback::{
-    CallbackRejection, CallbackStatus, ExpectedOrder, Notification, OrderMismatch, SenderCheck,
-    verify_callback,
+    CallbackPolicy, CallbackRejection, CallbackStatus, ExpectedOrder, Notification, OrderMismatch,
+    SenderCheck, verify_callback, verify_callback_with,
 };
 use feennex_proto::{Currency, SecretKey, ShopId};
 use sha2::{Digest, Sha256};
@@ -35,6 +35,19 @@ fn senders() -> SenderCheck {
 
 fn verify(body: &str, content_type: &str) -> Result<Notification, CallbackRejection> {
     verify_callback(body.as_bytes(), content_type, ip(FEENNEX), &SecretKey::new(SECRET), &senders())
+}
+
+/// Verification that checks the signature only, for field sets a payment callback
+/// would not have.
+fn verify_permissive(body: &str, content_type: &str) -> Result<Notification, CallbackRejection> {
+    verify_callback_with(
+        body.as_bytes(),
+        content_type,
+        ip(FEENNEX),
+        &SecretKey::new(SECRET),
+        &senders(),
+        &CallbackPolicy::permissive(),
+    )
 }
 
 /// A form callback as seen in the wild, with a zero refund and an empty e-mail.
@@ -157,7 +170,7 @@ fn unknown_fields_are_signed_and_kept() {
         "ps_data=%7B%22rrn%22%3A+%22123%22%7D&shop_amount=10&shop_currency=840&shop_id=6\
          &shop_order_id=o-1&status=success&zz_new_field=surprise&sign={sign}"
     );
-    let notification = verify(&body, FORM).unwrap();
+    let notification = verify_permissive(&body, FORM).unwrap();
     assert_eq!(notification.field("zz_new_field"), Some("surprise"));
     assert_eq!(notification.ps_data(), Some("{\"rrn\": \"123\"}"));
     assert_eq!(notification.fields().len(), 8);
@@ -167,7 +180,8 @@ fn unknown_fields_are_signed_and_kept() {
 fn form_values_decode_plus_and_percent_before_signing() {
     let sign = signature(&["Order #7 & more+", "10", "6"]);
     let body = format!("description=Order+%237+%26+more%2B&shop_amount=10&shop_id=6&sign={sign}");
-    let notification = verify(&body, "application/x-www-form-urlencoded; charset=UTF-8").unwrap();
+    let notification =
+        verify_permissive(&body, "application/x-www-form-urlencoded; charset=UTF-8").unwrap();
     assert_eq!(notification.field("description"), Some("Order #7 & more+"));
 }
 
@@ -178,7 +192,7 @@ fn a_json_callback_signs_raw_number_text_and_skips_null() {
         r#"{{"description":"\u0422ест","payer_id":null,"ps_data":{{"a": [1, 2.50]}},"shop_amount":10.0,
             "shop_currency":840,"shop_id":6,"shop_order_id":"o-1","status":"success","sign":"{sign}"}}"#
     );
-    let notification = verify(&body, "application/json; charset=utf-8").unwrap();
+    let notification = verify_permissive(&body, "application/json; charset=utf-8").unwrap();
     assert_eq!(notification.field("shop_amount"), Some("10.0"));
     assert_eq!(notification.shop_amount(), Some("10".parse().unwrap()));
     assert_eq!(notification.field("payer_id"), None);
@@ -284,7 +298,7 @@ fn the_order_check_compares_amounts_as_decimals() {
 fn the_order_check_reports_a_missing_amount() {
     let sign = signature(&["840", "6", "o-1"]);
     let body = format!("shop_currency=840&shop_id=6&shop_order_id=o-1&sign={sign}");
-    let notification = verify(&body, FORM).unwrap();
+    let notification = verify_permissive(&body, FORM).unwrap();
     assert_eq!(
         notification.check_order(&order("1", Currency::USD, 6, "o-1")),
         Err(OrderMismatch::Amount { expected: "1".parse().unwrap(), received: None })
@@ -299,4 +313,47 @@ fn a_notification_serializes_every_field_as_text() {
     assert_eq!(json["shop_refund"], "0");
     assert_eq!(json["email"], "");
     assert_eq!(json.as_object().unwrap().len(), 11);
+}
+
+#[test]
+fn the_strict_default_refuses_unknown_names_and_missing_payment_fields() {
+    let sign = signature(&["{\"rrn\": \"123\"}", "10", "840", "6", "o-1", "success", "surprise"]);
+    let body = format!(
+        "ps_data=%7B%22rrn%22%3A+%22123%22%7D&shop_amount=10&shop_currency=840&shop_id=6\
+         &shop_order_id=o-1&status=success&zz_new_field=surprise&sign={sign}"
+    );
+    assert_eq!(
+        verify(&body, FORM).unwrap_err(),
+        CallbackRejection::UnexpectedField { name: "zz_new_field".to_owned() }
+    );
+    let allowing = CallbackPolicy::strict().allow_field("zz_new_field");
+    let outcome = verify_callback_with(
+        body.as_bytes(),
+        FORM,
+        ip(FEENNEX),
+        &SecretKey::new(SECRET),
+        &senders(),
+        &allowing,
+    );
+    // Allowed, the name passes; the callback still lacks its payment id.
+    assert_eq!(
+        outcome.unwrap_err(),
+        CallbackRejection::MissingField { name: "payment_id".to_owned() }
+    );
+    assert!(verify_permissive(&body, FORM).is_ok());
+}
+
+#[test]
+fn a_field_rejection_names_the_field_and_never_the_secret() {
+    let name = format!("x{}", "y".repeat(500));
+    let sign = signature(&["1001", "10", "840", "6", "o-1", "success", "1"]);
+    let body = format!(
+        "payment_id=1001&shop_amount=10&shop_currency=840&shop_id=6&shop_order_id=o-1\
+         &status=success&{name}=1&sign={sign}"
+    );
+    let rejection = verify(&body, FORM).unwrap_err();
+    let shown = format!("{rejection} {rejection:?}");
+    assert!(shown.contains("xyyy"), "{shown}");
+    assert!(shown.len() < 300, "{shown}");
+    assert!(!shown.contains(SECRET));
 }

@@ -48,6 +48,8 @@ pub struct SandboxConfig {
     pub faults: FaultConfig,
     /// How callbacks of payments are delivered and re-delivered.
     pub callbacks: CallbackRetry,
+    /// How long a client may take to send a request; slower connections are closed.
+    pub read_timeouts: ReadTimeouts,
 }
 
 impl Default for SandboxConfig {
@@ -62,6 +64,7 @@ impl Default for SandboxConfig {
             withdrawal_pace: WithdrawalPace::default(),
             faults: FaultConfig::default(),
             callbacks: CallbackRetry::default(),
+            read_timeouts: ReadTimeouts::default(),
         }
     }
 }
@@ -91,6 +94,12 @@ impl SandboxConfig {
         self
     }
 
+    /// Replaces the read timeouts.
+    pub fn with_read_timeouts(mut self, timeouts: ReadTimeouts) -> Self {
+        self.read_timeouts = timeouts;
+        self
+    }
+
     /// Checks what the server relies on: unique shop ids, non-empty secrets,
     /// non-negative balances and fees, valid fault probabilities.
     pub(crate) fn validate(&self) -> Result<(), String> {
@@ -115,6 +124,9 @@ impl SandboxConfig {
             .chain(self.invoice_payways.iter().map(|p| p.fee_percent));
         if fees.into_iter().any(|fee| fee.is_sign_negative()) {
             return Err("fees must not be negative".to_owned());
+        }
+        if self.read_timeouts.headers.is_zero() || self.read_timeouts.body.is_zero() {
+            return Err("read timeouts must be longer than zero".to_owned());
         }
         self.faults.validate()
     }
@@ -351,5 +363,34 @@ impl CallbackRetry {
     /// A retry policy with the given pauses and attempt count.
     pub fn new(first_delay: Duration, max_delay: Duration, max_attempts: u32) -> Self {
         Self { first_delay, max_delay, max_attempts, ..Self::default() }
+    }
+}
+
+/// How long a client may take to send a request. A connection that has not sent
+/// a complete request head within `headers` (counted from the connection, or from
+/// the end of the previous answer: idle kept-alive connections included), or the
+/// whole body within `body` after its head, is closed without an answer, so that
+/// slow or stalled clients cannot hold the sandbox's connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReadTimeouts {
+    /// Time allowed for the request line and headers.
+    pub headers: Duration,
+    /// Time allowed for the body once the headers are in.
+    pub body: Duration,
+}
+
+impl Default for ReadTimeouts {
+    /// 30 s for the headers, 30 s for the body. Longer than the blocking client
+    /// keeps an idle connection (15 s), so that it drops its idle connections first.
+    fn default() -> Self {
+        Self { headers: Duration::from_secs(30), body: Duration::from_secs(30) }
+    }
+}
+
+impl ReadTimeouts {
+    /// These timeouts (each longer than zero).
+    pub fn new(headers: Duration, body: Duration) -> Self {
+        Self { headers, body }
     }
 }

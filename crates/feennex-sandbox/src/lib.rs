@@ -51,12 +51,12 @@ mod server;
 
 pub use config::{
     AccountFormat, CallbackRetry, DEFAULT_BALANCE, DEFAULT_SECRET, DEFAULT_SHOP_ID, InvoicePayway,
-    SandboxConfig, ShopConfig, WithdrawPayway, WithdrawalPace, default_rates,
+    ReadTimeouts, SandboxConfig, ShopConfig, WithdrawPayway, WithdrawalPace, default_rates,
 };
 #[doc(hidden)]
 pub use direct::DirectSandbox;
 pub use faults::{DEFAULT_FAULT_DELAY, FaultConfig, FaultKind, UnknownFaultKind};
 pub use ledger::PaymentKind;
-pub use pytext::{float_repr, python_str};
+pub use pytext::{float_repr, number_text, python_str};
 pub use remote::{RemoteError, finish_payment, introspect};
 pub use server::{Sandbox, StartError};

@@ -63,10 +63,12 @@ pub(crate) fn split(
     }
 }
 
-/// An amount written as the Python server writes a float: `100.0`, `1.19`.
+/// An amount written as the Python server writes a float: `100.0`, `1.19`, `1e-05`
+/// (the one rule of [`crate::pytext`]).
 pub(crate) fn python_text(value: Decimal) -> String {
     let value = value.normalize();
-    if value.scale() == 0 { format!("{value}.0") } else { value.to_string() }
+    let token = if value.scale() == 0 { format!("{value}.0") } else { value.to_string() };
+    crate::pytext::number_text(&token)
 }
 
 /// An amount that serializes as a JSON number with the text [`python_text`] gives.

@@ -15,14 +15,14 @@ use axum::body::Body;
 use http::{Request, Response, StatusCode, header};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 
 use crate::app::App;
-use crate::config::SandboxConfig;
+use crate::config::{ReadTimeouts, SandboxConfig};
 use crate::faults::FaultKind;
 
 /// A running sandbox. It stops when [`Sandbox::shutdown`] is called or when it is
@@ -123,9 +123,10 @@ impl Sandbox {
         })?;
         let base_url = base_url_of(local_addr);
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let timeouts = config.read_timeouts;
         let app = App::new(config, base_url.clone(), shutdown_rx.clone());
         let router = crate::api::routes().merge(crate::admin::routes()).with_state(app.clone());
-        let task = tokio::spawn(accept_loop(listener, router, app, shutdown_rx));
+        let task = tokio::spawn(accept_loop(listener, router, app, timeouts, shutdown_rx));
         let sandbox = Sandbox { local_addr, base_url, shutdown: Some(shutdown_tx), thread: None };
         Ok((sandbox, task))
     }
@@ -176,6 +177,7 @@ async fn accept_loop(
     listener: TcpListener,
     router: Router,
     app: Arc<App>,
+    timeouts: ReadTimeouts,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut connections = JoinSet::new();
@@ -185,7 +187,7 @@ async fn accept_loop(
                 Ok((stream, _)) => {
                     let router = router.clone();
                     let app = app.clone();
-                    connections.spawn(serve_connection(stream, router, app));
+                    connections.spawn(serve_connection(stream, router, app, timeouts));
                 }
                 // Out of file descriptors and the like: wait a little, keep serving.
                 Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
@@ -197,22 +199,78 @@ async fn accept_loop(
     connections.shutdown().await;
 }
 
-async fn serve_connection(stream: tokio::net::TcpStream, router: Router, app: Arc<App>) {
+async fn serve_connection(
+    stream: tokio::net::TcpStream,
+    router: Router,
+    app: Arc<App>,
+    timeouts: ReadTimeouts,
+) {
     let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-        handle(router.clone(), app.clone(), request)
+        let (router, app) = (router.clone(), app.clone());
+        async move {
+            match read_body(request, timeouts.body).await {
+                Ok(request) => handle(router, app, request).await,
+                Err(BodyError::TooLarge) => Ok(with_body(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "text/plain",
+                    Body::from("the request body is too large"),
+                )),
+                Err(BodyError::SlowOrGone) => Err(DropConnection::SlowClient),
+            }
+        }
     });
     let _ = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(timeouts.headers)
         .serve_connection(TokioIo::new(stream), service)
         .await;
 }
 
+/// Largest request body the sandbox reads, as axum's default limit.
+const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// Reads the whole body within `timeout`; a client too slow, or gone, loses its
+/// connection.
+async fn read_body(
+    request: Request<Incoming>,
+    timeout: std::time::Duration,
+) -> Result<Request<Body>, BodyError> {
+    let (parts, body) = request.into_parts();
+    let limited = http_body_util::Limited::new(body, MAX_BODY_BYTES);
+    match tokio::time::timeout(timeout, limited.collect()).await {
+        Ok(Ok(collected)) => Ok(Request::from_parts(parts, Body::from(collected.to_bytes()))),
+        Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => {
+            Err(BodyError::TooLarge)
+        }
+        Ok(Err(_)) | Err(_) => Err(BodyError::SlowOrGone),
+    }
+}
+
+/// Why a request body was not read.
+enum BodyError {
+    /// It did not arrive in time, or the client went away.
+    SlowOrGone,
+    /// It is larger than [`MAX_BODY_BYTES`].
+    TooLarge,
+}
+
 /// The error that makes hyper close a connection without answering.
 #[derive(Debug)]
-struct DropConnection;
+enum DropConnection {
+    /// A fault asked for it.
+    Fault,
+    /// The client did not send its body in time.
+    SlowClient,
+}
 
 impl fmt::Display for DropConnection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("connection dropped by fault injection")
+        f.write_str(match self {
+            DropConnection::Fault => "connection dropped by fault injection",
+            DropConnection::SlowClient => {
+                "connection dropped: the request body did not arrive in time"
+            }
+        })
     }
 }
 
@@ -221,7 +279,7 @@ impl std::error::Error for DropConnection {}
 async fn handle(
     router: Router,
     app: Arc<App>,
-    request: Request<Incoming>,
+    request: Request<Body>,
 ) -> Result<Response<Body>, DropConnection> {
     let fault = if request.uri().path().starts_with("/_sandbox/") {
         None
@@ -230,7 +288,7 @@ async fn handle(
         faults.draw().map(|kind| (kind, faults.config().delay))
     };
     match fault {
-        Some((FaultKind::DropBefore, _)) => return Err(DropConnection),
+        Some((FaultKind::DropBefore, _)) => return Err(DropConnection::Fault),
         Some((FaultKind::Http502, _)) => return Ok(bad_gateway()),
         _ => {}
     }
@@ -246,7 +304,7 @@ async fn handle(
         }
         Some((FaultKind::Garbage, _)) => Ok(garbage()),
         Some((FaultKind::Truncate, _)) => Ok(truncated(response).await),
-        Some(_) => Err(DropConnection),
+        Some(_) => Err(DropConnection::Fault),
     }
 }
 

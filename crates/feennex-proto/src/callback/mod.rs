@@ -7,8 +7,8 @@
 //! use feennex_proto::*;
 //!
 //! let secret = SecretKey::new("SecretKey01");
-//! let body = b"shop_id=6&shop_order_id=101&shop_amount=10.00&shop_currency=840&status=success\
-//!     &sign=28c407a1bdffecd9ed72df4f7af1cb93c359727798a2c48b990df831d3842385";
+//! let body = b"payment_id=9001&shop_id=6&shop_order_id=101&shop_amount=10.00&shop_currency=840\
+//!     &status=success&sign=d458dce00d48c69c60a1decc94bff2ead971643270700377d33623357fa42db8";
 //! let senders = SenderCheck::AllowList(vec!["87.98.145.206".parse()?]);
 //! let notification = verify_callback(
 //!     body,
@@ -24,19 +24,27 @@
 //!     currency: Currency::USD,
 //! })?;
 //! assert_eq!(notification.status(), Some(CallbackStatus::Success));
+//! // Before acting, ask the API: send this lookup, then compare its answer with
+//! // `notification.confirm(&bill)` (the clients' `confirm_callback` does both).
+//! let lookup = notification.confirmation_lookup(std::time::SystemTime::now())?;
+//! assert_eq!(lookup.shop_order_id.as_str(), "101");
 //! // Reply with HTTP 200 and this body, or Feennex sends the callback again.
 //! assert_eq!(CALLBACK_REPLY_OK, "OK");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod body;
+mod confirm;
 mod notification;
+mod policy;
 mod replay;
 mod sender;
 
 use std::net::IpAddr;
 
+pub use confirm::{ConfirmError, Confirmation, ConfirmationMismatch};
 pub use notification::{CallbackStatus, ExpectedOrder, Notification, OrderMismatch};
+pub use policy::{CallbackPolicy, KNOWN_CALLBACK_FIELDS, REQUIRED_CALLBACK_FIELDS};
 pub use replay::{CallbackDelivery, DeliveryKey, ReplayGuard};
 pub use sender::{IpRange, IpRangeError, SenderCheck};
 
@@ -78,6 +86,27 @@ pub enum CallbackRejection {
     /// another shop's key.
     #[error("bad signature: the sign field does not match the received fields")]
     BadSignature,
+    /// A correctly signed callback carries a field the strict policy does not know:
+    /// possibly a re-split of another signed callback (see [`CallbackPolicy`]).
+    #[error("unexpected field {name:?}: not a known callback field (allow it explicitly)")]
+    UnexpectedField {
+        /// The field's name, cut at 64 characters.
+        name: String,
+    },
+    /// A correctly signed callback lacks a field every payment callback carries,
+    /// or has it empty.
+    #[error("the field {name} is missing or empty")]
+    MissingField {
+        /// The field's name.
+        name: String,
+    },
+    /// A correctly signed callback has a field whose value cannot be what the API
+    /// sends, such as a `shop_amount` that is not a number.
+    #[error("the field {name} is malformed")]
+    MalformedField {
+        /// The field's name.
+        name: String,
+    },
 }
 
 /// Verifies a callback and reads it into a [`Notification`].
@@ -89,13 +118,31 @@ pub enum CallbackRejection {
 /// as received (form values percent-decoded, JSON strings unescaped, other JSON
 /// values as their raw text). The comparison takes constant time.
 ///
-/// What is paid for is not checked here: see [`Notification::check_order`].
+/// Then the set of fields must suit the strict [`CallbackPolicy`] (the default):
+/// known names only, the fields of a payment present. Use [`verify_callback_with`]
+/// to allow more names or to be permissive.
+///
+/// What is paid for is not checked here: see [`Notification::check_order`] and,
+/// to ask the API, [`Notification::confirmation_lookup`].
 pub fn verify_callback(
     body: &[u8],
     content_type: &str,
     sender: IpAddr,
     secret: &SecretKey,
     senders: &SenderCheck,
+) -> Result<Notification, CallbackRejection> {
+    verify_callback_with(body, content_type, sender, secret, senders, &CallbackPolicy::default())
+}
+
+/// [`verify_callback`] with a chosen [`CallbackPolicy`] for the field set, checked
+/// after the signature.
+pub fn verify_callback_with(
+    body: &[u8],
+    content_type: &str,
+    sender: IpAddr,
+    secret: &SecretKey,
+    senders: &SenderCheck,
+    policy: &CallbackPolicy,
 ) -> Result<Notification, CallbackRejection> {
     if !senders.allows(sender) {
         return Err(CallbackRejection::SenderNotAllowed { ip: sender });
@@ -116,5 +163,6 @@ pub fn verify_callback(
     if !sign(&signed, secret).matches(received) {
         return Err(CallbackRejection::BadSignature);
     }
+    policy.check(&fields)?;
     Ok(Notification::new(fields))
 }

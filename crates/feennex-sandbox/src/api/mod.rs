@@ -1,4 +1,9 @@
 //! The Feennex API endpoints (spec sections 4 and 5).
+//!
+//! Each endpoint's list of signed fields (`SIGNED`, `CREATE_SIGNED`, ...) is written
+//! here again from the spec, on purpose, instead of being taken from the core: an
+//! emulator that shared the SDK's lists would accept the SDK's mistakes. The two
+//! are kept equal by the tests that send every request of the core to the sandbox.
 
 mod balance;
 mod bill;

@@ -1,9 +1,10 @@
 //! A merchant's callback handler in axum, run against the sandbox: verify the
-//! callback (sender, signature), recognise a repeat, check it against the order,
-//! act once, and answer `OK` so that Feennex stops delivering it.
+//! callback (sender, signature, field set), recognise a repeat, check it against
+//! the order, confirm it with the API's own record of the payment, act once, and
+//! answer `OK` so that Feennex stops delivering it.
 //!
 //! ```sh
-//! cargo run -p feennex-sandbox --example callback_handler
+//! cargo run -p feennex-hyper --example callback_handler
 //! ```
 //!
 //! It creates a bill, pays it through the sandbox, waits for the callback, then
@@ -28,8 +29,10 @@ use feennex_hyper::proto::{BillCreate, PaymentUrls};
 use feennex_hyper::{Client, Currency, Merchant, SecretKey, ShopId, ShopOrderId};
 use feennex_sandbox::{PaymentKind, Sandbox, SandboxConfig};
 
-/// The merchant's side: its key, who may call, its orders and recent callbacks.
+/// The merchant's side: its key, who may call, its orders and recent callbacks,
+/// and a client to ask the API.
 struct Shop {
+    client: Client,
     secret: SecretKey,
     senders: SenderCheck,
     orders: Mutex<HashMap<String, Order>>,
@@ -61,23 +64,36 @@ async fn callback(
         };
     *shop.last_body.lock().unwrap() = Some((content_type.to_owned(), body));
     let delivery = shop.replays.lock().unwrap().observe(&notification);
-    let mut orders = shop.orders.lock().unwrap();
-    let Some(order) = notification.shop_order_id().and_then(|id| orders.get_mut(id)) else {
-        return (StatusCode::NOT_FOUND, "unknown order");
-    };
-    if delivery == CallbackDelivery::Repeat {
-        order.repeats_seen += 1;
-        return (StatusCode::OK, CALLBACK_REPLY_OK);
+    {
+        let mut orders = shop.orders.lock().unwrap();
+        let Some(order) = notification.shop_order_id().and_then(|id| orders.get_mut(id)) else {
+            return (StatusCode::NOT_FOUND, "unknown order");
+        };
+        if delivery == CallbackDelivery::Repeat {
+            order.repeats_seen += 1;
+            return (StatusCode::OK, CALLBACK_REPLY_OK);
+        }
+        if let Err(mismatch) = notification.check_order(&order.expected) {
+            eprintln!("callback does not match the order: {mismatch}");
+            return (StatusCode::BAD_REQUEST, "mismatch");
+        }
+        if notification.status() != Some(CallbackStatus::Success) || order.fulfilled > 0 {
+            return (StatusCode::OK, CALLBACK_REPLY_OK);
+        }
     }
-    if let Err(mismatch) = notification.check_order(&order.expected) {
-        eprintln!("callback does not match the order: {mismatch}");
-        return (StatusCode::BAD_REQUEST, "mismatch");
+    // Trust, then verify: a signature over values whose field names are not
+    // signed proves little, so ask the API before shipping anything.
+    if let Err(error) = shop.client.confirm_callback(&notification).await {
+        eprintln!("callback not confirmed by the API: {error}");
+        return (StatusCode::SERVICE_UNAVAILABLE, "not confirmed");
     }
     // The durable guard: an order already fulfilled is never fulfilled again, even
     // after a restart that emptied the in-memory ReplayGuard.
-    if notification.status() == Some(CallbackStatus::Success) && order.fulfilled == 0 {
+    let mut orders = shop.orders.lock().unwrap();
+    let order = notification.shop_order_id().and_then(|id| orders.get_mut(id));
+    if let Some(order) = order.filter(|order| order.fulfilled == 0) {
         order.fulfilled += 1;
-        println!("order {} paid: shipping it", order.expected.shop_order_id);
+        println!("order {} paid and confirmed: shipping it", order.expected.shop_order_id);
     }
     (StatusCode::OK, CALLBACK_REPLY_OK)
 }
@@ -85,7 +101,12 @@ async fn callback(
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sandbox = Sandbox::start(([127, 0, 0, 1], 0).into(), SandboxConfig::default()).await?;
+    let shop_id = ShopId::new(feennex_sandbox::DEFAULT_SHOP_ID).ok_or("shop id")?;
+    let merchant = Merchant::new(shop_id, SecretKey::new(feennex_sandbox::DEFAULT_SECRET))
+        .with_base_url(sandbox.base_url().parse()?);
+    let client = Client::new(merchant)?;
     let shop = Arc::new(Shop {
+        client: client.clone(),
         secret: SecretKey::new(feennex_sandbox::DEFAULT_SECRET),
         // The sandbox calls from this machine; in production, name Feennex's addresses.
         senders: SenderCheck::AllowList(vec!["127.0.0.1".parse()?]),
@@ -100,10 +121,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
     });
 
-    let shop_id = ShopId::new(feennex_sandbox::DEFAULT_SHOP_ID).ok_or("shop id")?;
-    let merchant = Merchant::new(shop_id, SecretKey::new(feennex_sandbox::DEFAULT_SECRET))
-        .with_base_url(sandbox.base_url().parse()?);
-    let client = Client::new(merchant)?;
     let order_id = ShopOrderId::new("order-1001")?;
     shop.orders.lock().unwrap().insert(
         order_id.as_str().to_owned(),

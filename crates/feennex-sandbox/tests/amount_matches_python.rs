@@ -1,39 +1,15 @@
-//! An amount's canonical text must be exactly what the Python server prints as
-//! `str()` of the JSON number it parses, or the amount must be refused.
+//! An amount's canonical text (the core's rule) must be exactly what the Python
+//! server prints as `str()` of the JSON number it parses (the sandbox's reference,
+//! itself checked against CPython in `pytext_matches_python.rs`), or the amount must
+//! be refused.
 
 use feennex_proto::{Amount, Decimal};
 use proptest::prelude::*;
 
-/// Python's `str()` of the value `json.loads` makes of a JSON number: an `int` prints
-/// its digits; a `float` prints its shortest round-trip repr, in fixed notation when
-/// the decimal point position `decpt` (value = 0.DIGITS × 10^decpt) satisfies
-/// -4 < decpt <= 16, adding `.0` to whole values, and as `d.ddde±XX` otherwise.
+/// Python's `str()` of the value `json.loads` makes of a JSON number: the one
+/// reference the sandbox signs with, too.
 fn python_str(json: &str) -> String {
-    if !json.contains(['.', 'e', 'E']) {
-        return json.to_owned();
-    }
-    let value: f64 = json.parse().unwrap();
-    // Rust's `{:e}` gives the shortest round-trip digits, as Python's repr does.
-    let scientific = format!("{value:e}");
-    let (mantissa, exponent) = scientific.split_once('e').unwrap();
-    let exponent: i32 = exponent.parse().unwrap();
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let decpt = exponent + 1;
-    if !(-4 < decpt && decpt <= 16) {
-        let (first, rest) = digits.split_at(1);
-        let mantissa = if rest.is_empty() { first.to_owned() } else { format!("{first}.{rest}") };
-        let sign = if exponent < 0 { '-' } else { '+' };
-        return format!("{mantissa}e{sign}{:02}", exponent.abs());
-    }
-    if decpt <= 0 {
-        return format!("0.{}{digits}", "0".repeat(decpt.unsigned_abs() as usize));
-    }
-    let decpt = decpt as usize;
-    if digits.len() <= decpt {
-        format!("{digits}{}.0", "0".repeat(decpt - digits.len()))
-    } else {
-        format!("{}.{}", &digits[..decpt], &digits[decpt..])
-    }
+    feennex_sandbox::number_text(json)
 }
 
 #[test]

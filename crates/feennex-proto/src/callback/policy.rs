@@ -1,0 +1,205 @@
+//! Which field sets a verified callback may have.
+//!
+//! Field names are not signed and values join with `:`, so one signed string can
+//! be re-split into other fields: `description=gift:1000:840:6:101:success` can
+//! become `shop_amount=1000`, `shop_currency=840`, … with filler fields around
+//! them. The strict policy (the default) accepts only the known callback fields and
+//! requires those a payment callback always carries, which refuses such a
+//! re-split unless it lands exactly on known names; confirming the callback with
+//! the API ([`Notification::confirmation_lookup`](super::Notification::confirmation_lookup)) catches
+//! the rest.
+
+use std::collections::BTreeSet;
+
+use super::CallbackRejection;
+use super::body::RawFields;
+use crate::lenient::parse_decimal;
+use crate::types::{Currency, ShopId};
+
+/// Every field the API documents in callbacks (spec section 6), `sign` included.
+pub const KNOWN_CALLBACK_FIELDS: &[&str] = &[
+    "client_price",
+    "created",
+    "description",
+    "email",
+    "lang",
+    "payer_id",
+    "payment_id",
+    "payway",
+    "processed",
+    "ps_currency",
+    "ps_data",
+    "shop_amount",
+    "shop_currency",
+    "shop_id",
+    "shop_order_id",
+    "shop_original_amount",
+    "shop_refund",
+    "sign",
+    "status",
+    "user_ip",
+];
+
+/// The fields every payment callback carries, with a non-empty value.
+pub const REQUIRED_CALLBACK_FIELDS: &[&str] =
+    &["payment_id", "shop_amount", "shop_currency", "shop_id", "shop_order_id", "status"];
+
+/// Longest field name kept in a rejection, in characters.
+const NAME_CHARS: usize = 64;
+
+/// How strictly [`verify_callback_with`](super::verify_callback_with) judges the
+/// set of fields of a correctly signed callback.
+///
+/// [`CallbackPolicy::strict`] is the default: every field must be one of
+/// [`KNOWN_CALLBACK_FIELDS`] or allowed with [`CallbackPolicy::allow_field`], every
+/// one of [`REQUIRED_CALLBACK_FIELDS`] must be present and not empty, and
+/// `shop_id`, `shop_amount` and `shop_currency` must parse.
+/// [`CallbackPolicy::permissive`] checks only the signature; say so explicitly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackPolicy {
+    strict: bool,
+    allowed: BTreeSet<String>,
+}
+
+impl Default for CallbackPolicy {
+    /// [`CallbackPolicy::strict`].
+    fn default() -> Self {
+        Self::strict()
+    }
+}
+
+impl CallbackPolicy {
+    /// Known fields only, the required ones present and well formed.
+    pub fn strict() -> Self {
+        Self { strict: true, allowed: BTreeSet::new() }
+    }
+
+    /// Any set of fields whose signature matches. Use it only together with a
+    /// confirmation of the payment by the API: a re-split callback passes it.
+    pub fn permissive() -> Self {
+        Self { strict: false, allowed: BTreeSet::new() }
+    }
+
+    /// Accepts one more field name in strict mode, such as an add-on field of a
+    /// payment method (`phone`) that Feennex sends back.
+    pub fn allow_field(mut self, name: impl Into<String>) -> Self {
+        self.allowed.insert(name.into());
+        self
+    }
+
+    /// Whether the field set is checked.
+    pub fn is_strict(&self) -> bool {
+        self.strict
+    }
+
+    /// Whether a field of this name is accepted.
+    pub fn accepts_field(&self, name: &str) -> bool {
+        !self.strict || KNOWN_CALLBACK_FIELDS.contains(&name) || self.allowed.contains(name)
+    }
+
+    /// Checks the received fields against the policy.
+    pub(crate) fn check(&self, fields: &RawFields) -> Result<(), CallbackRejection> {
+        if !self.strict {
+            return Ok(());
+        }
+        if let Some(name) = fields.keys().find(|name| !self.accepts_field(name)) {
+            return Err(CallbackRejection::UnexpectedField { name: bounded(name) });
+        }
+        let value = |name: &str| fields.get(name).and_then(Option::as_deref).unwrap_or("");
+        if let Some(name) = REQUIRED_CALLBACK_FIELDS.iter().find(|name| value(name).is_empty()) {
+            return Err(CallbackRejection::MissingField { name: (*name).to_owned() });
+        }
+        let well_formed = [
+            ("shop_id", value("shop_id").parse::<ShopId>().is_ok()),
+            ("shop_amount", parse_decimal(value("shop_amount")).is_some()),
+            ("shop_currency", value("shop_currency").parse::<Currency>().is_ok()),
+        ];
+        match well_formed.iter().find(|(_, ok)| !ok) {
+            Some((name, _)) => Err(CallbackRejection::MalformedField { name: (*name).to_owned() }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A received field name, cut to [`NAME_CHARS`] characters.
+fn bounded(name: &str) -> String {
+    name.chars().take(NAME_CHARS).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(pairs: &[(&str, &str)]) -> RawFields {
+        pairs.iter().map(|(name, value)| ((*name).to_owned(), Some((*value).to_owned()))).collect()
+    }
+
+    fn payment() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("payment_id", "9001"),
+            ("shop_amount", "10.00"),
+            ("shop_currency", "840"),
+            ("shop_id", "6"),
+            ("shop_order_id", "o-1"),
+            ("status", "success"),
+            ("sign", "ab"),
+        ]
+    }
+
+    #[test]
+    fn known_lists_are_sorted_and_required_fields_are_known() {
+        assert!(KNOWN_CALLBACK_FIELDS.windows(2).all(|pair| pair[0] < pair[1]));
+        assert!(REQUIRED_CALLBACK_FIELDS.iter().all(|name| KNOWN_CALLBACK_FIELDS.contains(name)));
+    }
+
+    #[test]
+    fn strict_accepts_a_payment_callback_and_refuses_what_differs() {
+        let strict = CallbackPolicy::default();
+        assert_eq!(strict.check(&fields(&payment())), Ok(()));
+
+        let mut extra = payment();
+        extra.push(("phone", "+79001234567"));
+        assert_eq!(
+            strict.check(&fields(&extra)),
+            Err(CallbackRejection::UnexpectedField { name: "phone".to_owned() })
+        );
+        assert_eq!(strict.clone().allow_field("phone").check(&fields(&extra)), Ok(()));
+
+        let without_payment: Vec<_> =
+            payment().into_iter().filter(|(name, _)| *name != "payment_id").collect();
+        assert_eq!(
+            strict.check(&fields(&without_payment)),
+            Err(CallbackRejection::MissingField { name: "payment_id".to_owned() })
+        );
+        let mut empty_status = payment();
+        empty_status[5].1 = "";
+        assert_eq!(
+            strict.check(&fields(&empty_status)),
+            Err(CallbackRejection::MissingField { name: "status".to_owned() })
+        );
+        let mut bad_amount = payment();
+        bad_amount[1].1 = "1000:840";
+        assert_eq!(
+            strict.check(&fields(&bad_amount)),
+            Err(CallbackRejection::MalformedField { name: "shop_amount".to_owned() })
+        );
+    }
+
+    #[test]
+    fn permissive_accepts_any_field_set() {
+        let odd = fields(&[("a00", "x"), ("shop_amount", "not a number")]);
+        assert_eq!(CallbackPolicy::permissive().check(&odd), Ok(()));
+        assert!(!CallbackPolicy::permissive().is_strict());
+    }
+
+    #[test]
+    fn a_long_unexpected_name_is_cut() {
+        let mut long = payment();
+        let name = "z".repeat(10_000);
+        long.push((&name, "1"));
+        match CallbackPolicy::strict().check(&fields(&long)) {
+            Err(CallbackRejection::UnexpectedField { name }) => assert_eq!(name.len(), NAME_CHARS),
+            other => panic!("{other:?}"),
+        }
+    }
+}
