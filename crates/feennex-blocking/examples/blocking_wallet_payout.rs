@@ -11,8 +11,11 @@ use std::time::SystemTime;
 
 use feennex_blocking::proto::{TransferCreate, TransferStatus, TransferTry};
 use feennex_blocking::{
-    Client, Currency, Merchant, SecretKey, ShopPaymentId, Timestamp, TransferAmountType,
+    Amount, Client, Currency, Merchant, PayeeAccount, SecretKey, ShopPaymentId, Timestamp,
+    TransferAmountType,
 };
+
+const USD: Currency = Currency::USD;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base_url = std::env::var("FEENNEX_BASE_URL")?.parse()?;
@@ -28,19 +31,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ))?;
     println!("10.50 USD to a wallet costs the shop {} USD", quote.write_off_amount);
 
-    // The id is the payout's idempotency key: choose it once, keep it on retries.
-    let id = ShopPaymentId::new(format!("example-{}", Timestamp::try_from(SystemTime::now())?))?;
-    let outcome = client.payout(
-        TransferCreate::new(
-            "10.50".parse()?,
-            TransferAmountType::ReceiveAmount,
-            "201234567890".parse()?,
-            Currency::USD,
-            Currency::USD,
-            id.clone(),
-        )
-        .description("Example payout".to_owned()),
-    )?;
+    // Pay what the quote said the shop would pay, as a write-off amount. The id is
+    // the payout's idempotency key: choose it once, keep it on retries.
+    let write_off = Amount::new(quote.write_off_amount)?;
+    let wallet: PayeeAccount = "201234567890".parse()?;
+    let id = ShopPaymentId::new(format!("blocking-{}", Timestamp::try_from(SystemTime::now())?))?;
+    let by_write_off = TransferAmountType::WriteoffAmount;
+    let create = TransferCreate::new(write_off, by_write_off, wallet, USD, USD, id.clone());
+    let outcome = client.payout(create.description("Example payout"))?;
     println!(
         "paid: payout {} for {} (reconciled: {})",
         outcome.summary.id, outcome.summary.write_off, outcome.reconciled

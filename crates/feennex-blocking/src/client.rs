@@ -1,7 +1,5 @@
 //! The client users hold: the shop, the options and the transport.
 
-use std::sync::Arc;
-
 use std::time::SystemTime;
 
 use feennex_proto::callback::{ConfirmError, Notification};
@@ -21,11 +19,6 @@ use crate::transport::UreqTransport;
 /// driver running it on the calling thread.
 #[derive(Clone, Debug)]
 pub struct Client {
-    inner: Arc<Inner>,
-}
-
-#[derive(Debug)]
-struct Inner {
     session: Session,
     transport: UreqTransport,
 }
@@ -43,12 +36,12 @@ impl Client {
 
     /// The shop and options this client calls with.
     pub fn session(&self) -> &Session {
-        &self.inner.session
+        &self.session
     }
 
     /// The transport, to run other machines of the core with [`crate::drive`].
     pub fn transport(&self) -> &UreqTransport {
-        &self.inner.transport
+        &self.transport
     }
 
     /// [`Session::call`] on this thread: one operation, retried as its endpoint
@@ -122,6 +115,6 @@ impl ClientBuilder {
             .build()
             .new_agent();
         let transport = UreqTransport::new(agent, options.max_response_bytes);
-        Ok(Client { inner: Arc::new(Inner { session, transport }) })
+        Ok(Client { session, transport })
     }
 }

@@ -15,14 +15,7 @@ where
     X: Exchange,
     T: BlockingTransport + ?Sized,
 {
-    let label = &prepared.label;
-    let _span = tracing::info_span!(
-        "feennex",
-        endpoint = label.endpoint,
-        shop_id = label.shop_id,
-        shop_payment_id = label.shop_payment_id.as_deref(),
-    )
-    .entered();
+    let _span = prepared.label.span().entered();
     drive(prepared.machine, transport)
 }
 

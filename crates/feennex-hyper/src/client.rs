@@ -1,6 +1,5 @@
 //! The client users hold: the shop, the policies and the transport.
 
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use feennex_proto::callback::{ConfirmError, Notification};
@@ -18,11 +17,6 @@ use crate::transport::HyperTransport;
 /// driver running it on tokio.
 #[derive(Clone, Debug)]
 pub struct Client {
-    inner: Arc<Inner>,
-}
-
-#[derive(Debug)]
-struct Inner {
     session: Session,
     transport: HyperTransport,
 }
@@ -40,12 +34,12 @@ impl Client {
 
     /// The shop and options this client calls with.
     pub fn session(&self) -> &Session {
-        &self.inner.session
+        &self.session
     }
 
     /// The transport, to run other machines of the core with [`crate::drive`].
     pub fn transport(&self) -> &HyperTransport {
-        &self.inner.transport
+        &self.transport
     }
 
     /// [`Session::call`], awaited: one operation, retried as its endpoint allows.
@@ -130,7 +124,7 @@ impl ClientBuilder {
             options.max_response_bytes,
             user_agent,
         );
-        Ok(Client { inner: Arc::new(Inner { session, transport }) })
+        Ok(Client { session, transport })
     }
 }
 
@@ -147,7 +141,7 @@ fn default_tls() -> Result<rustls::ClientConfig, BuildError> {
         // A system certificate rustls cannot use is skipped, as browsers do.
         let _ = roots.add(certificate);
     }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|error| BuildError::Transport(Box::new(error)))?

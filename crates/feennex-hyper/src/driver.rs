@@ -16,13 +16,7 @@ where
     X: Exchange,
     T: AsyncTransport + ?Sized,
 {
-    let label = &prepared.label;
-    let span = tracing::info_span!(
-        "feennex",
-        endpoint = label.endpoint,
-        shop_id = label.shop_id,
-        shop_payment_id = label.shop_payment_id.as_deref(),
-    );
+    let span = prepared.label.span();
     drive(prepared.machine, transport).instrument(span).await
 }
 

@@ -5,6 +5,7 @@
 //! the driver loop itself is the same for async and blocking clients, and for any
 //! stack of your own.
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::callback::{ConfirmError, Confirmation, Notification};
@@ -14,11 +15,10 @@ use crate::exchange::{Call, ExactlyOncePayout, IdempotentCreate};
 pub use crate::options::{ClientOptions, PlainHttpRefused};
 use crate::request::Merchant;
 
-/// The shop and the options every call of a client shares.
+/// The shop and the options every call of a client shares. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Session {
-    merchant: Merchant,
-    options: ClientOptions,
+    shared: Arc<(Merchant, ClientOptions)>,
 }
 
 /// A client cannot be built as configured.
@@ -38,23 +38,23 @@ impl Session {
     /// options allow it.
     pub fn new(merchant: Merchant, options: ClientOptions) -> Result<Self, BuildError> {
         options.check_base_url(merchant.base_url())?;
-        Ok(Self { merchant, options })
+        Ok(Self { shared: Arc::new((merchant, options)) })
     }
 
     /// The shop this session signs for.
     pub fn merchant(&self) -> &Merchant {
-        &self.merchant
+        &self.shared.0
     }
 
     /// Timeouts, retries, limits and identity.
     pub fn options(&self) -> &ClientOptions {
-        &self.options
+        &self.shared.1
     }
 
     /// One call, retried as its endpoint allows (see [`Call`]). Payout creates are
     /// not [`SingleCall`]s: they go through [`Session::payout`].
     pub fn call<E: SingleCall>(&self, endpoint: &E) -> Result<Prepared<Call<E>>, Error> {
-        let machine = Call::new(&self.merchant, endpoint, self.options.retry)?;
+        let machine = Call::new(self.merchant(), endpoint, self.options().retry)?;
         Ok(self.prepared(machine, E::PATH, endpoint.shop_payment_id()))
     }
 
@@ -65,10 +65,10 @@ impl Session {
     ) -> Result<Prepared<ExactlyOncePayout<C>>, Error> {
         let id = create.payment_id().clone();
         let machine = ExactlyOncePayout::new(
-            &self.merchant,
+            self.merchant(),
             create,
-            self.options.retry,
-            self.options.payout_limits,
+            self.options().retry,
+            self.options().payout_limits,
         )?;
         Ok(self.prepared(machine, C::PATH, Some(&id)))
     }
@@ -81,10 +81,10 @@ impl Session {
     ) -> Result<Prepared<ExactlyOncePayout<C>>, Error> {
         let id = create.payment_id().clone();
         let machine = ExactlyOncePayout::resume(
-            &self.merchant,
+            self.merchant(),
             create,
-            self.options.retry,
-            self.options.payout_limits,
+            self.options().retry,
+            self.options().payout_limits,
         )?;
         Ok(self.prepared(machine, C::PATH, Some(&id)))
     }
@@ -98,8 +98,8 @@ impl Session {
         wall: SystemTime,
     ) -> Result<Prepared<Confirmation>, ConfirmError> {
         let lookup = notification.confirmation_lookup(wall)?;
-        let call =
-            Call::new(&self.merchant, &lookup, self.options.retry).map_err(ConfirmError::Lookup)?;
+        let call = Call::new(self.merchant(), &lookup, self.options().retry)
+            .map_err(ConfirmError::Lookup)?;
         let machine = Confirmation::new(call, notification.clone());
         Ok(self.prepared(machine, BillShopOrderStatus::PATH, None))
     }
@@ -114,7 +114,7 @@ impl Session {
             machine,
             label: CallLabel {
                 endpoint,
-                shop_id: self.merchant.shop_id().get(),
+                shop_id: self.merchant().shop_id().get(),
                 shop_payment_id: shop_payment_id.map(|id| id.as_str().to_owned()),
             },
         }
@@ -129,6 +129,18 @@ pub struct Prepared<X> {
     pub machine: X,
     /// What the call is, for logs.
     pub label: CallLabel,
+}
+
+impl CallLabel {
+    /// The call's log span: endpoint, shop and payout id.
+    pub fn span(&self) -> tracing::Span {
+        tracing::info_span!(
+            "feennex",
+            endpoint = self.endpoint,
+            shop_id = self.shop_id,
+            shop_payment_id = self.shop_payment_id.as_deref(),
+        )
+    }
 }
 
 /// What a call's log span shows: never the secret or a signature.
