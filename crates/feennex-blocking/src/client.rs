@@ -3,14 +3,14 @@
 use std::sync::Arc;
 
 use feennex_proto::{
-    Call, ClientOptions, Endpoint, Error, ExactlyOncePayout, IdempotentCreate, Merchant,
+    Call, CallLog, ClientOptions, Endpoint, Error, ExactlyOncePayout, IdempotentCreate, Merchant,
     PayoutResult, PlainHttpRefused, ShopPaymentId,
 };
 
 use rustls_pki_types::CertificateDer;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
-use crate::driver::drive;
+use crate::driver::drive_logged;
 use crate::transport::UreqTransport;
 
 /// The client cannot be built as configured.
@@ -62,7 +62,7 @@ impl Client {
     pub fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
         let _span = call_span(&self.inner.merchant, E::PATH, endpoint.shop_payment_id()).entered();
         let call = Call::new(&self.inner.merchant, endpoint, self.inner.options.retry)?;
-        drive(call, &self.inner.transport)
+        drive_logged(call, &self.inner.transport, CallLog::new(E::PATH, endpoint.shop_payment_id()))
     }
 
     /// Makes a payout exactly once: on an unknown outcome it asks the status by
@@ -71,18 +71,20 @@ impl Client {
     /// established in time.
     pub fn payout<C: IdempotentCreate>(&self, create: C) -> PayoutResult<C> {
         let _span = call_span(&self.inner.merchant, C::PATH, Some(create.payment_id())).entered();
+        let log = CallLog::new(C::PATH, Some(create.payment_id()));
         let machine =
             ExactlyOncePayout::new(&self.inner.merchant, create, self.inner.options.payout)?;
-        drive(machine, &self.inner.transport)
+        drive_logged(machine, &self.inner.transport, log)
     }
 
     /// Finishes a payout whose earlier run ended without a known outcome: looks it up
     /// first and creates it only after "not found".
     pub fn resume_payout<C: IdempotentCreate>(&self, create: C) -> PayoutResult<C> {
         let _span = call_span(&self.inner.merchant, C::PATH, Some(create.payment_id())).entered();
+        let log = CallLog::new(C::PATH, Some(create.payment_id()));
         let machine =
             ExactlyOncePayout::resume(&self.inner.merchant, create, self.inner.options.payout)?;
-        drive(machine, &self.inner.transport)
+        drive_logged(machine, &self.inner.transport, log)
     }
 }
 

@@ -6,9 +6,9 @@ use std::net::IpAddr;
 use clap::{Args, Subcommand};
 use feennex_proto::{IpRange, SenderCheck, verify_callback};
 
-use crate::cli::GlobalArgs;
 use crate::config;
 use crate::exit::Failure;
+use crate::flags::SecretArgs;
 
 #[derive(Debug, Subcommand)]
 pub enum CallbackCommand {
@@ -19,6 +19,8 @@ pub enum CallbackCommand {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("senders").required(true).args(["allow_ip", "sender_checked_upstream"])))]
 pub struct CallbackVerifyArgs {
+    #[command(flatten)]
+    pub secret: SecretArgs,
     /// The address the callback came from.
     #[arg(long, value_name = "IP")]
     pub remote_ip: IpAddr,
@@ -34,23 +36,18 @@ pub struct CallbackVerifyArgs {
     pub content_type: String,
 }
 
-pub fn run(
-    global: &GlobalArgs,
-    command: &CallbackCommand,
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
+pub fn run(command: &CallbackCommand, out: &mut dyn Write) -> Result<(), Failure> {
     match command {
-        CallbackCommand::Verify(args) => verify(global, args, &mut std::io::stdin().lock(), out),
+        CallbackCommand::Verify(args) => verify(args, &mut std::io::stdin().lock(), out),
     }
 }
 
 fn verify(
-    global: &GlobalArgs,
     args: &CallbackVerifyArgs,
     input: &mut dyn Read,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let secret = config::secret(global)?;
+    let secret = config::secret(&args.secret)?;
     let senders = if args.sender_checked_upstream {
         SenderCheck::CheckedUpstream
     } else {

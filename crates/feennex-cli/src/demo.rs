@@ -14,9 +14,22 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use feennex_proto::{ClientOptions, Decimal, Merchant, SecretKey, ShopId};
 use feennex_sandbox::{FaultConfig, FaultKind, Sandbox, SandboxConfig};
 
-use crate::cli::{DemoArgs, PayoutsRunArgs};
+use clap::Args;
+
 use crate::exit::Failure;
+use crate::payouts::PayoutsRunArgs;
 use crate::send::Api;
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to write the sample batch, journal and report (default: a new
+    /// directory under the system's temporary directory).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Seed of the sandbox's fault injection.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+}
 
 /// Valid rows in the sample batch.
 const SAMPLE_ROWS: usize = 200;

@@ -8,17 +8,19 @@ use feennex_proto::{
     Amount, BaseUrl, Currency, DEFAULT_PAY_PAGE_HOST, PayPage, PayPageLang, Payway, ShopOrderId,
 };
 
-use crate::cli::GlobalArgs;
 use crate::config;
 use crate::exit::Failure;
+use crate::flags::ShopArgs;
 use crate::urls::UrlArgs;
 
 #[derive(Debug, Args)]
 pub struct PayUrlArgs {
+    #[command(flatten)]
+    pub shop: ShopArgs,
     /// The amount to pay, in plain decimal form.
     #[arg(long, allow_hyphen_values = true)]
     pub amount: Amount,
-    /// The currency of --amount (ISO 4217 numeric).
+    /// The currency of --amount (ISO 4217: 840 or USD).
     #[arg(long)]
     pub currency: Currency,
     /// Your id of the order.
@@ -43,8 +45,8 @@ pub struct PayUrlArgs {
     pub pay_host: BaseUrl,
 }
 
-pub fn run(global: &GlobalArgs, args: &PayUrlArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let merchant = config::merchant(global)?;
+pub fn run(args: &PayUrlArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let merchant = config::shop(&args.shop)?;
     let page = PayPage {
         amount: args.amount,
         currency: args.currency,

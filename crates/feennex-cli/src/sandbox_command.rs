@@ -11,8 +11,8 @@ use feennex_sandbox::{
     FaultConfig, FaultKind, PaymentKind, Sandbox, SandboxConfig, ShopConfig, WithdrawalPace,
 };
 
-use crate::cli::GlobalArgs;
 use crate::exit::Failure;
+use crate::flags::SandboxUrlArgs;
 
 /// Run a local Feennex sandbox (the default), or drive a running one.
 ///
@@ -69,6 +69,8 @@ pub enum KindArg {
 
 #[derive(Debug, Args)]
 pub struct CompleteArgs {
+    #[command(flatten)]
+    pub sandbox: SandboxUrlArgs,
     /// bill or invoice.
     #[arg(long)]
     pub kind: KindArg,
@@ -80,21 +82,25 @@ pub struct CompleteArgs {
     pub reject: bool,
 }
 
-pub fn run(global: &GlobalArgs, args: &SandboxArgs, out: &mut dyn Write) -> Result<(), Failure> {
+pub fn run(args: &SandboxArgs, out: &mut dyn Write) -> Result<(), Failure> {
     match &args.action {
-        Some(SandboxAction::Complete(complete)) => finish(global, complete, out),
+        Some(SandboxAction::Complete(complete)) => finish(complete, out),
         None => serve(&args.serve, out),
     }
 }
 
-fn finish(global: &GlobalArgs, args: &CompleteArgs, out: &mut dyn Write) -> Result<(), Failure> {
+fn finish(args: &CompleteArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let kind = match args.kind {
         KindArg::Bill => PaymentKind::Bill,
         KindArg::Invoice => PaymentKind::Invoice,
     };
-    let payment =
-        feennex_sandbox::finish_payment(global.base_url.as_str(), kind, args.id, !args.reject)
-            .map_err(|error| Failure::Sandbox(error.to_string()))?;
+    let payment = feennex_sandbox::finish_payment(
+        args.sandbox.base_url.as_str(),
+        kind,
+        args.id,
+        !args.reject,
+    )
+    .map_err(|error| Failure::Sandbox(error.to_string()))?;
     crate::print(out, format_args!("{payment}"))
 }
 
@@ -261,7 +267,9 @@ mod tests {
         assert_eq!(balances[&Currency::USD], Decimal::new(10050, 2));
         assert_eq!(balances[&Currency::RUB], Decimal::ZERO);
         assert!(parse_balances(&[]).unwrap().is_none());
-        for bad in ["840", "usd=1", "840=-1", "840=x"] {
+        let by_letters = parse_balances(&["USD=5".into()]).unwrap().unwrap();
+        assert_eq!(by_letters[&Currency::USD], Decimal::new(5, 0));
+        for bad in ["840", "xyz=1", "840=-1", "840=x"] {
             assert!(message(parse_balances(&[bad.into()]).unwrap_err()).contains(bad), "{bad}");
         }
         assert_eq!(parse_fault("drop-after=0.25").unwrap(), (FaultKind::DropAfter, 0.25));

@@ -123,13 +123,11 @@ fn sandbox_serves_the_given_shop_and_balance_and_completes_a_bill() {
     let id = envelope["data"]["id"].as_u64().unwrap().to_string();
     let base_url = format!("http://{addr}");
     let output =
-        feennex(&["--base-url", &base_url, "sandbox", "complete", "--kind", "bill", "--id", &id]);
+        feennex(&["sandbox", "complete", "--kind", "bill", "--id", &id, "--base-url", &base_url]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let payment: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(payment["status"], 2);
     let again = feennex(&[
-        "--base-url",
-        &base_url,
         "sandbox",
         "complete",
         "--kind",
@@ -137,6 +135,8 @@ fn sandbox_serves_the_given_shop_and_balance_and_completes_a_bill() {
         "--id",
         &id,
         "--reject",
+        "--base-url",
+        &base_url,
     ]);
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("409"));

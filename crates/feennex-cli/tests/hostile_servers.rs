@@ -59,13 +59,13 @@ fn every_hostile_answer_ends_in_a_one_line_error() {
                 let started = Instant::now();
                 let output = Command::new(env!("CARGO_BIN_EXE_feennex"))
                     .args([
+                        "balance",
                         "--base-url",
                         &server.base_url(),
                         "--shop-id",
                         "1",
                         "--timeout",
                         "1",
-                        "balance",
                     ])
                     .env_clear()
                     .env("FEENNEX_SECRET_KEY", "hostile-test-secret")

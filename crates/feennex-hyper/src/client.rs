@@ -4,12 +4,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use feennex_proto::{
-    Call, ClientOptions, Endpoint, Error, ExactlyOncePayout, IdempotentCreate, Merchant,
+    Call, CallLog, ClientOptions, Endpoint, Error, ExactlyOncePayout, IdempotentCreate, Merchant,
     PayoutResult, PlainHttpRefused,
 };
 use tracing::Instrument;
 
-use crate::driver::drive;
+use crate::driver::drive_logged;
 use crate::transport::HyperTransport;
 
 /// The client cannot be built as configured.
@@ -65,7 +65,12 @@ impl Client {
         let span = call_span(&self.inner.merchant, E::PATH, endpoint.shop_payment_id());
         async {
             let call = Call::new(&self.inner.merchant, endpoint, self.inner.options.retry)?;
-            drive(call, &self.inner.transport).await
+            drive_logged(
+                call,
+                &self.inner.transport,
+                CallLog::new(E::PATH, endpoint.shop_payment_id()),
+            )
+            .await
         }
         .instrument(span)
         .await
@@ -78,9 +83,10 @@ impl Client {
     pub async fn payout<C: IdempotentCreate>(&self, create: C) -> PayoutResult<C> {
         let span = call_span(&self.inner.merchant, C::PATH, Some(create.payment_id()));
         async {
+            let log = CallLog::new(C::PATH, Some(create.payment_id()));
             let machine =
                 ExactlyOncePayout::new(&self.inner.merchant, create, self.inner.options.payout)?;
-            drive(machine, &self.inner.transport).await
+            drive_logged(machine, &self.inner.transport, log).await
         }
         .instrument(span)
         .await
@@ -91,9 +97,10 @@ impl Client {
     pub async fn resume_payout<C: IdempotentCreate>(&self, create: C) -> PayoutResult<C> {
         let span = call_span(&self.inner.merchant, C::PATH, Some(create.payment_id()));
         async {
+            let log = CallLog::new(C::PATH, Some(create.payment_id()));
             let machine =
                 ExactlyOncePayout::resume(&self.inner.merchant, create, self.inner.options.payout)?;
-            drive(machine, &self.inner.transport).await
+            drive_logged(machine, &self.inner.transport, log).await
         }
         .instrument(span)
         .await

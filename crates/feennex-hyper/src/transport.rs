@@ -10,18 +10,19 @@ use hyper_util::client::legacy::Client as LegacyClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-/// What can go wrong while moving one request and its answer.
+/// What can go wrong while moving one request and its answer. The message says
+/// which step failed; the underlying error is the `source()`, never repeated in it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum HyperTransportError {
     /// No connection could be made (DNS, connect, TLS): the request never left.
-    #[error("cannot connect: {0}")]
+    #[error("cannot connect")]
     Connect(#[source] hyper_util::client::legacy::Error),
     /// The exchange failed after the connection was made.
-    #[error("the request failed: {0}")]
+    #[error("the request failed")]
     Request(#[source] hyper_util::client::legacy::Error),
     /// The answer's body could not be read to its end.
-    #[error("the answer's body broke off: {0}")]
+    #[error("the answer's body broke off")]
     Body(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The answer is larger than the configured limit; it was not read whole.
     #[error("the answer is larger than the limit of {limit} bytes")]

@@ -40,6 +40,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod call_log;
 mod callback;
 mod endpoints;
 mod error;
@@ -56,6 +57,7 @@ mod status;
 mod transport;
 mod types;
 
+pub use call_log::{CallLog, CallOutcome};
 pub use callback::{
     CALLBACK_REPLY_OK, CallbackDelivery, CallbackRejection, CallbackStatus, DeliveryKey,
     ExpectedOrder, IpRange, IpRangeError, Notification, OrderMismatch, ReplayGuard, SenderCheck,
