@@ -202,6 +202,8 @@ fn trace_logs_of_payouts_through_faults_never_show_the_key() {
     // The capture worked: the payouts were logged, failures included.
     assert!(logs.contains("transfer/create"), "{logs}");
     assert!(logs.contains("sending") && logs.contains("attempt failed"), "{logs}");
+    // Payouts of unknown outcome were looked up and adopted, and said so.
+    assert!(logs.contains("looking it up") && logs.contains("adopted"), "{logs}");
     assert!(logs.contains("TRACE") || logs.contains("DEBUG"), "{logs}");
     assert_clean("tracing output", &logs);
 }

@@ -16,7 +16,7 @@ use hyper_util::rt::TokioExecutor;
 #[non_exhaustive]
 pub enum HyperTransportError {
     /// No connection could be made (DNS, connect, TLS): the request never left.
-    #[error("cannot connect")]
+    #[error("cannot connect: {}", connect_failure(.0))]
     Connect(#[source] hyper_util::client::legacy::Error),
     /// The exchange failed after the connection was made.
     #[error("the request failed")]
@@ -30,6 +30,42 @@ pub enum HyperTransportError {
         /// The limit, in bytes.
         limit: usize,
     },
+}
+
+/// Which step of making the connection failed, in words a reader recognises; the
+/// details stay in the `source()` chain.
+fn connect_failure(error: &hyper_util::client::legacy::Error) -> &'static str {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = next {
+        if cause.is::<rustls::Error>() {
+            return "the TLS handshake failed";
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            // tokio-rustls reports a peer that hangs up mid-handshake in words only.
+            if wraps_tls(io) || io.to_string().starts_with("tls handshake") {
+                return "the TLS handshake failed";
+            }
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return "the connection was refused",
+                std::io::ErrorKind::TimedOut => return "connecting timed out",
+                _ => {}
+            }
+        }
+        if cause.to_string().starts_with("dns error") {
+            return "the host name could not be resolved";
+        }
+        next = cause.source();
+    }
+    "no connection could be made"
+}
+
+/// Whether an I/O error carries a rustls error, however deeply it was wrapped.
+fn wraps_tls(io: &std::io::Error) -> bool {
+    match io.get_ref() {
+        Some(inner) if inner.is::<rustls::Error>() => true,
+        Some(inner) => inner.downcast_ref::<std::io::Error>().is_some_and(wraps_tls),
+        None => false,
+    }
 }
 
 impl TransportError for HyperTransportError {

@@ -127,6 +127,14 @@ impl CallLog {
         let (endpoint, shop_payment_id, attempt) = (self.endpoint, self.id(), self.attempt);
         let elapsed_ms = self.elapsed_ms(now);
         match outcome {
+            Ok(response) if !response.status().is_success() => tracing::info!(
+                endpoint,
+                shop_payment_id,
+                attempt,
+                elapsed_ms,
+                status = response.status().as_u16(),
+                "attempt answered with an HTTP status that is not success"
+            ),
             Ok(response) => tracing::debug!(
                 endpoint,
                 shop_payment_id,
