@@ -32,6 +32,15 @@ fn every_hostile_answer_ends_in_a_one_line_error() {
         ("wrong types", Reply::Answer(200, balance_with("\"many\"")), 4, "shop_balance"),
         ("out of range", Reply::Answer(200, balance_with("1e400")), 4, "shop_balance"),
         ("negative", Reply::Answer(200, balance_with("-3")), 4, "negative"),
+        (
+            "no balances",
+            Reply::Answer(
+                200,
+                r#"{"data":{"shop_id":1},"error_code":0,"message":"Ok","result":true}"#.into(),
+            ),
+            4,
+            "missing field `balances`",
+        ),
         ("nested", Reply::Answer(200, balance_with(&deep(100_000))), 4, "shop_balance"),
         ("huge", Reply::Declared(50 * 1024 * 1024), 4, "larger than the limit"),
         (
