@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use feennex_proto::{
     Call, CallLog, ClientOptions, Endpoint, Error, ExactlyOncePayout, IdempotentCreate, Merchant,
-    PayoutResult, PlainHttpRefused, ShopPaymentId,
+    PayoutResult, PlainHttpRefused, ProxyConfig, ProxyError, ProxyUrl, ShopPaymentId,
 };
 
 use rustls_pki_types::CertificateDer;
@@ -20,6 +20,9 @@ pub enum BuildError {
     /// Plain HTTP to another machine was not allowed.
     #[error(transparent)]
     PlainHttp(#[from] PlainHttpRefused),
+    /// A proxy setting (such as `HTTPS_PROXY`) cannot be used.
+    #[error(transparent)]
+    Proxy(#[from] ProxyError),
 }
 
 /// A blocking Feennex client: cheap to clone, clones share one connection pool.
@@ -43,7 +46,7 @@ impl Client {
 
     /// A builder to set timeouts and limits.
     pub fn builder(merchant: Merchant) -> ClientBuilder {
-        ClientBuilder { merchant, options: ClientOptions::default(), roots: None }
+        ClientBuilder { merchant, options: ClientOptions::default(), roots: None, proxy: None }
     }
 
     /// The shop this client signs for.
@@ -105,6 +108,7 @@ pub struct ClientBuilder {
     merchant: Merchant,
     options: ClientOptions,
     roots: Option<Vec<CertificateDer<'static>>>,
+    proxy: Option<ProxyConfig>,
 }
 
 impl ClientBuilder {
@@ -122,8 +126,18 @@ impl ClientBuilder {
         self
     }
 
+    /// The proxies to use instead of those the environment names (`HTTPS_PROXY`,
+    /// `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`; see [`ProxyConfig`]).
+    /// `ProxyConfig::none()` connects directly whatever the environment says.
+    pub fn proxy(mut self, proxies: ProxyConfig) -> Self {
+        self.proxy = Some(proxies);
+        self
+    }
+
     /// Builds the client: HTTPS through rustls with the bundled web PKI roots (or
-    /// the ones given), no redirects, HTTP statuses given back as answers.
+    /// the ones given), no redirects, HTTP statuses given back as answers. Without
+    /// [`ClientBuilder::proxy`], the proxy comes from the environment, read now,
+    /// by the same rule as the async client's (not ureq's own).
     pub fn build(self) -> Result<Client, BuildError> {
         let options = self.options;
         options.check_base_url(self.merchant.base_url())?;
@@ -133,7 +147,14 @@ impl ClientBuilder {
             ),
             None => RootCerts::WebPki,
         };
+        let proxies = match &self.proxy {
+            Some(proxies) => proxies.clone(),
+            None => ProxyConfig::from_env()?,
+        };
+        let proxy =
+            proxies.proxy_for(self.merchant.base_url().as_str()).map(ureq_proxy).transpose()?;
         let agent = ureq::Agent::config_builder()
+            .proxy(proxy)
             .tls_config(TlsConfig::builder().root_certs(roots).build())
             .http_status_as_error(false)
             .max_redirects(0)
@@ -145,4 +166,14 @@ impl ClientBuilder {
         let transport = UreqTransport::new(agent, options.max_response_bytes);
         Ok(Client { inner: Arc::new(Inner { merchant: self.merchant, transport, options }) })
     }
+}
+
+/// The core's choice of proxy in ureq's terms: an HTTP `CONNECT` proxy.
+fn ureq_proxy(proxy: &ProxyUrl) -> Result<ureq::Proxy, ProxyError> {
+    let mut builder =
+        ureq::Proxy::builder(ureq::ProxyProtocol::Http).host(proxy.host()).port(proxy.port());
+    if let Some((user, password)) = proxy.credentials() {
+        builder = builder.username(user).password(password);
+    }
+    builder.build().map_err(|_| ProxyError::Invalid { variable: proxy.uri() })
 }

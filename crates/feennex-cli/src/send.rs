@@ -128,6 +128,7 @@ fn build_failure(error: BuildError) -> Failure {
             "--base-url: refusing plain http to {}: use https, or pass --allow-plain-http",
             refused.0
         )),
+        BuildError::Proxy(error) => Failure::Input(format!("proxy: {error}")),
         other => Failure::Input(format!("--base-url: {other}")),
     }
 }

@@ -5,11 +5,12 @@ use std::time::Duration;
 
 use feennex_proto::{
     Call, CallLog, ClientOptions, Endpoint, Error, ExactlyOncePayout, IdempotentCreate, Merchant,
-    PayoutResult, PlainHttpRefused,
+    PayoutResult, PlainHttpRefused, ProxyConfig, ProxyError,
 };
 use tracing::Instrument;
 
 use crate::driver::drive_logged;
+use crate::proxy::ProxiedConnector;
 use crate::transport::HyperTransport;
 
 /// The client cannot be built as configured.
@@ -20,8 +21,11 @@ pub enum BuildError {
     #[error(transparent)]
     PlainHttp(#[from] PlainHttpRefused),
     /// The TLS configuration could not be made.
-    #[error("cannot set up TLS: {0}")]
+    #[error("cannot set up TLS")]
     Tls(#[source] rustls::Error),
+    /// A proxy setting (such as `HTTPS_PROXY`) cannot be used.
+    #[error(transparent)]
+    Proxy(#[from] ProxyError),
 }
 
 /// An async Feennex client: cheap to clone, clones share one connection pool.
@@ -128,11 +132,12 @@ pub struct ClientBuilder {
     merchant: Merchant,
     options: ClientOptions,
     tls: Option<rustls::ClientConfig>,
+    proxy: Option<ProxyConfig>,
 }
 
 impl ClientBuilder {
     fn new(merchant: Merchant) -> Self {
-        Self { merchant, options: ClientOptions::default(), tls: None }
+        Self { merchant, options: ClientOptions::default(), tls: None, proxy: None }
     }
 
     /// Timeouts, retries, limits and the user agent.
@@ -149,7 +154,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client.
+    /// The proxies to use instead of those the environment names (`HTTPS_PROXY`,
+    /// `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`; see [`ProxyConfig`]).
+    /// `ProxyConfig::none()` connects directly whatever the environment says.
+    pub fn proxy(mut self, proxies: ProxyConfig) -> Self {
+        self.proxy = Some(proxies);
+        self
+    }
+
+    /// Builds the client. Without [`ClientBuilder::proxy`], the proxy comes from
+    /// the environment, read now.
     pub fn build(self) -> Result<Client, BuildError> {
         let options = self.options;
         options.check_base_url(self.merchant.base_url())?;
@@ -161,11 +175,16 @@ impl ClientBuilder {
             Some(config) => config,
             None => default_tls()?,
         };
+        let proxies = match self.proxy {
+            Some(proxies) => proxies,
+            None => ProxyConfig::from_env()?,
+        };
+        let tcp = ProxiedConnector::new(http, &proxies, self.merchant.base_url().as_str());
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_or_http()
             .enable_http1()
-            .wrap_connector(http);
+            .wrap_connector(tcp);
         let user_agent = http::HeaderValue::from_str(&options.user_agent)
             .unwrap_or_else(|_| http::HeaderValue::from_static("feennex-rs"));
         let transport = HyperTransport::new(

@@ -31,6 +31,7 @@
 
 mod client;
 mod driver;
+mod proxy;
 mod transport;
 
 pub use client::{BuildError, Client, ClientBuilder};

@@ -7,8 +7,9 @@ use feennex_proto::{AsyncTransport, Delivery, Request, Response, TransportError}
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as LegacyClient;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+
+use crate::proxy::ProxiedConnector;
 
 /// What can go wrong while moving one request and its answer. The message says
 /// which step failed; the underlying error is the `source()`, never repeated in it.
@@ -51,7 +52,11 @@ fn connect_failure(error: &hyper_util::client::legacy::Error) -> &'static str {
                 _ => {}
             }
         }
-        if cause.to_string().starts_with("dns error") {
+        let text = cause.to_string();
+        if text.starts_with("tunnel error") && !text.ends_with("underlying connection") {
+            return "the proxy did not open a tunnel";
+        }
+        if text.starts_with("dns error") {
             return "the host name could not be resolved";
         }
         next = cause.source();
@@ -81,14 +86,14 @@ impl TransportError for HyperTransportError {
 /// Cheap to clone: clones share the pool.
 #[derive(Clone, Debug)]
 pub struct HyperTransport {
-    http: LegacyClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    http: LegacyClient<HttpsConnector<ProxiedConnector>, Full<Bytes>>,
     max_response_bytes: usize,
     user_agent: http::HeaderValue,
 }
 
 impl HyperTransport {
     pub(crate) fn new(
-        connector: HttpsConnector<HttpConnector>,
+        connector: HttpsConnector<ProxiedConnector>,
         pool_idle_timeout: Duration,
         max_response_bytes: usize,
         user_agent: http::HeaderValue,

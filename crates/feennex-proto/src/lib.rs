@@ -48,6 +48,7 @@ mod error_code;
 mod exchange;
 mod options;
 mod pay_page;
+mod proxy;
 mod request;
 mod response;
 mod retry;
@@ -72,6 +73,7 @@ pub use exchange::{
 };
 pub use options::{AttemptTimeout, ClientOptions, PlainHttpRefused};
 pub use pay_page::{DEFAULT_PAY_PAGE_HOST, PayPage, PayPageForm, PayPageLang, PayPageLangError};
+pub use proxy::{ProxyConfig, ProxyError, ProxyUrl};
 pub use request::{
     BaseUrl, BaseUrlError, BodyWriter, DEFAULT_BASE_URL, Endpoint, Merchant, parse_response,
 };
