@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use feennex_proto::{ClientOptions, Decimal, Merchant, SecretKey, ShopId};
 use feennex_sandbox::{FaultConfig, FaultKind, Sandbox, SandboxConfig};
@@ -53,7 +53,10 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write) -> Result<(), Failure> {
         format_args!("sandbox listening on {} (with fault injection)", sandbox.base_url()),
     )?;
 
-    let directory = args.dir.clone().unwrap_or_else(fresh_directory);
+    let directory = match &args.dir {
+        Some(dir) => dir.clone(),
+        None => fresh_directory()?,
+    };
     std::fs::create_dir_all(&directory).map_err(|error| {
         Failure::Output(format!("cannot create {}: {error}", directory.display()))
     })?;
@@ -148,10 +151,15 @@ fn check_ledger(base_url: &str, report: &Path) -> Result<String, Failure> {
     ))
 }
 
-/// A new directory under the system's temporary directory.
-fn fresh_directory() -> PathBuf {
-    let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
-    std::env::temp_dir().join(format!("feennex-demo-{millis}"))
+/// A new directory under the system's temporary directory, with a random name
+/// made by the system (no other process can have it), kept after the demo so
+/// that its files can be read.
+fn fresh_directory() -> Result<PathBuf, Failure> {
+    tempfile::Builder::new()
+        .prefix("feennex-demo-")
+        .tempdir()
+        .map(tempfile::TempDir::keep)
+        .map_err(|error| Failure::Output(format!("cannot create a temporary directory: {error}")))
 }
 
 /// Two hundred payouts to wallets and e-mail accounts in three currencies, and a

@@ -42,8 +42,8 @@ pub struct ServeArgs {
     /// A shop as ID:SECRET (repeatable); without it, shop 1 with secret sandbox-secret.
     #[arg(long = "shop", value_name = "ID:SECRET")]
     pub shops: Vec<String>,
-    /// Opening balance of every shop as CURRENCY=AMOUNT (repeatable); without it,
-    /// 1000000 in each of 840, 978 and 643.
+    /// Opening balance of one currency of every shop as CURRENCY=AMOUNT (repeatable,
+    /// 840 or USD); the other currencies keep theirs: 1000000 in each of 840, 978 and 643.
     #[arg(long = "balance", value_name = "CURRENCY=AMOUNT")]
     pub balances: Vec<String>,
     /// Inject a fault as KIND=PROBABILITY (repeatable); kinds: drop-before,
@@ -101,7 +101,33 @@ fn finish(args: &CompleteArgs, out: &mut dyn Write) -> Result<(), Failure> {
         !args.reject,
     )
     .map_err(|error| Failure::Sandbox(error.to_string()))?;
-    crate::print(out, format_args!("{payment}"))
+    crate::print(out, format_args!("{}", as_printed(&payment)?))
+}
+
+/// The sandbox's JSON as every other command prints answers: indented, with
+/// amounts (the numbers that are not whole) as exact decimal text.
+fn as_printed(json: &str) -> Result<String, Failure> {
+    let unreadable = |error: &dyn std::fmt::Display| {
+        Failure::Sandbox(format!("the sandbox's answer is not JSON: {error}"))
+    };
+    let mut value: serde_json::Value = serde_json::from_str(json).map_err(|e| unreadable(&e))?;
+    amounts_as_text(&mut value);
+    serde_json::to_string_pretty(&value).map_err(|e| unreadable(&e))
+}
+
+fn amounts_as_text(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) if number.is_f64() => {
+            let text = number.to_string();
+            let exact = Decimal::from_str_exact(&text).or_else(|_| Decimal::from_scientific(&text));
+            if let Ok(amount) = exact {
+                *value = serde_json::Value::String(amount.normalize().to_string());
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(amounts_as_text),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(amounts_as_text),
+        _ => {}
+    }
 }
 
 fn serve(args: &ServeArgs, out: &mut dyn Write) -> Result<(), Failure> {
@@ -168,7 +194,15 @@ fn config_of(args: &ServeArgs) -> Result<SandboxConfig, Failure> {
         shops = config.shops.clone();
     }
     if let Some(balances) = balances {
-        shops = shops.into_iter().map(|shop| shop.with_balances(balances.clone())).collect();
+        // Each --balance sets one currency; the others keep their opening balance.
+        shops = shops
+            .into_iter()
+            .map(|shop| {
+                let mut merged = shop.balances.clone();
+                merged.extend(balances.iter().map(|(currency, amount)| (*currency, *amount)));
+                shop.with_balances(merged)
+            })
+            .collect();
     }
     let mut faults = FaultConfig::none()
         .with_seed(args.fault_seed)
@@ -259,6 +293,38 @@ mod tests {
         assert!(parse_shop("0:s").is_err());
         assert!(parse_shop("5:").is_err());
         assert!(parse_shop("5").is_err());
+    }
+
+    #[test]
+    fn a_balance_flag_sets_its_currency_and_keeps_the_others() {
+        let args = ServeArgs {
+            listen: ([127, 0, 0, 1], 0).into(),
+            shops: vec!["6:s".into()],
+            balances: vec!["USD=1000".into()],
+            faults: Vec::new(),
+            fault_seed: 0,
+            fault_delay_ms: 0,
+            withdrawal_step_ms: 0,
+        };
+        let shop = &config_of(&args).unwrap().shops[0];
+        assert_eq!(shop.balances[&Currency::USD], Decimal::from(1000));
+        let opening = Decimal::from(feennex_sandbox::DEFAULT_BALANCE);
+        assert_eq!(shop.balances[&Currency::RUB], opening);
+        assert_eq!(shop.balances[&Currency::EUR], opening);
+    }
+
+    #[test]
+    fn completed_payments_print_indented_with_exact_amounts() {
+        let printed = as_printed(
+            r#"{"id":9001,"shop_amount":25.0,"payer_price":1e-05,"fee":0.1,"status":2}"#,
+        )
+        .unwrap();
+        let value: serde_json::Value = serde_json::from_str(&printed).unwrap();
+        assert_eq!(value["shop_amount"], "25");
+        assert_eq!(value["payer_price"], "0.00001");
+        assert_eq!(value["fee"], "0.1");
+        assert_eq!((value["id"].as_u64(), value["status"].as_u64()), (Some(9001), Some(2)));
+        assert!(printed.contains("\n  \"id\": 9001"), "{printed}");
     }
 
     #[test]
