@@ -66,10 +66,10 @@ fn tunnel(
         if reader.read_line(&mut line)? == 0 || line == "\r\n" {
             break;
         }
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("proxy-authorization") {
-                authorization = Some(value.trim().to_owned());
-            }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("proxy-authorization")
+        {
+            authorization = Some(value.trim().to_owned());
         }
     }
     let request_line = request_line.trim_end().to_owned();
