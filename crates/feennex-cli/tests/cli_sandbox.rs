@@ -143,8 +143,14 @@ fn sandbox_serves_the_given_shop_and_balance_and_completes_a_bill() {
 
     let (_, balances) = http(addr, "GET", "/_sandbox/balances", "").unwrap();
     let balances = balances.as_array().unwrap();
-    assert_eq!(balances.len(), 1, "only the given currency: {balances:?}");
-    assert_eq!(balances[0]["available"], 65.0);
+    let available = |currency: u64| {
+        let entry = balances.iter().find(|entry| entry["currency"] == currency);
+        entry.map(|entry| entry["available"].clone())
+    };
+    // --balance set USD; the other currencies kept their opening balance.
+    assert_eq!(available(840), Some(Value::from(65.0)), "{balances:?}");
+    assert_eq!(available(643), Some(Value::from(1_000_000.0)), "{balances:?}");
+    assert_eq!(available(978), Some(Value::from(1_000_000.0)), "{balances:?}");
 }
 
 #[test]
