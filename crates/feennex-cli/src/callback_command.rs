@@ -62,5 +62,5 @@ fn verify(
             .map_err(|rejection| Failure::Rejected(format!("callback rejected: {rejection}")))?;
     let json =
         serde_json::to_string(&notification).map_err(|error| Failure::Output(error.to_string()))?;
-    crate::print(out, format_args!("{json}"))
+    crate::output::print(out, format_args!("{json}"))
 }

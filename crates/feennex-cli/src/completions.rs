@@ -3,10 +3,9 @@
 
 use std::io::Write;
 
-use clap::{Args, CommandFactory};
+use clap::Args;
 use clap_complete::Shell;
 
-use crate::cli::Cli;
 use crate::exit::Failure;
 
 #[derive(Debug, Args)]
@@ -15,8 +14,12 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
-pub fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let mut command = Cli::command();
+/// Prints the script completing `command`, the whole command line.
+pub fn run(
+    args: &CompletionsArgs,
+    mut command: clap::Command,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "feennex", &mut script);
     out.write_all(&script)

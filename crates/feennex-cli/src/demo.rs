@@ -48,7 +48,7 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let loopback = ([127, 0, 0, 1], 0).into();
     let sandbox = Sandbox::spawn(loopback, config)
         .map_err(|error| Failure::Transport(format!("cannot start the sandbox: {error}")))?;
-    crate::print(
+    crate::output::print(
         out,
         format_args!("sandbox listening on {} (with fault injection)", sandbox.base_url()),
     )?;
@@ -63,7 +63,7 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let csv = directory.join("payouts.csv");
     std::fs::write(&csv, sample_batch())
         .map_err(|error| Failure::Output(format!("cannot write {}: {error}", csv.display())))?;
-    crate::print(out, format_args!("sample batch: {}", csv.display()))?;
+    crate::output::print(out, format_args!("sample batch: {}", csv.display()))?;
 
     let base_url =
         sandbox.base_url().parse().map_err(|error| Failure::Input(format!("{error}")))?;
@@ -86,7 +86,7 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let check = check_ledger(sandbox.base_url(), &report);
     sandbox.shutdown();
     result?;
-    crate::print(out, format_args!("{}", check?))
+    crate::output::print(out, format_args!("{}", check?))
 }
 
 /// A payout as the sandbox's ledger lists it.

@@ -13,6 +13,7 @@ mod exit;
 mod flags;
 mod invoice_command;
 mod logging;
+mod output;
 mod pay_url_command;
 mod payouts;
 mod sandbox_command;
@@ -28,7 +29,6 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
-use crate::exit::Failure;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -49,17 +49,13 @@ fn main() -> ExitCode {
         Command::Payouts(args) => payouts::run(args, &mut stdout),
         Command::Demo(args) => demo::run(args, &mut stdout),
         Command::Sandbox(args) => sandbox_command::run(args, &mut stdout),
-        Command::Completions(args) => completions::run(args, &mut stdout),
+        Command::Completions(args) => {
+            completions::run(args, <Cli as clap::CommandFactory>::command(), &mut stdout)
+        }
     };
     let _ = stdout.flush();
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(cli.output.output),
     }
-}
-
-/// Writes to standard output, turning a closed pipe into a failure instead of a panic.
-fn print(out: &mut dyn Write, text: std::fmt::Arguments<'_>) -> Result<(), Failure> {
-    writeln!(out, "{text}")
-        .map_err(|error| Failure::Output(format!("cannot write the output: {error}")))
 }

@@ -57,5 +57,5 @@ pub fn run(args: &PayUrlArgs, out: &mut dyn Write) -> Result<(), Failure> {
         urls: args.urls.to_urls(),
     };
     let form = merchant.pay_page(&page, args.lang, &args.pay_host);
-    crate::print(out, format_args!("{}", form.url_with_query()))
+    crate::output::print(out, format_args!("{}", form.url_with_query()))
 }

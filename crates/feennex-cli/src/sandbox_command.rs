@@ -101,7 +101,7 @@ fn finish(args: &CompleteArgs, out: &mut dyn Write) -> Result<(), Failure> {
         !args.reject,
     )
     .map_err(|error| Failure::Sandbox(error.to_string()))?;
-    crate::print(out, format_args!("{}", as_printed(&payment)?))
+    crate::output::print(out, format_args!("{}", as_printed(&payment)?))
 }
 
 /// The sandbox's JSON as every other command prints answers: indented, with
@@ -144,7 +144,7 @@ fn serve(args: &ServeArgs, out: &mut dyn Write) -> Result<(), Failure> {
         // Listen for the signals before saying we are ready: a supervisor may stop us
         // as soon as it reads the line.
         let stop = StopSignals::register();
-        crate::print(out, format_args!("listening on http://{}", sandbox.local_addr()))?;
+        crate::output::print(out, format_args!("listening on http://{}", sandbox.local_addr()))?;
         out.flush().map_err(|error| Failure::Output(error.to_string()))?;
         stop.wait().await;
         sandbox.shutdown();

@@ -104,7 +104,7 @@ fn print_dry_run<E: Endpoint>(
 fn print_json(out: &mut dyn Write, value: &impl Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|error| Failure::Output(format!("cannot write the answer as JSON: {error}")))?;
-    crate::print(out, format_args!("{text}"))
+    crate::output::print(out, format_args!("{text}"))
 }
 
 /// The runtime commands run their calls on.

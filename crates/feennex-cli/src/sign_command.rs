@@ -24,12 +24,12 @@ pub fn run(args: &SignArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let fields = parse_fields(&args.fields)?;
     let secret = crate::config::secret(&args.secret)?;
     if args.explain {
-        crate::print(
+        crate::output::print(
             out,
             format_args!("string_to_sign: {}", feennex_proto::string_to_sign(&fields)),
         )?;
     }
-    crate::print(out, format_args!("{}", feennex_proto::sign(&fields, &secret)))
+    crate::output::print(out, format_args!("{}", feennex_proto::sign(&fields, &secret)))
 }
 
 /// Splits each argument at its first `=`; names must be unique and not empty.

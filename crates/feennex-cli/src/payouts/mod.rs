@@ -131,8 +131,8 @@ pub fn run_batch(api: &Api, args: &PayoutsRunArgs, out: &mut dyn Write) -> Resul
     report::write(&report_path, &lines).map_err(Failure::Output)?;
     let summary = report::summarize(&lines);
     report::print_summary(out, &summary).map_err(|error| Failure::Output(error.to_string()))?;
-    crate::print(out, format_args!("report: {}", report_path.display()))?;
-    crate::print(out, format_args!("journal: {}", journal_path.display()))?;
+    crate::output::print(out, format_args!("report: {}", report_path.display()))?;
+    crate::output::print(out, format_args!("journal: {}", journal_path.display()))?;
     verdict(&summary, stop.load(Ordering::SeqCst))
 }
 
