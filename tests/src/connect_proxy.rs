@@ -22,9 +22,27 @@ pub struct ConnectProxy {
     seen: Arc<Mutex<Vec<Tunnelled>>>,
 }
 
+/// Where the proxy's tunnels lead.
+#[derive(Debug, Clone, Copy)]
+enum Upstream {
+    /// Every tunnel to this server.
+    To(SocketAddr),
+    /// No tunnel: every `CONNECT` is answered 407 (credentials required).
+    Refused,
+}
+
 impl ConnectProxy {
     /// Starts a proxy on a free loopback port whose tunnels all lead to `server`.
     pub fn start(server: SocketAddr) -> Self {
+        Self::serve(Upstream::To(server))
+    }
+
+    /// Starts a proxy that refuses every tunnel with 407.
+    pub fn refusing() -> Self {
+        Self::serve(Upstream::Refused)
+    }
+
+    fn serve(upstream: Upstream) -> Self {
         let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
         let addr = listener.local_addr().unwrap();
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -33,7 +51,7 @@ impl ConnectProxy {
             for client in listener.incoming().flatten() {
                 let record = record.clone();
                 std::thread::spawn(move || {
-                    let _ = tunnel(client, server, &record);
+                    let _ = tunnel(client, upstream, &record);
                 });
             }
         });
@@ -54,7 +72,7 @@ impl ConnectProxy {
 /// Reads the `CONNECT` head, opens the tunnel to `server` and copies both ways.
 fn tunnel(
     client: TcpStream,
-    server: SocketAddr,
+    upstream: Upstream,
     record: &Mutex<Vec<Tunnelled>>,
 ) -> std::io::Result<()> {
     let mut reader = BufReader::new(client.try_clone()?);
@@ -76,10 +94,20 @@ fn tunnel(
     let is_connect = request_line.starts_with("CONNECT ");
     record.lock().unwrap().push(Tunnelled { request_line, authorization });
     let mut client_writer = client.try_clone()?;
-    if !is_connect {
-        client_writer.write_all(b"HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\n\r\n")?;
-        return Ok(());
-    }
+    let server = match upstream {
+        _ if !is_connect => {
+            client_writer
+                .write_all(b"HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\n\r\n")?;
+            return Ok(());
+        }
+        Upstream::Refused => {
+            client_writer.write_all(
+                b"HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n",
+            )?;
+            return Ok(());
+        }
+        Upstream::To(server) => server,
+    };
     let upstream = TcpStream::connect(server)?;
     client_writer.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")?;
     // Bytes the client sent after the head are already in the reader's buffer.

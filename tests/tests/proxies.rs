@@ -6,7 +6,8 @@
 use std::process::Command;
 
 use feennex_proto::{
-    ClientOptions, Merchant, ProxyConfig, SecretKey, ShopBalance, ShopId, Timestamp,
+    ClientOptions, Delivery, Error, Merchant, ProxyConfig, SecretKey, ShopBalance, ShopId,
+    Timestamp,
 };
 use feennex_sandbox::{DEFAULT_SECRET, DEFAULT_SHOP_ID, Sandbox, SandboxConfig};
 use feennex_tests::ConnectProxy;
@@ -99,6 +100,45 @@ fn this_machine_is_reached_directly_whatever_the_proxy_settings() {
         client.send(&balance()).await.unwrap();
     });
     assert_eq!(proxy.tunnels(), []);
+}
+
+#[test]
+fn a_tunnel_the_proxy_refuses_means_the_request_was_not_sent_for_both_clients() {
+    let sandbox = sandbox();
+    let proxy = ConnectProxy::refusing();
+    let config = proxies(&[("HTTP_PROXY", proxy.url())]);
+    let url = far_url(&sandbox);
+    let fast = options().retry_policy(
+        feennex_proto::RetryPolicy::default()
+            .with_max_attempts(1)
+            .with_attempt_timeout(std::time::Duration::from_secs(5)),
+    );
+    let blocking = feennex_blocking::Client::builder(merchant(&url))
+        .options(fast.clone())
+        .proxy(config.clone())
+        .build()
+        .unwrap();
+    let blocking_error = blocking.send(&balance()).unwrap_err();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let hyper_error = runtime
+        .block_on(async {
+            let client = feennex_hyper::Client::builder(merchant(&url))
+                .options(fast)
+                .proxy(config)
+                .build()
+                .unwrap();
+            client.send(&balance()).await
+        })
+        .unwrap_err();
+    for error in [&blocking_error, &hyper_error] {
+        match error {
+            Error::Transport { delivery, .. } => {
+                assert_eq!(*delivery, Delivery::NotSent, "{error}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(proxy.tunnels().len() >= 2, "{:?}", proxy.tunnels());
 }
 
 #[test]
