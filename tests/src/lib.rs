@@ -20,7 +20,7 @@ pub use connect_proxy::{ConnectProxy, Tunnelled};
 pub use ledger::{Ledger, LedgerBalance, LedgerTransfer, LedgerWithdrawal, OPENING_BALANCE};
 pub use sandbox::{TestSandbox, merchant_at, seed_for};
 pub use scripted::{Recorded, Reply, ScriptedServer, envelope_error, envelope_ok};
-pub use tls::{TlsFront, self_signed};
+pub use tls::{FAR_HOST, TlsFront, client_config, self_signed};
 pub use values::{
     amount, decimal, now, transfer_create, transfer_status, withdraw_create, withdraw_status,
 };

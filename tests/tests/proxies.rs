@@ -10,7 +10,7 @@ use feennex_proto::{
     Timestamp,
 };
 use feennex_sandbox::{DEFAULT_SECRET, DEFAULT_SHOP_ID, Sandbox, SandboxConfig};
-use feennex_tests::ConnectProxy;
+use feennex_tests::{ConnectProxy, FAR_HOST, TlsFront, client_config};
 
 fn sandbox() -> Sandbox {
     Sandbox::spawn(([127, 0, 0, 1], 0).into(), SandboxConfig::default()).unwrap()
@@ -79,6 +79,37 @@ fn both_clients_tunnel_through_the_proxy_with_its_credentials() {
         // payouts:s:cret in base64.
         assert_eq!(tunnel.authorization.as_deref(), Some("Basic cGF5b3V0czpzOmNyZXQ="));
     }
+}
+
+#[test]
+fn both_clients_speak_https_through_the_tunnel_to_the_far_name() {
+    let sandbox = sandbox();
+    let front = TlsFront::start(sandbox.base_url());
+    let proxy = ConnectProxy::start(front.local_addr());
+    let config = proxies(&[("HTTPS_PROXY", proxy.url())]);
+    let url = format!("https://{FAR_HOST}:{}", front.local_addr().port());
+
+    let blocking = feennex_blocking::Client::builder(merchant(&url))
+        .root_certificates(vec![front.certificate()])
+        .proxy(config.clone())
+        .build()
+        .unwrap();
+    let through_blocking = blocking.send(&balance()).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let through_hyper = runtime.block_on(async {
+        let client = feennex_hyper::Client::builder(merchant(&url))
+            .tls_config(client_config(vec![front.certificate()]))
+            .proxy(config)
+            .build()
+            .unwrap();
+        client.send(&balance()).await.unwrap()
+    });
+    assert_eq!(through_blocking, through_hyper);
+    let expected = format!("CONNECT {FAR_HOST}:{} HTTP/1.1", front.local_addr().port());
+    let tunnels = proxy.tunnels();
+    assert!(tunnels.len() >= 2, "{tunnels:?}");
+    assert!(tunnels.iter().all(|tunnel| tunnel.request_line == expected), "{tunnels:?}");
+    assert!(front.handshakes() >= 2, "the TLS went end to end, through the tunnel");
 }
 
 #[test]
