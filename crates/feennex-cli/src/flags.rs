@@ -11,7 +11,7 @@ use feennex_proto::{BaseUrl, ShopId, Timestamp};
 #[derive(Debug, Args)]
 pub struct SecretArgs {
     /// File holding the secret key (instead of FEENNEX_SECRET_KEY).
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", help_heading = "Shop")]
     pub secret_file: Option<PathBuf>,
 }
 
@@ -19,7 +19,7 @@ pub struct SecretArgs {
 #[derive(Debug, Args)]
 pub struct ShopArgs {
     /// Your shop id.
-    #[arg(long, global = true, env = "FEENNEX_SHOP_ID")]
+    #[arg(long, global = true, env = "FEENNEX_SHOP_ID", help_heading = "Shop")]
     pub shop_id: Option<ShopId>,
     #[command(flatten)]
     pub secret: SecretArgs,
@@ -29,17 +29,23 @@ pub struct ShopArgs {
 #[derive(Debug, Args)]
 pub struct ApiArgs {
     /// API base URL.
-    #[arg(long, global = true, env = "FEENNEX_BASE_URL", default_value = feennex_proto::DEFAULT_BASE_URL)]
+    #[arg(
+        long,
+        global = true,
+        env = "FEENNEX_BASE_URL",
+        default_value = feennex_proto::DEFAULT_BASE_URL,
+        help_heading = "Connection"
+    )]
     pub base_url: BaseUrl,
     #[command(flatten)]
     pub shop: ShopArgs,
     /// Seconds one attempt may take before it is given up (and, for a payout,
     /// reconciled by its status).
-    #[arg(long, global = true, value_name = "SECONDS")]
+    #[arg(long, global = true, value_name = "SECONDS", help_heading = "Connection")]
     pub timeout: Option<Seconds>,
     /// Allow a plain http:// base URL on another machine: anyone on the path can
     /// then read and alter the requests.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Connection")]
     pub allow_plain_http: bool,
 }
 
@@ -72,13 +78,26 @@ pub struct NowArg {
 pub struct OutputArgs {
     /// Log more on standard error: -v failed attempts, waits, lookups and outcomes;
     /// -vv every attempt; -vvv everything (RUST_LOG, when set, decides instead).
-    #[arg(short, long, global = true, action = ArgAction::Count, conflicts_with = "quiet")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        action = ArgAction::Count,
+        conflicts_with = "quiet",
+        help_heading = "Logs and errors"
+    )]
     pub verbose: u8,
     /// Log nothing but errors.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Logs and errors")]
     pub quiet: bool,
     /// How errors are printed on standard error: text, or one JSON object.
-    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = OutputFormat::Text,
+        help_heading = "Logs and errors"
+    )]
     pub output: OutputFormat,
 }
 
