@@ -57,7 +57,7 @@ impl Client {
         &self.inner.merchant
     }
 
-    /// The transport, to drive other calls of the core with [`drive`].
+    /// The transport, to drive other calls of the core with [`drive`](crate::drive).
     pub fn transport(&self) -> &HyperTransport {
         &self.inner.transport
     }
