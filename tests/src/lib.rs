@@ -3,11 +3,12 @@
 //! This library holds what they share: the two clients behind one trait so that
 //! every scenario is written once and run with both ([`both_clients!`]), a sandbox
 //! with its ledger read back in exact decimals, small scripted HTTP servers for
-//! answers the sandbox cannot give, and a TLS front for HTTPS.
+//! answers the sandbox cannot give, a TLS front for HTTPS, and a `CONNECT` proxy.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod clients;
+mod connect_proxy;
 pub mod forgery;
 mod ledger;
 mod sandbox;
@@ -16,10 +17,11 @@ mod tls;
 mod values;
 
 pub use clients::{BlockingClient, HyperClient, Setup, TestClient};
+pub use connect_proxy::{ConnectProxy, Tunnelled};
 pub use ledger::{Ledger, LedgerBalance, LedgerTransfer, LedgerWithdrawal, OPENING_BALANCE};
 pub use sandbox::{TestSandbox, finish_payment, introspect, merchant_at, seed_for};
 pub use scripted::{Recorded, Reply, ScriptedServer, envelope_error, envelope_ok};
-pub use tls::{TlsFront, self_signed};
+pub use tls::{FAR_HOST, TlsFront, client_config, self_signed};
 pub use values::{
     amount, decimal, now, transfer_create, transfer_status, withdraw_create, withdraw_status,
 };

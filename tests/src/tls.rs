@@ -8,11 +8,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::net::{TcpListener, TcpStream};
 
-/// A fresh self-signed certificate for `127.0.0.1` and `localhost`, with its key.
+/// The name of a server only reachable through the tests' proxy (which leads every
+/// tunnel to a local server); the self-signed certificates are valid for it too.
+pub const FAR_HOST: &str = "feennex.test";
+
+/// A fresh self-signed certificate for `127.0.0.1`, `localhost` and [`FAR_HOST`],
+/// with its key.
 pub fn self_signed() -> (CertificateDer<'static>, PrivateKeyDer<'static>) {
-    let certified =
-        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
-            .unwrap();
+    let names = ["127.0.0.1", "localhost", FAR_HOST].map(str::to_owned).to_vec();
+    let certified = rcgen::generate_simple_self_signed(names).unwrap();
     let key = PrivatePkcs8KeyDer::from(certified.signing_key.serialize_der());
     (certified.cert.der().clone(), key.into())
 }
@@ -22,7 +26,7 @@ fn ring() -> Arc<rustls::crypto::CryptoProvider> {
 }
 
 /// A client configuration trusting only `roots`, on ring.
-pub(crate) fn client_config(roots: Vec<CertificateDer<'static>>) -> rustls::ClientConfig {
+pub fn client_config(roots: Vec<CertificateDer<'static>>) -> rustls::ClientConfig {
     let mut store = rustls::RootCertStore::empty();
     for root in roots {
         store.add(root).unwrap();
@@ -45,6 +49,11 @@ pub struct TlsFront {
 }
 
 impl TlsFront {
+    /// The address it listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
     /// Starts relaying to `upstream` (`http://IP:PORT`).
     pub fn start(upstream: &str) -> Self {
         let upstream: SocketAddr = upstream.trim_start_matches("http://").parse().unwrap();

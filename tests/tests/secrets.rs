@@ -208,7 +208,11 @@ fn trace_logs_of_payouts_through_faults_never_show_the_key() {
     let logs = captured.text();
     // The capture worked: the payouts were logged, failures included.
     assert!(logs.contains("transfer/create"), "{logs}");
-    assert!(logs.contains("sending") && logs.contains("attempt failed"), "{logs}");
+    assert!(logs.contains("sending attempt"), "{logs}");
+    let failures = ["attempt failed", "HTTP status that is not success"];
+    assert!(failures.iter().any(|failure| logs.contains(failure)), "{logs}");
+    // Payouts of unknown outcome were looked up and adopted, and said so.
+    assert!(logs.contains("looking it up") && logs.contains("adopted"), "{logs}");
     assert!(logs.contains("TRACE") || logs.contains("DEBUG"), "{logs}");
     assert_clean("tracing output", &logs);
 }
@@ -252,18 +256,19 @@ impl Cli {
         Self { binary: feennex_binary(), dir, secret_file }
     }
 
-    /// Runs the binary with the key in the environment (or in a file), and checks
-    /// that neither output shows it.
+    /// Runs the binary with the key in the environment (or in a file) and logs at
+    /// TRACE, and checks that neither output shows it.
     fn run(&self, args: &[&str], from_file: bool, stdin: &[u8]) -> Output {
         let mut command = Command::new(&self.binary);
-        command.env_clear().env("FEENNEX_SHOP_ID", SHOP.to_string());
+        // Every level of every target: the logs are checked like the rest of the output.
+        command.env_clear().env("FEENNEX_SHOP_ID", SHOP.to_string()).env("RUST_LOG", "trace");
+        command.args(args);
         if from_file {
             command.arg("--secret-file").arg(&self.secret_file);
         } else {
             command.env("FEENNEX_SECRET_KEY", SECRET);
         }
         let mut child = command
-            .args(args)
             .current_dir(&self.dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -398,9 +403,8 @@ fn dry_runs() -> Vec<Vec<&'static str>> {
     commands
         .iter()
         .map(|args| {
-            let mut full = vec!["--base-url", "http://127.0.0.1:9"];
-            full.extend_from_slice(args);
-            full.push("--dry-run");
+            let mut full = args.to_vec();
+            full.extend_from_slice(&["--base-url", "http://127.0.0.1:9", "--dry-run"]);
             full
         })
         .collect()
@@ -480,14 +484,14 @@ fn cli_dry_runs_and_offline_commands_never_print_the_key() {
         .status
         .success()
     );
-    assert!(!cli.run(&["--base-url", "ftp://x", "balance"], true, b"").status.success());
+    assert!(!cli.run(&["balance", "--base-url", "ftp://x"], true, b"").status.success());
     assert!(!cli.run(&["sign", "novalue"], false, b"").status.success());
     assert!(!cli.run(&["bogus-command"], false, b"").status.success());
 
     // A batch with a bad row is refused before anything is sent.
     std::fs::write(cli.dir.join("bad.csv"), "payee_account,amount\nx,-1\n").unwrap();
     let output = cli.run(
-        &["--base-url", "http://127.0.0.1:9", "payouts", "run", "bad.csv", "--dry-run"],
+        &["payouts", "run", "bad.csv", "--dry-run", "--base-url", "http://127.0.0.1:9"],
         true,
         b"",
     );
@@ -501,8 +505,8 @@ fn cli_commands_against_a_sandbox_never_print_the_key() {
     let cli = Cli::new("sandbox");
     let base = sandbox.base_url().to_owned();
     let with_base = |args: &[&'static str]| {
-        let mut full: Vec<&str> = vec!["--base-url", &base];
-        full.extend_from_slice(args);
+        let mut full: Vec<&str> = args.to_vec();
+        full.extend_from_slice(&["--base-url", &base]);
         full.into_iter().map(str::to_owned).collect::<Vec<String>>()
     };
     let run = |args: Vec<String>, from_file: bool| {
@@ -524,7 +528,15 @@ fn cli_commands_against_a_sandbox_never_print_the_key() {
         "cli-1",
     ]);
     let output = run(create.clone(), false);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{logs}");
+    // The logs were there to check: each attempt with its fields.
+    assert!(logs.contains("sending attempt") && logs.contains("attempt=1"), "{logs}");
+    assert!(
+        logs.contains("shop_payment_id=\"cli-1\"") || logs.contains("shop_payment_id=cli-1"),
+        "{logs}"
+    );
+    assert!(logs.contains("elapsed_ms="), "{logs}");
     // The same id again: error 6 or adoption, either way printed without the key.
     run(create, true);
     run(with_base(&["transfer", "status", "--shop-payment-id", "cli-1"]), false);
@@ -563,6 +575,6 @@ fn cli_commands_against_a_sandbox_never_print_the_key() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     // The shop is unknown to the sandbox under another id.
     let mut other_shop = with_base(&["balance"]);
-    other_shop.splice(0..0, ["--shop-id".to_owned(), "7".to_owned()]);
+    other_shop.extend(["--shop-id".to_owned(), "7".to_owned()]);
     assert!(!run(other_shop, false).status.success());
 }

@@ -5,6 +5,7 @@ use std::time::SystemTime;
 use feennex_proto::callback::{ConfirmError, Notification};
 use feennex_proto::endpoints::BillState;
 use feennex_proto::exchange::{IdempotentCreate, PayoutResult};
+use feennex_proto::proxy::{ProxyConfig, ProxyError, ProxyUrl};
 use feennex_proto::session::BuildError;
 use feennex_proto::{ClientOptions, Error, Merchant, Session, SingleCall};
 use rustls_pki_types::CertificateDer;
@@ -31,7 +32,7 @@ impl Client {
 
     /// A builder to set timeouts, limits and trusted roots.
     pub fn builder(merchant: Merchant) -> ClientBuilder {
-        ClientBuilder { merchant, options: ClientOptions::default(), roots: None }
+        ClientBuilder { merchant, options: ClientOptions::default(), roots: None, proxy: None }
     }
 
     /// The shop and options this client calls with.
@@ -77,6 +78,7 @@ pub struct ClientBuilder {
     merchant: Merchant,
     options: ClientOptions,
     roots: Option<Vec<CertificateDer<'static>>>,
+    proxy: Option<ProxyConfig>,
 }
 
 impl ClientBuilder {
@@ -94,8 +96,18 @@ impl ClientBuilder {
         self
     }
 
+    /// The proxies to use instead of those the environment names (`HTTPS_PROXY`,
+    /// `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`; see [`ProxyConfig`]).
+    /// `ProxyConfig::none()` connects directly whatever the environment says.
+    pub fn proxy(mut self, proxies: ProxyConfig) -> Self {
+        self.proxy = Some(proxies);
+        self
+    }
+
     /// Builds the client: HTTPS through rustls with the bundled web PKI roots (or
-    /// the ones given), no redirects, HTTP statuses given back as answers.
+    /// the ones given), no redirects, HTTP statuses given back as answers. Without
+    /// [`ClientBuilder::proxy`], the proxy comes from the environment, read now,
+    /// by the same rule as the async client's (not ureq's own).
     pub fn build(self) -> Result<Client, BuildError> {
         let session = Session::new(self.merchant, self.options)?;
         let options = session.options();
@@ -105,7 +117,16 @@ impl ClientBuilder {
             ),
             None => RootCerts::WebPki,
         };
+        let proxies = match &self.proxy {
+            Some(proxies) => proxies.clone(),
+            None => ProxyConfig::from_env()?,
+        };
+        let proxy = proxies
+            .proxy_for(session.merchant().base_url().as_str())
+            .map(ureq_proxy)
+            .transpose()?;
         let agent = ureq::Agent::config_builder()
+            .proxy(proxy)
             .tls_config(TlsConfig::builder().root_certs(roots).build())
             .http_status_as_error(false)
             .max_redirects(0)
@@ -117,4 +138,14 @@ impl ClientBuilder {
         let transport = UreqTransport::new(agent, options.max_response_bytes);
         Ok(Client { session, transport })
     }
+}
+
+/// The core's choice of proxy in ureq's terms: an HTTP `CONNECT` proxy.
+fn ureq_proxy(proxy: &ProxyUrl) -> Result<ureq::Proxy, ProxyError> {
+    let mut builder =
+        ureq::Proxy::builder(ureq::ProxyProtocol::Http).host(proxy.host()).port(proxy.port());
+    if let Some((user, password)) = proxy.credentials() {
+        builder = builder.username(user).password(password);
+    }
+    builder.build().map_err(|_| ProxyError::Invalid { variable: proxy.uri() })
 }

@@ -4,19 +4,22 @@
 use std::time::{Instant, SystemTime};
 
 use feennex_proto::Error;
+use feennex_proto::call_log::{CallLog, CallOutcome};
 use feennex_proto::exchange::{Exchange, Step};
 use feennex_proto::session::Prepared;
 use feennex_proto::transport::BlockingTransport;
 
 /// Runs a machine the core's [`Session`](feennex_proto::Session) prepared, inside a
-/// span with its endpoint, shop and payout id (never the secret or a signature).
+/// span with its endpoint, shop and payout id (never the secret or a signature),
+/// reporting each attempt, wait and outcome (see [`CallLog`]).
 pub fn drive_prepared<X, T>(prepared: Prepared<X>, transport: &T) -> X::Output
 where
     X: Exchange,
+    X::Output: CallOutcome,
     T: BlockingTransport + ?Sized,
 {
     let _span = prepared.label.span().entered();
-    drive(prepared.machine, transport)
+    run(prepared.machine, transport, CallLog::new(&prepared.label))
 }
 
 /// Runs any machine of the core to its end over `transport`, on this thread.
@@ -24,31 +27,37 @@ where
 /// The transport is given each attempt's deadline and should give up by then; an
 /// answer that still comes later counts as a timeout. Any [`BlockingTransport`]
 /// works, so a stack of your own gets the same retries and exactly-once payouts.
-pub fn drive<X, T>(mut machine: X, transport: &T) -> X::Output
+pub fn drive<X, T>(machine: X, transport: &T) -> X::Output
 where
     X: Exchange,
+    X::Output: CallOutcome,
     T: BlockingTransport + ?Sized,
 {
-    let mut attempt = 0u32;
+    run(machine, transport, CallLog::unnamed())
+}
+
+fn run<X, T>(mut machine: X, transport: &T, mut log: CallLog) -> X::Output
+where
+    X: Exchange,
+    X::Output: CallOutcome,
+    T: BlockingTransport + ?Sized,
+{
     loop {
         match machine.poll(Instant::now(), SystemTime::now(), fastrand::u64(..)) {
             Step::Send { request, deadline, role } => {
-                attempt += 1;
-                tracing::debug!(attempt, role = role.as_str(), "sending");
+                log.sending(Instant::now(), role, request.uri().path(), deadline);
                 let outcome = transport.send(request, deadline).map_err(Error::transport);
-                match &outcome {
-                    Ok(response) => {
-                        tracing::debug!(attempt, status = response.status().as_u16(), "answered")
-                    }
-                    Err(error) => tracing::info!(attempt, error = %error.chain(), "attempt failed"),
-                }
+                log.received(Instant::now(), &outcome);
                 machine.receive(Instant::now(), outcome);
             }
             Step::Wait(duration) => {
-                tracing::debug!(?duration, "waiting before the next request");
+                log.waiting(Instant::now(), duration);
                 std::thread::sleep(duration);
             }
-            Step::Done(output) => return output,
+            Step::Done(output) => {
+                log.finished(Instant::now(), &output);
+                return output;
+            }
         }
     }
 }

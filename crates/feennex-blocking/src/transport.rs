@@ -27,6 +27,9 @@ impl TransportError for UreqTransportError {
                 ureq::Error::HostNotFound
                 | ureq::Error::ConnectionFailed
                 | ureq::Error::BadUri(_)
+                // The proxy refused the tunnel: nothing reached the server.
+                | ureq::Error::ConnectProxyFailed(_)
+                | ureq::Error::InvalidProxyUrl
                 | ureq::Error::Timeout(Timeout::Resolve | Timeout::Connect),
             ) => Delivery::NotSent,
             UreqTransportError::Ureq(ureq::Error::Rustls(error)) if is_handshake_failure(error) => {
@@ -127,6 +130,12 @@ mod tests {
         assert_eq!(wrapped(untrusted).delivery(), Delivery::NotSent);
         let refused = rustls::Error::AlertReceived(rustls::AlertDescription::HandshakeFailure);
         assert_eq!(wrapped(refused).delivery(), Delivery::NotSent);
+    }
+
+    #[test]
+    fn a_refused_proxy_tunnel_means_the_request_never_left() {
+        let refused = ureq::Error::ConnectProxyFailed("407 Proxy Authentication Required".into());
+        assert_eq!(UreqTransportError::Ureq(refused).delivery(), Delivery::NotSent);
     }
 
     #[test]

@@ -5,9 +5,9 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use feennex_proto::{Amount, BillCreate, BillShopOrderStatus, Currency, ShopOrderId};
 
-use crate::cli::{DryRun, GlobalArgs, NowArg};
 use crate::config;
 use crate::exit::Failure;
+use crate::flags::{ApiArgs, DryRun, NowArg};
 use crate::send::Api;
 use crate::urls::UrlArgs;
 
@@ -21,13 +21,13 @@ pub enum BillCommand {
 
 #[derive(Debug, Args)]
 pub struct BillCreateArgs {
-    /// The currency the payer pays in (ISO 4217 numeric).
+    /// The currency the payer pays in (ISO 4217: 840 or USD).
     #[arg(long)]
     pub payer_currency: Currency,
     /// The amount you ask for, in plain decimal form.
     #[arg(long, allow_hyphen_values = true)]
     pub shop_amount: Amount,
-    /// The currency of --shop-amount (ISO 4217 numeric).
+    /// The currency of --shop-amount (ISO 4217: 840 or USD).
     #[arg(long)]
     pub shop_currency: Currency,
     /// Your id of the order.
@@ -56,9 +56,18 @@ pub struct BillStatusArgs {
     pub dry_run: DryRun,
 }
 
-pub fn run(global: &GlobalArgs, command: &BillCommand, out: &mut dyn Write) -> Result<(), Failure> {
-    let api = Api::from_args(global)?;
-    match command {
+/// `feennex bill`: the API flags, then what to do.
+#[derive(Debug, Args)]
+pub struct BillArgs {
+    #[command(flatten)]
+    pub api: ApiArgs,
+    #[command(subcommand)]
+    pub command: BillCommand,
+}
+
+pub fn run(args: &BillArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let api = Api::from_args(&args.api)?;
+    match &args.command {
         BillCommand::Create(args) => {
             let mut request = BillCreate::new(
                 args.payer_currency,

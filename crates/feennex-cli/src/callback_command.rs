@@ -8,9 +8,9 @@ use feennex_proto::callback::{
     CallbackPolicy, ConfirmError, IpRange, Notification, SenderCheck, verify_callback_with,
 };
 
-use crate::cli::GlobalArgs;
 use crate::config;
 use crate::exit::Failure;
+use crate::flags::ApiArgs;
 use crate::send::{Api, failure, runtime};
 
 /// Most bytes of a callback body read from standard input (1 MiB); a longer body
@@ -26,6 +26,9 @@ pub enum CallbackCommand {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("senders").required(true).args(["allow_ip", "sender_checked_upstream"])))]
 pub struct CallbackVerifyArgs {
+    /// The key, and for --confirm the API and the shop.
+    #[command(flatten)]
+    pub api: ApiArgs,
     /// The address the callback came from.
     #[arg(long, value_name = "IP")]
     pub remote_ip: IpAddr,
@@ -54,29 +57,24 @@ pub struct CallbackVerifyArgs {
     pub confirm: bool,
 }
 
-pub fn run(
-    global: &GlobalArgs,
-    command: &CallbackCommand,
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
+pub fn run(command: &CallbackCommand, out: &mut dyn Write) -> Result<(), Failure> {
     match command {
-        CallbackCommand::Verify(args) => verify(global, args, &mut std::io::stdin().lock(), out),
+        CallbackCommand::Verify(args) => verify(args, &mut std::io::stdin().lock(), out),
     }
 }
 
 fn verify(
-    global: &GlobalArgs,
     args: &CallbackVerifyArgs,
     input: &mut dyn Read,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let secret = config::secret(global)?;
+    let secret = config::secret(&args.api.shop.secret)?;
     let senders = if args.sender_checked_upstream {
         SenderCheck::CheckedUpstream
     } else {
         SenderCheck::AllowList(args.allow_ip.clone())
     };
-    let api = if args.confirm { Some(Api::from_args(global)?) } else { None };
+    let api = if args.confirm { Some(Api::from_args(&args.api)?) } else { None };
     let body = read_body(input)?;
     let notification = verify_callback_with(
         &body,
@@ -92,7 +90,7 @@ fn verify(
     }
     let json =
         serde_json::to_string(&notification).map_err(|error| Failure::Output(error.to_string()))?;
-    crate::print(out, format_args!("{json}"))
+    crate::output::print(out, format_args!("{json}"))
 }
 
 fn policy(args: &CallbackVerifyArgs) -> CallbackPolicy {

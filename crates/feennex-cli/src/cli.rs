@@ -1,11 +1,8 @@
-//! The command line: global configuration and one subcommand per job.
+//! The command line: one subcommand per job, each with the flags it uses.
 
-use std::path::PathBuf;
+use clap::{Parser, Subcommand};
 
-use clap::{Args, Parser, Subcommand};
-use feennex_proto::{
-    Amount, BaseUrl, Currency, PayeeAccount, ShopId, ShopPaymentId, Timestamp, TransferAmountType,
-};
+use crate::flags::OutputArgs;
 
 /// Sign, inspect and send Feennex API requests.
 ///
@@ -15,45 +12,23 @@ use feennex_proto::{
 #[command(name = "feennex", version)]
 pub struct Cli {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub output: OutputArgs,
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Settings every subcommand shares.
-#[derive(Debug, Args)]
-pub struct GlobalArgs {
-    /// API base URL.
-    #[arg(long, global = true, env = "FEENNEX_BASE_URL", default_value = feennex_proto::request::DEFAULT_BASE_URL)]
-    pub base_url: BaseUrl,
-    /// Your shop id.
-    #[arg(long, global = true, env = "FEENNEX_SHOP_ID")]
-    pub shop_id: Option<ShopId>,
-    /// File holding the secret key (instead of FEENNEX_SECRET_KEY).
-    #[arg(long, global = true, value_name = "PATH")]
-    pub secret_file: Option<PathBuf>,
-    /// Seconds one attempt may take before it is given up (and, for a payout,
-    /// reconciled by its status).
-    #[arg(long, global = true, value_name = "SECONDS")]
-    pub timeout: Option<crate::send::Seconds>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the signature of exactly the given fields.
-    Sign(SignArgs),
+    Sign(crate::sign_command::SignArgs),
     /// Payouts to Feennex wallets.
-    #[command(subcommand)]
-    Transfer(TransferCommand),
+    Transfer(crate::transfer_command::TransferArgs),
     /// Payments by Feennex wallet holders.
-    #[command(subcommand)]
-    Bill(crate::bill_command::BillCommand),
+    Bill(crate::bill_command::BillArgs),
     /// Payments through other payment systems.
-    #[command(subcommand)]
-    Invoice(crate::invoice_command::InvoiceCommand),
+    Invoice(crate::invoice_command::InvoiceArgs),
     /// Payouts to external payment systems.
-    #[command(subcommand)]
-    Withdraw(crate::withdraw_command::WithdrawCommand),
+    Withdraw(crate::withdraw_command::WithdrawArgs),
     /// The shop's balances (shop_balance).
     Balance(crate::balance_command::BalanceArgs),
     /// Print the hosted pay page's address with its signed fields.
@@ -62,142 +37,14 @@ pub enum Command {
     #[command(subcommand)]
     Callback(crate::callback_command::CallbackCommand),
     /// Mass payouts to Feennex wallets from a CSV file.
-    #[command(subcommand)]
-    Payouts(PayoutsCommand),
+    Payouts(crate::payouts::PayoutsArgs),
     /// Pay a sample batch against an embedded sandbox with fault injection: no
     /// set-up needed.
-    Demo(DemoArgs),
+    Demo(crate::demo::DemoArgs),
     /// Run a local Feennex sandbox, or drive a running one.
     Sandbox(crate::sandbox_command::SandboxArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct SignArgs {
-    /// First print the string that is hashed (without the secret).
-    #[arg(long)]
-    pub explain: bool,
-    /// Fields as NAME=VALUE, split at the first `=`.
-    #[arg(value_name = "NAME=VALUE", required = true)]
-    pub fields: Vec<String>,
-}
-
-/// Print the exact HTTP request instead of sending it.
-#[derive(Debug, Args)]
-pub struct DryRun {
-    /// Print the exact HTTP request that would be sent, and send nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum TransferCommand {
-    /// Precalculate a wallet payout (transfer/try).
-    Try(TransferTryArgs),
-    /// Pay out to a Feennex wallet (transfer/create).
-    Create(TransferCreateArgs),
-    /// Look a wallet payout up by your id (transfer/shop_payment_status).
-    Status(TransferStatusArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct TransferAmountArgs {
-    /// The amount, in plain decimal form (10, 10.5).
-    #[arg(long, allow_hyphen_values = true)]
-    pub amount: Amount,
-    /// receive_amount (what the wallet gets) or writeoff_amount (what the shop pays).
-    #[arg(long, default_value = "receive_amount")]
-    pub amount_type: TransferAmountType,
-    /// Currency credited to the wallet (ISO 4217 numeric, such as 840).
-    #[arg(long)]
-    pub payee_currency: Currency,
-    /// Currency debited from the shop (ISO 4217 numeric).
-    #[arg(long)]
-    pub shop_currency: Currency,
-}
-
-#[derive(Debug, Args)]
-pub struct TransferTryArgs {
-    #[command(flatten)]
-    pub amount: TransferAmountArgs,
-    #[command(flatten)]
-    pub dry_run: DryRun,
-}
-
-#[derive(Debug, Args)]
-pub struct TransferCreateArgs {
-    #[command(flatten)]
-    pub amount: TransferAmountArgs,
-    /// The wallet: 20 followed by 10 digits, or its e-mail address.
-    #[arg(long)]
-    pub payee_account: PayeeAccount,
-    /// Your id of this payout (1–255 characters); reuse it to retry safely.
-    #[arg(long)]
-    pub shop_payment_id: ShopPaymentId,
-    /// A note for the payee.
-    #[arg(long)]
-    pub description: Option<String>,
-    #[command(flatten)]
-    pub dry_run: DryRun,
-}
-
-/// The `now` field: the current time unless given.
-#[derive(Debug, Args)]
-pub struct NowArg {
-    /// Time of sending (RFC 3339); defaults to the current time.
-    #[arg(long)]
-    pub now: Option<Timestamp>,
-}
-
-#[derive(Debug, Args)]
-pub struct TransferStatusArgs {
-    /// Your id of the payout.
-    #[arg(long)]
-    pub shop_payment_id: ShopPaymentId,
-    #[command(flatten)]
-    pub now: NowArg,
-    #[command(flatten)]
-    pub dry_run: DryRun,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum PayoutsCommand {
-    /// Pay every row of a CSV file exactly once; run it again to resume.
+    /// Print a shell's completion script for feennex.
     ///
-    /// Columns: payee_account, amount, payee_currency, shop_currency, and optionally
-    /// amount_type (default receive_amount), shop_payment_id, description. Rows
-    /// without a shop_payment_id get one derived from the file's content and the
-    /// line, stable across runs of the same file.
-    Run(PayoutsRunArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct PayoutsRunArgs {
-    /// The CSV file.
-    pub file: PathBuf,
-    /// The journal (default: FILE.journal beside the CSV).
-    #[arg(long, value_name = "PATH")]
-    pub journal: Option<PathBuf>,
-    /// The report (default: FILE.report.csv beside the CSV).
-    #[arg(long, value_name = "PATH")]
-    pub report: Option<PathBuf>,
-    /// Payouts in flight at once.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub concurrency: u16,
-    /// Precalculate every row and compare with the balance; pay nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Report invalid rows and pay the others, instead of refusing to start.
-    #[arg(long)]
-    pub skip_invalid: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct DemoArgs {
-    /// Where to write the sample batch, journal and report (default: a new
-    /// directory under the system's temporary directory).
-    #[arg(long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
-    /// Seed of the sandbox's fault injection.
-    #[arg(long, default_value_t = 7)]
-    pub seed: u64,
+    /// For bash: `feennex completions bash > ~/.local/share/bash-completion/completions/feennex`.
+    Completions(crate::completions::CompletionsArgs),
 }

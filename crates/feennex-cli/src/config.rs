@@ -4,15 +4,15 @@ use std::path::Path;
 
 use feennex_proto::{Merchant, SecretKey, ShopId, Timestamp};
 
-use crate::cli::{GlobalArgs, NowArg};
 use crate::exit::Failure;
+use crate::flags::{ApiArgs, NowArg, SecretArgs, ShopArgs};
 
 /// Environment variable holding the secret key.
 pub const SECRET_ENV: &str = "FEENNEX_SECRET_KEY";
 
 /// The secret key from `--secret-file` or, failing that, `FEENNEX_SECRET_KEY`.
-pub fn secret(global: &GlobalArgs) -> Result<SecretKey, Failure> {
-    let secret = match &global.secret_file {
+pub fn secret(args: &SecretArgs) -> Result<SecretKey, Failure> {
+    let secret = match &args.secret_file {
         Some(path) => read_secret_file(path)?,
         None => match std::env::var(SECRET_ENV) {
             Ok(text) => SecretKey::new(text),
@@ -43,11 +43,16 @@ fn read_secret_file(path: &Path) -> Result<SecretKey, Failure> {
 }
 
 /// The shop, its base URL and its secret, as every API command needs them.
-pub fn merchant(global: &GlobalArgs) -> Result<Merchant, Failure> {
-    let shop_id: ShopId = global.shop_id.ok_or_else(|| {
+pub fn merchant(api: &ApiArgs) -> Result<Merchant, Failure> {
+    Ok(shop(&api.shop)?.with_base_url(api.base_url.clone()))
+}
+
+/// The shop and its secret.
+pub fn shop(args: &ShopArgs) -> Result<Merchant, Failure> {
+    let shop_id: ShopId = args.shop_id.ok_or_else(|| {
         Failure::Input("shop id: pass --shop-id or set FEENNEX_SHOP_ID".to_owned())
     })?;
-    Ok(Merchant::new(shop_id, secret(global)?).with_base_url(global.base_url.clone()))
+    Ok(Merchant::new(shop_id, secret(&args.secret)?))
 }
 
 /// The `now` field: as given, or read from the clock.

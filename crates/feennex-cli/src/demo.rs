@@ -9,14 +9,27 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use feennex_proto::{ClientOptions, Decimal, Merchant, SecretKey, ShopId};
 use feennex_sandbox::{FaultConfig, FaultKind, Sandbox, SandboxConfig};
 
-use crate::cli::{DemoArgs, PayoutsRunArgs};
+use clap::Args;
+
 use crate::exit::Failure;
+use crate::payouts::PayoutsRunArgs;
 use crate::send::Api;
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to write the sample batch, journal and report (default: a new
+    /// directory under the system's temporary directory).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Seed of the sandbox's fault injection.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+}
 
 /// Valid rows in the sample batch.
 const SAMPLE_ROWS: usize = 200;
@@ -35,19 +48,22 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let loopback = ([127, 0, 0, 1], 0).into();
     let sandbox = Sandbox::spawn(loopback, config)
         .map_err(|error| Failure::Transport(format!("cannot start the sandbox: {error}")))?;
-    crate::print(
+    crate::output::print(
         out,
         format_args!("sandbox listening on {} (with fault injection)", sandbox.base_url()),
     )?;
 
-    let directory = args.dir.clone().unwrap_or_else(fresh_directory);
+    let directory = match &args.dir {
+        Some(dir) => dir.clone(),
+        None => fresh_directory()?,
+    };
     std::fs::create_dir_all(&directory).map_err(|error| {
         Failure::Output(format!("cannot create {}: {error}", directory.display()))
     })?;
     let csv = directory.join("payouts.csv");
     std::fs::write(&csv, sample_batch())
         .map_err(|error| Failure::Output(format!("cannot write {}: {error}", csv.display())))?;
-    crate::print(out, format_args!("sample batch: {}", csv.display()))?;
+    crate::output::print(out, format_args!("sample batch: {}", csv.display()))?;
 
     let base_url =
         sandbox.base_url().parse().map_err(|error| Failure::Input(format!("{error}")))?;
@@ -70,7 +86,7 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let check = check_ledger(sandbox.base_url(), &report);
     sandbox.shutdown();
     result?;
-    crate::print(out, format_args!("{}", check?))
+    crate::output::print(out, format_args!("{}", check?))
 }
 
 /// A payout as the sandbox's ledger lists it.
@@ -136,10 +152,15 @@ fn check_ledger(base_url: &str, report: &Path) -> Result<String, Failure> {
     ))
 }
 
-/// A new directory under the system's temporary directory.
-fn fresh_directory() -> PathBuf {
-    let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
-    std::env::temp_dir().join(format!("feennex-demo-{millis}"))
+/// A new directory under the system's temporary directory, with a random name
+/// made by the system (no other process can have it), kept after the demo so
+/// that its files can be read.
+fn fresh_directory() -> Result<PathBuf, Failure> {
+    tempfile::Builder::new()
+        .prefix("feennex-demo-")
+        .tempdir()
+        .map(tempfile::TempDir::keep)
+        .map_err(|error| Failure::Output(format!("cannot create a temporary directory: {error}")))
 }
 
 /// Two hundred payouts to wallets and e-mail accounts in three currencies, and a

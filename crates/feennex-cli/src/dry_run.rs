@@ -12,5 +12,5 @@ pub fn print_request(out: &mut dyn Write, request: &http::Request<Vec<u8>>) -> R
     }
     text.push('\n');
     text.push_str(&String::from_utf8_lossy(request.body()));
-    crate::print(out, format_args!("{text}"))
+    crate::output::print(out, format_args!("{text}"))
 }

@@ -1,6 +1,10 @@
-//! Exit codes and the one-line messages that go with them.
+//! Exit codes, and how a failure is printed: as text with its causes, or as JSON.
 
 use std::process::ExitCode;
+
+use serde::Serialize;
+
+use crate::flags::OutputFormat;
 
 /// Why a command failed; each kind has its own exit code.
 #[derive(Debug)]
@@ -9,9 +13,10 @@ pub enum Failure {
     Input(String),
     /// Standard output could not be written (exit 1).
     Output(String),
-    /// Feennex answered with an error (exit 3): its code and message.
-    Api(String),
-    /// No usable answer: the network failed, or the answer could not be read (exit 4).
+    /// A call to the API failed: Feennex answered with an error (exit 3), the
+    /// input was refused before sending (exit 2), or no usable answer came (exit 4).
+    Call(feennex_proto::Error),
+    /// No usable answer, outside a call of the API (exit 4).
     Transport(String),
     /// A batch ended without paying every row (its own exit code).
     Unfinished(u8, String),
@@ -23,58 +28,185 @@ pub enum Failure {
 }
 
 impl Failure {
-    /// The message, without the exit code.
-    pub fn message(&self) -> &str {
+    /// The message, without its causes and the exit code.
+    pub fn message(&self) -> String {
         match self {
+            Failure::Call(error) => error.to_string(),
             Failure::Input(message)
             | Failure::Output(message)
-            | Failure::Api(message)
             | Failure::Transport(message)
             | Failure::Unfinished(_, message)
             | Failure::Sandbox(message)
-            | Failure::Rejected(message) => message,
+            | Failure::Rejected(message) => message.clone(),
         }
     }
 
-    /// Prints the message on standard error and gives the exit code.
-    pub fn report(self) -> ExitCode {
-        let code = match &self {
+    /// The exit code of this failure.
+    pub fn exit_code(&self) -> u8 {
+        match self {
             Failure::Input(_) => 2,
             Failure::Output(_) | Failure::Rejected(_) | Failure::Sandbox(_) => 1,
-            Failure::Api(_) => 3,
-            Failure::Transport(_) => 4,
+            Failure::Call(feennex_proto::Error::InvalidInput { .. }) => 2,
+            Failure::Call(feennex_proto::Error::Api(_)) => 3,
+            Failure::Call(_) | Failure::Transport(_) => 4,
             Failure::Unfinished(code, _) => *code,
+        }
+    }
+
+    /// The kind of failure as a word, for scripts.
+    fn kind(&self) -> &'static str {
+        match self {
+            Failure::Input(_) | Failure::Call(feennex_proto::Error::InvalidInput { .. }) => "input",
+            Failure::Output(_) => "output",
+            Failure::Call(feennex_proto::Error::Api(_)) => "api",
+            Failure::Call(_) | Failure::Transport(_) => "transport",
+            Failure::Unfinished(..) => "unfinished",
+            Failure::Rejected(_) => "rejected",
+            Failure::Sandbox(_) => "sandbox",
+        }
+    }
+
+    /// Prints the failure on standard error in the chosen format and gives the exit code.
+    pub fn report(self, format: OutputFormat) -> ExitCode {
+        let code = self.exit_code();
+        let text = match format {
+            OutputFormat::Text => self.to_text(),
+            OutputFormat::Json => self.to_json(),
         };
-        eprintln!("error: {}", self.message());
+        eprintln!("{text}");
         ExitCode::from(code)
+    }
+
+    /// `error: MESSAGE` and then one `  caused by: CAUSE` line per cause.
+    pub fn to_text(&self) -> String {
+        let mut text = format!("error: {}", self.message());
+        for cause in self.causes() {
+            text.push_str("\n  caused by: ");
+            text.push_str(&cause);
+        }
+        text
+    }
+
+    /// One JSON object on one line.
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Report<'a> {
+            error: Body<'a>,
+        }
+        #[derive(Serialize)]
+        struct Body<'a> {
+            kind: &'a str,
+            /// Feennex's error code, when it answered with one.
+            code: Option<i64>,
+            message: String,
+            causes: Vec<String>,
+            outcome_unknown: bool,
+            exit_code: u8,
+        }
+        let (code, outcome_unknown) = match self {
+            Failure::Call(error) => {
+                (error.api_code().map(|code| code.code()), error.is_outcome_unknown())
+            }
+            Failure::Unfinished(4, _) => (None, true),
+            _ => (None, false),
+        };
+        let report = Report {
+            error: Body {
+                kind: self.kind(),
+                code,
+                message: self.message(),
+                causes: self.causes(),
+                outcome_unknown,
+                exit_code: self.exit_code(),
+            },
+        };
+        serde_json::to_string(&report).unwrap_or_else(|_| {
+            format!(
+                "{{\"error\":{{\"message\":\"unprintable\",\"exit_code\":{}}}}}",
+                self.exit_code()
+            )
+        })
+    }
+
+    /// The causes below the message, each once: a cause whose text the line above
+    /// already shows is skipped, its own cause is not.
+    fn causes(&self) -> Vec<String> {
+        let Failure::Call(error) = self else {
+            return Vec::new();
+        };
+        cause_chain(error)
     }
 }
 
-/// Reports a command-line parsing error: help and version go to standard output
-/// with exit 0; real errors become one line on standard error with exit 2.
+impl From<feennex_proto::Error> for Failure {
+    fn from(error: feennex_proto::Error) -> Self {
+        Failure::Call(error)
+    }
+}
+
+/// The texts of an error's sources, skipping any that the text above already contains.
+pub fn cause_chain(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut shown = error.to_string();
+    let mut causes = Vec::new();
+    let mut next = error.source();
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !text.is_empty() && !shown.contains(&text) {
+            causes.push(text.clone());
+            shown = text;
+        }
+        next = cause.source();
+    }
+    causes
+}
+
+/// Reports a command-line parsing error in clap's own layout (usage line and
+/// suggestions included): help and version go to standard output with exit 0,
+/// usage errors to standard error with exit 2.
 pub fn clap_failure(error: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
-    if matches!(
-        error.kind(),
-        ErrorKind::DisplayHelp
-            | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-    ) {
-        let _ = error.print();
-        return if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-            ExitCode::from(2)
-        } else {
-            ExitCode::SUCCESS
-        };
+    let _ = error.print();
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+        _ => ExitCode::from(2),
     }
-    let rendered = error.render().to_string();
-    let line: Vec<&str> = rendered
-        .lines()
-        .map(str::trim)
-        .take_while(|line| !line.starts_with("Usage:") && !line.starts_with("For more information"))
-        .filter(|line| !line.is_empty())
-        .collect();
-    let line = line.join(" ");
-    eprintln!("{}", line.trim_end_matches(':'));
-    ExitCode::from(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl std::fmt::Display for Layer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|layer| layer as _)
+        }
+    }
+
+    #[test]
+    fn a_cause_already_in_the_message_is_not_repeated_but_its_own_cause_is_shown() {
+        let refused = Layer("Connection refused (os error 111)", None);
+        let connect = Layer("cannot connect", Some(Box::new(refused)));
+        let top = Layer("the request was not sent: cannot connect", Some(Box::new(connect)));
+        assert_eq!(cause_chain(&top), ["Connection refused (os error 111)"]);
+    }
+
+    #[test]
+    fn json_errors_carry_kind_code_message_and_exit_code() {
+        let json: serde_json::Value =
+            serde_json::from_str(&Failure::Input("--amount: bad".into()).to_json()).unwrap();
+        assert_eq!(json["error"]["kind"], "input");
+        assert_eq!(json["error"]["exit_code"], 2);
+        assert_eq!(json["error"]["message"], "--amount: bad");
+        assert_eq!(json["error"]["outcome_unknown"], false);
+        assert!(json["error"]["code"].is_null());
+    }
 }

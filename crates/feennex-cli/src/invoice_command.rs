@@ -7,8 +7,8 @@ use feennex_proto::{
     AddOnFields, Amount, Currency, InvoiceCreate, InvoiceTry, Payway, ShopOrderId,
 };
 
-use crate::cli::{DryRun, GlobalArgs};
 use crate::exit::Failure;
+use crate::flags::{ApiArgs, DryRun};
 use crate::send::Api;
 use crate::urls::UrlArgs;
 
@@ -21,11 +21,11 @@ pub enum InvoiceCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct InvoiceArgs {
+pub struct InvoiceFields {
     /// The amount to pay, in plain decimal form.
     #[arg(long, allow_hyphen_values = true)]
     pub amount: Amount,
-    /// The currency of --amount (ISO 4217 numeric).
+    /// The currency of --amount (ISO 4217: 840 or USD).
     #[arg(long)]
     pub currency: Currency,
     /// The payment system, such as card_usd.
@@ -36,7 +36,7 @@ pub struct InvoiceArgs {
     pub shop_order_id: ShopOrderId,
 }
 
-impl InvoiceArgs {
+impl InvoiceFields {
     fn to_request(&self) -> InvoiceTry {
         InvoiceTry::new(self.amount, self.currency, self.payway.clone(), self.shop_order_id.clone())
     }
@@ -45,7 +45,7 @@ impl InvoiceArgs {
 #[derive(Debug, Args)]
 pub struct InvoiceTryArgs {
     #[command(flatten)]
-    pub invoice: InvoiceArgs,
+    pub invoice: InvoiceFields,
     #[command(flatten)]
     pub dry_run: DryRun,
 }
@@ -53,7 +53,7 @@ pub struct InvoiceTryArgs {
 #[derive(Debug, Args)]
 pub struct InvoiceCreateArgs {
     #[command(flatten)]
-    pub invoice: InvoiceArgs,
+    pub invoice: InvoiceFields,
     /// An add-on field the payment system asks for, as KEY=VALUE (repeatable).
     #[arg(long = "extra", value_name = "KEY=VALUE", value_parser = parse_extra)]
     pub extra: Vec<(String, String)>,
@@ -75,13 +75,18 @@ fn parse_extra(text: &str) -> Result<(String, String), String> {
     }
 }
 
-pub fn run(
-    global: &GlobalArgs,
-    command: &InvoiceCommand,
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
-    let api = Api::from_args(global)?;
-    match command {
+/// `feennex invoice`: the API flags, then what to do.
+#[derive(Debug, Args)]
+pub struct InvoiceArgs {
+    #[command(flatten)]
+    pub api: ApiArgs,
+    #[command(subcommand)]
+    pub command: InvoiceCommand,
+}
+
+pub fn run(args: &InvoiceArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let api = Api::from_args(&args.api)?;
+    match &args.command {
         InvoiceCommand::Try(args) => api.execute(&args.invoice.to_request(), &args.dry_run, out),
         InvoiceCommand::Create(args) => {
             let mut add_ons = AddOnFields::new();

@@ -5,11 +5,15 @@ mod balance_command;
 mod bill_command;
 mod callback_command;
 mod cli;
+mod completions;
 mod config;
 mod demo;
 mod dry_run;
 mod exit;
+mod flags;
 mod invoice_command;
+mod logging;
+mod output;
 mod pay_url_command;
 mod payouts;
 mod sandbox_command;
@@ -25,36 +29,33 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
-use crate::exit::Failure;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return exit::clap_failure(&error),
     };
+    logging::install(&cli.output);
     let mut stdout = std::io::stdout().lock();
     let outcome = match &cli.command {
-        Command::Sign(args) => sign_command::run(&cli.global, args, &mut stdout),
-        Command::Transfer(command) => transfer_command::run(&cli.global, command, &mut stdout),
-        Command::Bill(command) => bill_command::run(&cli.global, command, &mut stdout),
-        Command::Invoice(command) => invoice_command::run(&cli.global, command, &mut stdout),
-        Command::Withdraw(command) => withdraw_command::run(&cli.global, command, &mut stdout),
-        Command::Balance(args) => balance_command::run(&cli.global, args, &mut stdout),
-        Command::PayUrl(args) => pay_url_command::run(&cli.global, args, &mut stdout),
-        Command::Callback(command) => callback_command::run(&cli.global, command, &mut stdout),
-        Command::Payouts(command) => payouts::run(&cli.global, command, &mut stdout),
+        Command::Sign(args) => sign_command::run(args, &mut stdout),
+        Command::Transfer(args) => transfer_command::run(args, &mut stdout),
+        Command::Bill(args) => bill_command::run(args, &mut stdout),
+        Command::Invoice(args) => invoice_command::run(args, &mut stdout),
+        Command::Withdraw(args) => withdraw_command::run(args, &mut stdout),
+        Command::Balance(args) => balance_command::run(args, &mut stdout),
+        Command::PayUrl(args) => pay_url_command::run(args, &mut stdout),
+        Command::Callback(command) => callback_command::run(command, &mut stdout),
+        Command::Payouts(args) => payouts::run(args, &mut stdout),
         Command::Demo(args) => demo::run(args, &mut stdout),
-        Command::Sandbox(args) => sandbox_command::run(&cli.global, args, &mut stdout),
+        Command::Sandbox(args) => sandbox_command::run(args, &mut stdout),
+        Command::Completions(args) => {
+            completions::run(args, <Cli as clap::CommandFactory>::command(), &mut stdout)
+        }
     };
     let _ = stdout.flush();
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => failure.report(),
+        Err(failure) => failure.report(cli.output.output),
     }
-}
-
-/// Writes to standard output, turning a closed pipe into a failure instead of a panic.
-fn print(out: &mut dyn Write, text: std::fmt::Arguments<'_>) -> Result<(), Failure> {
-    writeln!(out, "{text}")
-        .map_err(|error| Failure::Output(format!("cannot write the output: {error}")))
 }

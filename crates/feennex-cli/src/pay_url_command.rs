@@ -7,17 +7,19 @@ use clap::Args;
 use feennex_proto::pay_page::{DEFAULT_PAY_PAGE_HOST, PayPage, PayPageLang};
 use feennex_proto::{Amount, BaseUrl, Currency, Payway, ShopOrderId};
 
-use crate::cli::GlobalArgs;
 use crate::config;
 use crate::exit::Failure;
+use crate::flags::ShopArgs;
 use crate::urls::UrlArgs;
 
 #[derive(Debug, Args)]
 pub struct PayUrlArgs {
+    #[command(flatten)]
+    pub shop: ShopArgs,
     /// The amount to pay, in plain decimal form.
     #[arg(long, allow_hyphen_values = true)]
     pub amount: Amount,
-    /// The currency of --amount (ISO 4217 numeric).
+    /// The currency of --amount (ISO 4217: 840 or USD).
     #[arg(long)]
     pub currency: Currency,
     /// Your id of the order.
@@ -42,13 +44,13 @@ pub struct PayUrlArgs {
     pub pay_host: BaseUrl,
 }
 
-pub fn run(global: &GlobalArgs, args: &PayUrlArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let merchant = config::merchant(global)?;
+pub fn run(args: &PayUrlArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let merchant = config::shop(&args.shop)?;
     let mut page = PayPage::new(args.amount, args.currency, args.shop_order_id.clone())
         .urls(args.urls.to_urls());
     page.description = args.description.clone();
     page.payway = args.payway.clone();
     page.payer_account = args.payer_account.clone();
     let form = merchant.pay_page(&page, args.lang, &args.pay_host);
-    crate::print(out, format_args!("{}", form.url_with_query()))
+    crate::output::print(out, format_args!("{}", form.url_with_query()))
 }

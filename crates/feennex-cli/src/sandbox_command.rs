@@ -12,8 +12,8 @@ use feennex_sandbox::{
     WithdrawalPace,
 };
 
-use crate::cli::GlobalArgs;
 use crate::exit::Failure;
+use crate::flags::SandboxUrlArgs;
 
 /// Run a local Feennex sandbox (the default), or drive a running one.
 ///
@@ -43,8 +43,8 @@ pub struct ServeArgs {
     /// A shop as ID:SECRET (repeatable); without it, shop 1 with secret sandbox-secret.
     #[arg(long = "shop", value_name = "ID:SECRET")]
     pub shops: Vec<String>,
-    /// Opening balance of every shop as CURRENCY=AMOUNT (repeatable); without it,
-    /// 1000000 in each of 840, 978 and 643.
+    /// Opening balance of one currency of every shop as CURRENCY=AMOUNT (repeatable,
+    /// 840 or USD); the other currencies keep theirs: 1000000 in each of 840, 978 and 643.
     #[arg(long = "balance", value_name = "CURRENCY=AMOUNT")]
     pub balances: Vec<String>,
     /// Inject a fault as KIND=PROBABILITY (repeatable); kinds: drop-before,
@@ -78,6 +78,8 @@ pub enum KindArg {
 
 #[derive(Debug, Args)]
 pub struct CompleteArgs {
+    #[command(flatten)]
+    pub sandbox: SandboxUrlArgs,
     /// bill or invoice.
     #[arg(long)]
     pub kind: KindArg,
@@ -89,27 +91,53 @@ pub struct CompleteArgs {
     pub reject: bool,
 }
 
-pub fn run(global: &GlobalArgs, args: &SandboxArgs, out: &mut dyn Write) -> Result<(), Failure> {
+pub fn run(args: &SandboxArgs, out: &mut dyn Write) -> Result<(), Failure> {
     match &args.action {
-        Some(SandboxAction::Complete(complete)) => finish(global, complete, out),
+        Some(SandboxAction::Complete(complete)) => finish(complete, out),
         None => serve(&args.serve, out),
     }
 }
 
-fn finish(global: &GlobalArgs, args: &CompleteArgs, out: &mut dyn Write) -> Result<(), Failure> {
+fn finish(args: &CompleteArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let kind = match args.kind {
         KindArg::Bill => PaymentKind::Bill,
         KindArg::Invoice => PaymentKind::Invoice,
     };
     let payment = crate::send::runtime()?
         .block_on(feennex_sandbox::finish_payment(
-            global.base_url.as_str(),
+            args.sandbox.base_url.as_str(),
             kind,
             args.id,
             !args.reject,
         ))
-        .map_err(|error| Failure::Sandbox(error_chain(&error)))?;
-    crate::print(out, format_args!("{payment}"))
+        .map_err(|error| Failure::Sandbox(feennex_proto::error::chain_of(&error)))?;
+    crate::output::print(out, format_args!("{}", as_printed(&payment)?))
+}
+
+/// The sandbox's JSON as every other command prints answers: indented, with
+/// amounts (the numbers that are not whole) as exact decimal text.
+fn as_printed(json: &str) -> Result<String, Failure> {
+    let unreadable = |error: &dyn std::fmt::Display| {
+        Failure::Sandbox(format!("the sandbox's answer is not JSON: {error}"))
+    };
+    let mut value: serde_json::Value = serde_json::from_str(json).map_err(|e| unreadable(&e))?;
+    amounts_as_text(&mut value);
+    serde_json::to_string_pretty(&value).map_err(|e| unreadable(&e))
+}
+
+fn amounts_as_text(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) if number.is_f64() => {
+            let text = number.to_string();
+            let exact = Decimal::from_str_exact(&text).or_else(|_| Decimal::from_scientific(&text));
+            if let Ok(amount) = exact {
+                *value = serde_json::Value::String(amount.normalize().to_string());
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(amounts_as_text),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(amounts_as_text),
+        _ => {}
+    }
 }
 
 fn serve(args: &ServeArgs, out: &mut dyn Write) -> Result<(), Failure> {
@@ -126,7 +154,7 @@ fn serve(args: &ServeArgs, out: &mut dyn Write) -> Result<(), Failure> {
         // Listen for the signals before saying we are ready: a supervisor may stop us
         // as soon as it reads the line.
         let stop = StopSignals::register();
-        crate::print(out, format_args!("listening on http://{}", sandbox.local_addr()))?;
+        crate::output::print(out, format_args!("listening on http://{}", sandbox.local_addr()))?;
         out.flush().map_err(|error| Failure::Output(error.to_string()))?;
         stop.wait().await;
         sandbox.shutdown();
@@ -176,7 +204,15 @@ fn config_of(args: &ServeArgs) -> Result<SandboxConfig, Failure> {
         shops = config.shops.clone();
     }
     if let Some(balances) = balances {
-        shops = shops.into_iter().map(|shop| shop.with_balances(balances.clone())).collect();
+        // Each --balance sets one currency; the others keep their opening balance.
+        shops = shops
+            .into_iter()
+            .map(|shop| {
+                let mut merged = shop.balances.clone();
+                merged.extend(balances.iter().map(|(currency, amount)| (*currency, *amount)));
+                shop.with_balances(merged)
+            })
+            .collect();
     }
     let mut faults = FaultConfig::none()
         .with_seed(args.fault_seed)
@@ -251,18 +287,6 @@ fn parse_fault(argument: &str) -> Result<(FaultKind, f64), Failure> {
     Ok((kind, probability))
 }
 
-/// An error and its causes, each once.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(next) = cause {
-        text.push_str(": ");
-        text.push_str(&next.to_string());
-        cause = next.source();
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,12 +312,48 @@ mod tests {
     }
 
     #[test]
+    fn a_balance_flag_sets_its_currency_and_keeps_the_others() {
+        let args = ServeArgs {
+            listen: ([127, 0, 0, 1], 0).into(),
+            shops: vec!["6:s".into()],
+            balances: vec!["USD=1000".into()],
+            faults: Vec::new(),
+            fault_seed: 0,
+            fault_delay_ms: 0,
+            withdrawal_step_ms: 0,
+            header_timeout_ms: 30_000,
+            body_timeout_ms: 30_000,
+        };
+        let shop = &config_of(&args).unwrap().shops[0];
+        assert_eq!(shop.balances[&Currency::USD], Decimal::from(1000));
+        let opening = Decimal::from(feennex_sandbox::DEFAULT_BALANCE);
+        assert_eq!(shop.balances[&Currency::RUB], opening);
+        assert_eq!(shop.balances[&Currency::EUR], opening);
+    }
+
+    #[test]
+    fn completed_payments_print_indented_with_exact_amounts() {
+        let printed = as_printed(
+            r#"{"id":9001,"shop_amount":25.0,"payer_price":1e-05,"fee":0.1,"status":2}"#,
+        )
+        .unwrap();
+        let value: serde_json::Value = serde_json::from_str(&printed).unwrap();
+        assert_eq!(value["shop_amount"], "25");
+        assert_eq!(value["payer_price"], "0.00001");
+        assert_eq!(value["fee"], "0.1");
+        assert_eq!((value["id"].as_u64(), value["status"].as_u64()), (Some(9001), Some(2)));
+        assert!(printed.contains("\n  \"id\": 9001"), "{printed}");
+    }
+
+    #[test]
     fn balances_and_faults_parse_or_name_the_bad_argument() {
         let balances = parse_balances(&["840=100.50".into(), "643=0".into()]).unwrap().unwrap();
         assert_eq!(balances[&Currency::USD], Decimal::new(10050, 2));
         assert_eq!(balances[&Currency::RUB], Decimal::ZERO);
         assert!(parse_balances(&[]).unwrap().is_none());
-        for bad in ["840", "usd=1", "840=-1", "840=x"] {
+        let by_letters = parse_balances(&["USD=5".into()]).unwrap().unwrap();
+        assert_eq!(by_letters[&Currency::USD], Decimal::new(5, 0));
+        for bad in ["840", "xyz=1", "840=-1", "840=x"] {
             assert!(message(parse_balances(&[bad.into()]).unwrap_err()).contains(bad), "{bad}");
         }
         assert_eq!(parse_fault("drop-after=0.25").unwrap(), (FaultKind::DropAfter, 0.25));

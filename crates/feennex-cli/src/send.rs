@@ -2,16 +2,15 @@
 //! as JSON on standard output.
 
 use std::io::Write;
-use std::time::Duration;
 
-use feennex_hyper::Client;
+use feennex_hyper::{BuildError, Client};
 use feennex_proto::exchange::IdempotentCreate;
 use feennex_proto::{ClientOptions, Endpoint, Error, Merchant, SingleCall};
 use serde::Serialize;
 
-use crate::cli::{DryRun, GlobalArgs};
 use crate::config;
 use crate::exit::Failure;
+use crate::flags::{ApiArgs, DryRun};
 
 /// The shop and how to reach it, as every API command needs them.
 pub struct Api {
@@ -26,12 +25,12 @@ impl Api {
     }
 
     /// The shop, secret, base URL and timeout from the command line and environment.
-    pub fn from_args(global: &GlobalArgs) -> Result<Self, Failure> {
-        let mut options = ClientOptions::default();
-        if let Some(timeout) = global.timeout {
+    pub fn from_args(api: &ApiArgs) -> Result<Self, Failure> {
+        let mut options = ClientOptions::default().allow_plain_http(api.allow_plain_http);
+        if let Some(timeout) = api.timeout {
             options = options.attempt_timeout(timeout.0);
         }
-        Ok(Self { merchant: config::merchant(global)?, options })
+        Ok(Self { merchant: config::merchant(api)?, options })
     }
 
     /// The shop.
@@ -44,7 +43,7 @@ impl Api {
         Client::builder(self.merchant.clone())
             .options(self.options.clone())
             .build()
-            .map_err(|error| Failure::Input(format!("--base-url: {error}")))
+            .map_err(build_failure)
     }
 
     /// A client and the runtime to run it on.
@@ -99,15 +98,14 @@ fn print_dry_run<E: Endpoint>(
     request: &E,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let http_request =
-        merchant.build(request).map_err(|error| Failure::Input(error.to_string()))?;
+    let http_request = merchant.build(request).map_err(failure)?;
     crate::dry_run::print_request(out, &http_request)
 }
 
 fn print_json(out: &mut dyn Write, value: &impl Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|error| Failure::Output(format!("cannot write the answer as JSON: {error}")))?;
-    crate::print(out, format_args!("{text}"))
+    crate::output::print(out, format_args!("{text}"))
 }
 
 /// The runtime commands run their calls on.
@@ -119,28 +117,19 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|error| Failure::Transport(format!("cannot start the runtime: {error}")))
 }
 
-/// Sorts a failed call into its exit code.
+/// A failed call, kept whole: its exit code, causes and JSON form come from it.
 pub fn failure(error: Error) -> Failure {
-    match &error {
-        Error::InvalidInput { .. } => Failure::Input(error.to_string()),
-        Error::Api(api) => Failure::Api(format!("{}: {}", api.code, api.message)),
-        _ => Failure::Transport(error.chain()),
-    }
+    Failure::Call(error)
 }
 
-/// A `--timeout` in seconds, such as `2` or `0.5`.
-#[derive(Debug, Clone, Copy)]
-pub struct Seconds(pub Duration);
-
-impl std::str::FromStr for Seconds {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, String> {
-        text.parse::<f64>()
-            .ok()
-            .filter(|seconds| *seconds > 0.0)
-            .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
-            .map(Seconds)
-            .ok_or_else(|| format!("{text:?} is not a positive number of seconds"))
+/// Why no client could be made, in the command line's terms.
+fn build_failure(error: BuildError) -> Failure {
+    match error {
+        BuildError::PlainHttp(refused) => Failure::Input(format!(
+            "--base-url: refusing plain http to {}: use https, or pass --allow-plain-http",
+            refused.0
+        )),
+        BuildError::Proxy(error) => Failure::Input(format!("proxy: {error}")),
+        other => Failure::Input(format!("--base-url: {other}")),
     }
 }

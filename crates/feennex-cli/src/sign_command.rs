@@ -3,19 +3,33 @@
 use std::collections::HashSet;
 use std::io::Write;
 
-use crate::cli::{GlobalArgs, SignArgs};
-use crate::exit::Failure;
+use clap::Args;
 
-pub fn run(global: &GlobalArgs, args: &SignArgs, out: &mut dyn Write) -> Result<(), Failure> {
+use crate::exit::Failure;
+use crate::flags::SecretArgs;
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// First print the string that is hashed (without the secret).
+    #[arg(long)]
+    pub explain: bool,
+    /// Fields as NAME=VALUE, split at the first `=`.
+    #[arg(value_name = "NAME=VALUE", required = true)]
+    pub fields: Vec<String>,
+}
+
+pub fn run(args: &SignArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let fields = parse_fields(&args.fields)?;
-    let secret = crate::config::secret(global)?;
+    let secret = crate::config::secret(&args.secret)?;
     if args.explain {
-        crate::print(
+        crate::output::print(
             out,
             format_args!("string_to_sign: {}", feennex_proto::sign::string_to_sign(&fields)),
         )?;
     }
-    crate::print(out, format_args!("{}", feennex_proto::sign(&fields, &secret)))
+    crate::output::print(out, format_args!("{}", feennex_proto::sign(&fields, &secret)))
 }
 
 /// Splits each argument at its first `=`; names must be unique and not empty.

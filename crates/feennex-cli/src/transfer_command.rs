@@ -2,20 +2,91 @@
 
 use std::io::Write;
 
-use feennex_proto::{TransferCreate, TransferStatus, TransferTry};
+use clap::{Args, Subcommand};
+use feennex_proto::{
+    Amount, Currency, PayeeAccount, ShopPaymentId, TransferAmountType, TransferCreate,
+    TransferStatus, TransferTry,
+};
 
-use crate::cli::{GlobalArgs, TransferCommand};
 use crate::config;
 use crate::exit::Failure;
+use crate::flags::{ApiArgs, DryRun, NowArg};
 use crate::send::Api;
 
-pub fn run(
-    global: &GlobalArgs,
-    command: &TransferCommand,
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
-    let api = Api::from_args(global)?;
-    match command {
+/// `feennex transfer`: the API flags, then what to do.
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    #[command(flatten)]
+    pub api: ApiArgs,
+    #[command(subcommand)]
+    pub command: TransferCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TransferCommand {
+    /// Precalculate a wallet payout (transfer/try).
+    Try(TransferTryArgs),
+    /// Pay out to a Feennex wallet (transfer/create).
+    Create(TransferCreateArgs),
+    /// Look a wallet payout up by your id (transfer/shop_payment_status).
+    Status(TransferStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TransferAmountArgs {
+    /// The amount, in plain decimal form (10, 10.5).
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: Amount,
+    /// receive_amount (what the wallet gets) or writeoff_amount (what the shop pays).
+    #[arg(long, default_value = "receive_amount")]
+    pub amount_type: TransferAmountType,
+    /// Currency credited to the wallet (ISO 4217: 840 or USD).
+    #[arg(long)]
+    pub payee_currency: Currency,
+    /// Currency debited from the shop (ISO 4217: 840 or USD).
+    #[arg(long)]
+    pub shop_currency: Currency,
+}
+
+#[derive(Debug, Args)]
+pub struct TransferTryArgs {
+    #[command(flatten)]
+    pub amount: TransferAmountArgs,
+    #[command(flatten)]
+    pub dry_run: DryRun,
+}
+
+#[derive(Debug, Args)]
+pub struct TransferCreateArgs {
+    #[command(flatten)]
+    pub amount: TransferAmountArgs,
+    /// The wallet: 20 followed by 10 digits, or its e-mail address.
+    #[arg(long)]
+    pub payee_account: PayeeAccount,
+    /// Your id of this payout (1–255 characters); reuse it to retry safely.
+    #[arg(long)]
+    pub shop_payment_id: ShopPaymentId,
+    /// A note for the payee.
+    #[arg(long)]
+    pub description: Option<String>,
+    #[command(flatten)]
+    pub dry_run: DryRun,
+}
+
+#[derive(Debug, Args)]
+pub struct TransferStatusArgs {
+    /// Your id of the payout.
+    #[arg(long)]
+    pub shop_payment_id: ShopPaymentId,
+    #[command(flatten)]
+    pub now: NowArg,
+    #[command(flatten)]
+    pub dry_run: DryRun,
+}
+
+pub fn run(args: &TransferArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let api = Api::from_args(&args.api)?;
+    match &args.command {
         TransferCommand::Try(args) => {
             let request = TransferTry::new(
                 args.amount.amount,

@@ -8,9 +8,9 @@ use feennex_proto::{
     WithdrawAmountType, WithdrawCreate, WithdrawShopPaymentStatus, WithdrawStatusById, WithdrawTry,
 };
 
-use crate::cli::{DryRun, GlobalArgs, NowArg};
 use crate::config;
 use crate::exit::Failure;
+use crate::flags::{ApiArgs, DryRun, NowArg};
 use crate::send::Api;
 
 #[derive(Debug, Subcommand)]
@@ -37,7 +37,7 @@ pub struct WithdrawTryArgs {
     /// The payment system, such as card_rub.
     #[arg(long)]
     pub payway: Payway,
-    /// The currency debited from the shop (ISO 4217 numeric).
+    /// The currency debited from the shop (ISO 4217: 840 or USD).
     #[arg(long)]
     pub shop_currency: Currency,
     #[command(flatten)]
@@ -76,7 +76,7 @@ pub struct WithdrawCreateArgs {
     /// The payment system.
     #[arg(long)]
     pub payway: Payway,
-    /// The currency debited from the shop (ISO 4217 numeric).
+    /// The currency debited from the shop (ISO 4217: 840 or USD).
     #[arg(long)]
     pub shop_currency: Currency,
     /// Your id of this payout (1–255 characters); reuse it to retry safely.
@@ -120,13 +120,18 @@ fn parse_object(text: &str) -> Result<AccountDetails, String> {
     }
 }
 
-pub fn run(
-    global: &GlobalArgs,
-    command: &WithdrawCommand,
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
-    let api = Api::from_args(global)?;
-    match command {
+/// `feennex withdraw`: the API flags, then what to do.
+#[derive(Debug, Args)]
+pub struct WithdrawArgs {
+    #[command(flatten)]
+    pub api: ApiArgs,
+    #[command(subcommand)]
+    pub command: WithdrawCommand,
+}
+
+pub fn run(args: &WithdrawArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let api = Api::from_args(&args.api)?;
+    match &args.command {
         WithdrawCommand::Try(args) => {
             let request = WithdrawTry::new(
                 args.amount,

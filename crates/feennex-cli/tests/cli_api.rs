@@ -44,9 +44,8 @@ fn assert_secret_absent(output: &Output) {
 
 /// Runs a dry run and returns the request path and the JSON body.
 fn dry_run(args: &[&str]) -> (String, Value) {
-    let mut full = vec!["--shop-id", "6", "--base-url", "http://127.0.0.1:9"];
-    full.extend_from_slice(args);
-    full.push("--dry-run");
+    let mut full = args.to_vec();
+    full.extend_from_slice(&["--shop-id", "6", "--base-url", "http://127.0.0.1:9", "--dry-run"]);
     let output = feennex(&full);
     assert!(output.status.success(), "{args:?}: {}", text(&output.stderr));
     let stdout = text(&output.stdout);
@@ -269,18 +268,22 @@ fn balance_dry_run_signs_now_and_shop_id() {
 }
 
 #[test]
-fn an_unreachable_server_exits_4_with_one_line() {
+fn an_unreachable_server_exits_4_and_prints_each_cause_once() {
     // Nothing listens on port 1: every attempt is refused before sending.
-    let output = feennex(&["--shop-id", "6", "--base-url", "http://127.0.0.1:1", "balance"]);
+    let output = feennex(&["balance", "--shop-id", "6", "--base-url", "http://127.0.0.1:1"]);
     assert_eq!(output.status.code(), Some(4));
     let stderr = text(&output.stderr);
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("not sent"), "{stderr}");
+    let first = stderr.lines().next().unwrap();
+    assert!(first.starts_with("error: ") && first.contains("not sent"), "{stderr}");
+    let causes: Vec<&str> = stderr.lines().skip(1).collect();
+    assert!(causes.iter().all(|line| line.starts_with("  caused by: ")), "{stderr}");
+    assert_eq!(stderr.matches("Connection refused").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("cannot connect").count(), 1, "{stderr}");
     assert!(output.stdout.is_empty());
 }
 
 #[test]
-fn bad_input_exits_2_with_one_line_naming_the_flag() {
+fn bad_input_exits_2_with_an_error_naming_the_flag() {
     let cases: [(&[&str], &str); 8] = [
         (
             &["withdraw", "status", "--withdraw-id", "1", "--shop-payment-id", "w-1"],
@@ -366,13 +369,13 @@ fn bad_input_exits_2_with_one_line_naming_the_flag() {
         ),
     ];
     for (args, flag) in cases {
-        let mut full = vec!["--shop-id", "6"];
-        full.extend_from_slice(args);
+        let mut full = args.to_vec();
+        full.extend_from_slice(&["--shop-id", "6"]);
         let output = feennex(&full);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(output.stdout.is_empty());
         let stderr = text(&output.stderr);
-        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
         assert!(stderr.contains(flag), "{flag} not named in {stderr}");
     }
 }
@@ -409,8 +412,6 @@ fn decode(text: &str) -> String {
 #[test]
 fn pay_url_prints_the_page_with_signed_query_parameters() {
     let output = feennex(&[
-        "--shop-id",
-        "6",
         "pay-url",
         "--amount",
         "10.00",
@@ -422,6 +423,8 @@ fn pay_url_prints_the_page_with_signed_query_parameters() {
         "Заказ & co",
         "--lang",
         "ru",
+        "--shop-id",
+        "6",
     ]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let url = text(&output.stdout).trim_end().to_owned();
@@ -437,7 +440,7 @@ fn pay_url_prints_the_page_with_signed_query_parameters() {
 #[test]
 fn pay_url_host_comes_from_the_flag_or_the_environment() {
     let args =
-        ["--shop-id", "6", "pay-url", "--amount", "1", "--currency", "840", "--shop-order-id", "1"];
+        ["pay-url", "--amount", "1", "--currency", "840", "--shop-order-id", "1", "--shop-id", "6"];
     let output = run(&args, &[("FEENNEX_PAY_HOST", "http://127.0.0.1:8081/")], b"");
     assert!(
         text(&output.stdout).starts_with("http://127.0.0.1:8081/en/pay?"),

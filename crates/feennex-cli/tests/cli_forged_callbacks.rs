@@ -21,7 +21,7 @@ const CLAIMS: [(&str, &str); 5] = [
 
 fn verify(sandbox: &TestSandbox, extra: &[&str], body: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_feennex"))
-        .args(["--base-url", sandbox.base_url(), "--shop-id", "1", "callback", "verify"])
+        .args(["callback", "verify", "--base-url", sandbox.base_url(), "--shop-id", "1"])
         .args(["--remote-ip", "127.0.0.1", "--allow-ip", "127.0.0.1"])
         .args(["--content-type", "application/x-www-form-urlencoded"])
         .args(extra)

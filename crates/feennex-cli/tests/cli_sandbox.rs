@@ -123,13 +123,11 @@ fn sandbox_serves_the_given_shop_and_balance_and_completes_a_bill() {
     let id = envelope["data"]["id"].as_u64().unwrap().to_string();
     let base_url = format!("http://{addr}");
     let output =
-        feennex(&["--base-url", &base_url, "sandbox", "complete", "--kind", "bill", "--id", &id]);
+        feennex(&["sandbox", "complete", "--kind", "bill", "--id", &id, "--base-url", &base_url]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let payment: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(payment["status"], 2);
     let again = feennex(&[
-        "--base-url",
-        &base_url,
         "sandbox",
         "complete",
         "--kind",
@@ -137,14 +135,22 @@ fn sandbox_serves_the_given_shop_and_balance_and_completes_a_bill() {
         "--id",
         &id,
         "--reject",
+        "--base-url",
+        &base_url,
     ]);
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("409"));
 
     let (_, balances) = http(addr, "GET", "/_sandbox/balances", "").unwrap();
     let balances = balances.as_array().unwrap();
-    assert_eq!(balances.len(), 1, "only the given currency: {balances:?}");
-    assert_eq!(balances[0]["available"], 65.0);
+    let available = |currency: u64| {
+        let entry = balances.iter().find(|entry| entry["currency"] == currency);
+        entry.map(|entry| entry["available"].clone())
+    };
+    // --balance set USD; the other currencies kept their opening balance.
+    assert_eq!(available(840), Some(Value::from(65.0)), "{balances:?}");
+    assert_eq!(available(643), Some(Value::from(1_000_000.0)), "{balances:?}");
+    assert_eq!(available(978), Some(Value::from(1_000_000.0)), "{balances:?}");
 }
 
 #[test]

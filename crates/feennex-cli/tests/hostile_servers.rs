@@ -18,7 +18,7 @@ fn balance_with(value: &str) -> String {
 }
 
 #[test]
-fn every_hostile_answer_ends_in_a_one_line_error() {
+fn every_hostile_answer_ends_in_a_short_error_with_its_causes_once() {
     let cases: Vec<(&str, Reply, i32, &str)> = vec![
         ("empty", Reply::Answer(200, String::new()), 4, "not a Feennex envelope"),
         ("html", Reply::Answer(502, "<html>Bad Gateway</html>".into()), 4, "HTTP 502"),
@@ -32,6 +32,15 @@ fn every_hostile_answer_ends_in_a_one_line_error() {
         ("wrong types", Reply::Answer(200, balance_with("\"many\"")), 4, "shop_balance"),
         ("out of range", Reply::Answer(200, balance_with("1e400")), 4, "shop_balance"),
         ("negative", Reply::Answer(200, balance_with("-3")), 4, "negative"),
+        (
+            "no balances",
+            Reply::Answer(
+                200,
+                r#"{"data":{"shop_id":1},"error_code":0,"message":"Ok","result":true}"#.into(),
+            ),
+            4,
+            "missing field `balances`",
+        ),
         ("nested", Reply::Answer(200, balance_with(&deep(100_000))), 4, "shop_balance"),
         ("huge", Reply::Declared(50 * 1024 * 1024), 4, "larger than the limit"),
         (
@@ -59,13 +68,13 @@ fn every_hostile_answer_ends_in_a_one_line_error() {
                 let started = Instant::now();
                 let output = Command::new(env!("CARGO_BIN_EXE_feennex"))
                     .args([
+                        "balance",
                         "--base-url",
                         &server.base_url(),
                         "--shop-id",
                         "1",
                         "--timeout",
                         "1",
-                        "balance",
                     ])
                     .env_clear()
                     .env("FEENNEX_SECRET_KEY", "hostile-test-secret")
@@ -79,7 +88,16 @@ fn every_hostile_answer_ends_in_a_one_line_error() {
         let (name, code, needle, output, elapsed) = run.join().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(code), "{name}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{name}: {stderr}");
+        // One line saying what failed, then each cause once on its own line.
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert!(lines[0].starts_with("error: "), "{name}: {stderr}");
+        assert!(
+            lines[1..].iter().all(|line| line.starts_with("  caused by: ")),
+            "{name}: {stderr}"
+        );
+        assert!(lines.len() <= 3, "{name}: {stderr}");
+        let distinct: std::collections::BTreeSet<&str> = lines.iter().copied().collect();
+        assert_eq!(distinct.len(), lines.len(), "{name}: a line repeats: {stderr}");
         assert!(stderr.contains(needle), "{name}: {needle:?} not in {stderr}");
         assert!(!stderr.contains("hostile-test-secret"), "{name}");
         assert!(output.stdout.is_empty(), "{name}");

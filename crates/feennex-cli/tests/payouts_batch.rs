@@ -43,9 +43,10 @@ fn write_batch(path: &Path, rows: usize, extra: &str) {
 fn feennex(sandbox: &Sandbox, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_feennex"));
     command
-        .args(["--base-url", sandbox.base_url(), "--shop-id", "1"])
         .args(args)
         .env_clear()
+        .env("FEENNEX_BASE_URL", sandbox.base_url())
+        .env("FEENNEX_SHOP_ID", "1")
         .env("FEENNEX_SECRET_KEY", SECRET);
     command
 }
@@ -127,14 +128,14 @@ fn a_run_killed_midway_resumes_and_pays_every_row_exactly_once() {
     write_batch(&csv, 120, "not-an-account,5,840,840,bad\n201234567890,0,840,840,zero\n");
     let journal = dir.join("batch.csv.journal");
     let args = [
-        "--timeout",
-        "0.3",
         "payouts",
         "run",
         csv.to_str().unwrap(),
         "--skip-invalid",
         "--concurrency",
         "2",
+        "--timeout",
+        "0.3",
     ];
 
     let mut first =
@@ -242,7 +243,7 @@ fn ctrl_c_lets_rows_in_flight_finish_and_the_run_resumes() {
     let csv = dir.join("batch.csv");
     write_batch(&csv, 40, "");
     let journal = dir.join("batch.csv.journal");
-    let args = ["--timeout", "5", "payouts", "run", csv.to_str().unwrap(), "--concurrency", "2"];
+    let args = ["payouts", "run", csv.to_str().unwrap(), "--concurrency", "2", "--timeout", "5"];
 
     let first =
         feennex(&sandbox, &args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();

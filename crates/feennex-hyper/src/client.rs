@@ -5,10 +5,12 @@ use std::time::{Duration, SystemTime};
 use feennex_proto::callback::{ConfirmError, Notification};
 use feennex_proto::endpoints::BillState;
 use feennex_proto::exchange::{IdempotentCreate, PayoutResult};
+use feennex_proto::proxy::ProxyConfig;
 use feennex_proto::session::BuildError;
 use feennex_proto::{ClientOptions, Error, Merchant, Session, SingleCall};
 
 use crate::driver::drive_prepared;
+use crate::proxy::ProxiedConnector;
 use crate::transport::HyperTransport;
 
 /// An async Feennex client: cheap to clone, clones share one connection pool.
@@ -78,11 +80,12 @@ pub struct ClientBuilder {
     merchant: Merchant,
     options: ClientOptions,
     tls: Option<rustls::ClientConfig>,
+    proxy: Option<ProxyConfig>,
 }
 
 impl ClientBuilder {
     fn new(merchant: Merchant) -> Self {
-        Self { merchant, options: ClientOptions::default(), tls: None }
+        Self { merchant, options: ClientOptions::default(), tls: None, proxy: None }
     }
 
     /// Timeouts, retries, limits and the user agent.
@@ -99,7 +102,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client.
+    /// The proxies to use instead of those the environment names (`HTTPS_PROXY`,
+    /// `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`; see [`ProxyConfig`]).
+    /// `ProxyConfig::none()` connects directly whatever the environment says.
+    pub fn proxy(mut self, proxies: ProxyConfig) -> Self {
+        self.proxy = Some(proxies);
+        self
+    }
+
+    /// Builds the client. Without [`ClientBuilder::proxy`], the proxy comes from
+    /// the environment, read now.
     pub fn build(self) -> Result<Client, BuildError> {
         let session = Session::new(self.merchant, self.options)?;
         let options = session.options();
@@ -111,11 +123,16 @@ impl ClientBuilder {
             Some(config) => config,
             None => default_tls()?,
         };
+        let proxies = match self.proxy {
+            Some(proxies) => proxies,
+            None => ProxyConfig::from_env()?,
+        };
+        let tcp = ProxiedConnector::new(http, &proxies, session.merchant().base_url().as_str());
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_or_http()
             .enable_http1()
-            .wrap_connector(http);
+            .wrap_connector(tcp);
         let user_agent = http::HeaderValue::from_str(&options.user_agent)
             .unwrap_or_else(|_| http::HeaderValue::from_static("feennex-rs"));
         let transport = HyperTransport::new(

@@ -4,38 +4,49 @@
 use std::time::{Instant, SystemTime};
 
 use feennex_proto::Error;
+use feennex_proto::call_log::{CallLog, CallOutcome};
 use feennex_proto::exchange::{Exchange, Step};
 use feennex_proto::session::Prepared;
 use feennex_proto::transport::{AsyncTransport, AttemptTimedOut};
 use tracing::Instrument;
 
 /// Runs a machine the core's [`Session`](feennex_proto::Session) prepared, inside a
-/// span with its endpoint, shop and payout id (never the secret or a signature).
+/// span with its endpoint, shop and payout id (never the secret or a signature),
+/// reporting each attempt, wait and outcome (see [`CallLog`]).
 pub async fn drive_prepared<X, T>(prepared: Prepared<X>, transport: &T) -> X::Output
 where
     X: Exchange,
+    X::Output: CallOutcome,
     T: AsyncTransport + ?Sized,
 {
-    let span = prepared.label.span();
-    drive(prepared.machine, transport).instrument(span).await
+    let log = CallLog::new(&prepared.label);
+    run(prepared.machine, transport, log).instrument(prepared.label.span()).await
 }
 
 /// Runs any machine of the core to its end over `transport`, on tokio's timers.
 ///
 /// Any [`AsyncTransport`] works, so a stack of your own gets the same retries and
 /// exactly-once payouts. An attempt still out at its deadline is cut off.
-pub async fn drive<X, T>(mut machine: X, transport: &T) -> X::Output
+pub async fn drive<X, T>(machine: X, transport: &T) -> X::Output
 where
     X: Exchange,
+    X::Output: CallOutcome,
     T: AsyncTransport + ?Sized,
 {
-    let mut attempt = 0u32;
+    run(machine, transport, CallLog::unnamed()).await
+}
+
+async fn run<X, T>(mut machine: X, transport: &T, mut log: CallLog) -> X::Output
+where
+    X: Exchange,
+    X::Output: CallOutcome,
+    T: AsyncTransport + ?Sized,
+{
     loop {
         match machine.poll(Instant::now(), SystemTime::now(), fastrand::u64(..)) {
             Step::Send { request, deadline, role } => {
-                attempt += 1;
                 let sent_at = Instant::now();
-                tracing::debug!(attempt, role = role.as_str(), "sending");
+                log.sending(sent_at, role, request.uri().path(), deadline);
                 let limit = tokio::time::Instant::from_std(deadline);
                 let outcome =
                     match tokio::time::timeout_at(limit, transport.send(request, deadline)).await {
@@ -45,21 +56,17 @@ where
                             deadline.saturating_duration_since(sent_at),
                         ))),
                     };
-                log_outcome(attempt, &outcome);
+                log.received(Instant::now(), &outcome);
                 machine.receive(Instant::now(), outcome);
             }
             Step::Wait(duration) => {
-                tracing::debug!(?duration, "waiting before the next request");
+                log.waiting(Instant::now(), duration);
                 tokio::time::sleep(duration).await;
             }
-            Step::Done(output) => return output,
+            Step::Done(output) => {
+                log.finished(Instant::now(), &output);
+                return output;
+            }
         }
-    }
-}
-
-fn log_outcome(attempt: u32, outcome: &Result<feennex_proto::transport::Response, Error>) {
-    match outcome {
-        Ok(response) => tracing::debug!(attempt, status = response.status().as_u16(), "answered"),
-        Err(error) => tracing::info!(attempt, error = %error.chain(), "attempt failed"),
     }
 }

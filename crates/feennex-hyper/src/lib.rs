@@ -30,6 +30,7 @@
 
 mod client;
 mod driver;
+mod proxy;
 mod transport;
 
 pub use client::{Client, ClientBuilder};

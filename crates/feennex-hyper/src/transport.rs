@@ -7,15 +7,17 @@ use feennex_proto::transport::{AsyncTransport, Delivery, Request, Response, Tran
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as LegacyClient;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-/// What can go wrong while moving one request and its answer.
+use crate::proxy::ProxiedConnector;
+
+/// What can go wrong while moving one request and its answer. The message says
+/// which step failed; the underlying error is the `source()`, never repeated in it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum HyperTransportError {
     /// No connection could be made (DNS, connect, TLS): the request never left.
-    #[error("cannot connect")]
+    #[error("cannot connect: {}", connect_failure(.0))]
     Connect(#[source] hyper_util::client::legacy::Error),
     /// The exchange failed after the connection was made.
     #[error("the request failed")]
@@ -31,6 +33,46 @@ pub enum HyperTransportError {
     },
 }
 
+/// Which step of making the connection failed, in words a reader recognises; the
+/// details stay in the `source()` chain.
+fn connect_failure(error: &hyper_util::client::legacy::Error) -> &'static str {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = next {
+        if cause.is::<rustls::Error>() {
+            return "the TLS handshake failed";
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            // tokio-rustls reports a peer that hangs up mid-handshake in words only.
+            if wraps_tls(io) || io.to_string().starts_with("tls handshake") {
+                return "the TLS handshake failed";
+            }
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return "the connection was refused",
+                std::io::ErrorKind::TimedOut => return "connecting timed out",
+                _ => {}
+            }
+        }
+        let text = cause.to_string();
+        if text.starts_with("tunnel error") && !text.ends_with("underlying connection") {
+            return "the proxy did not open a tunnel";
+        }
+        if text.starts_with("dns error") {
+            return "the host name could not be resolved";
+        }
+        next = cause.source();
+    }
+    "no connection could be made"
+}
+
+/// Whether an I/O error carries a rustls error, however deeply it was wrapped.
+fn wraps_tls(io: &std::io::Error) -> bool {
+    match io.get_ref() {
+        Some(inner) if inner.is::<rustls::Error>() => true,
+        Some(inner) => inner.downcast_ref::<std::io::Error>().is_some_and(wraps_tls),
+        None => false,
+    }
+}
+
 impl TransportError for HyperTransportError {
     fn delivery(&self) -> Delivery {
         match self {
@@ -44,14 +86,14 @@ impl TransportError for HyperTransportError {
 /// Cheap to clone: clones share the pool.
 #[derive(Clone, Debug)]
 pub struct HyperTransport {
-    http: LegacyClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    http: LegacyClient<HttpsConnector<ProxiedConnector>, Full<Bytes>>,
     max_response_bytes: usize,
     user_agent: http::HeaderValue,
 }
 
 impl HyperTransport {
     pub(crate) fn new(
-        connector: HttpsConnector<HttpConnector>,
+        connector: HttpsConnector<ProxiedConnector>,
         pool_idle_timeout: Duration,
         max_response_bytes: usize,
         user_agent: http::HeaderValue,

@@ -142,20 +142,25 @@ impl Error {
     /// This error and its causes, each once, joined by `: ` (what a log line or a
     /// command-line message shows).
     pub fn chain(&self) -> String {
-        let mut text = self.to_string();
-        let mut cause = std::error::Error::source(self);
-        while let Some(error) = cause {
-            text.push_str(": ");
-            text.push_str(&error.to_string());
-            cause = error.source();
-        }
-        text
+        chain_of(self)
     }
 
     /// Wraps a transport's own error, keeping whether the request was sent.
     pub fn transport(error: impl TransportError) -> Self {
         Error::Transport { delivery: error.delivery(), source: Box::new(error) }
     }
+}
+
+/// Any error and its causes, each once, joined by `: `.
+pub fn chain_of(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next.source();
+    }
+    text
 }
 
 /// Longest explanation kept in an error, in characters: parser messages quote the

@@ -40,7 +40,7 @@
 //! - [`endpoints`]: one type per API operation and the typed data of its answer.
 //! - [`request`]: the merchant (base URL, shop, key) that turns an operation into a
 //!   signed request; [`response`]: reading answers.
-//! - [`sign`]: the signature itself.
+//! - [`sign`](mod@sign): the signature itself.
 //! - [`exchange`]: the machines that decide every request of a call: retries, and
 //!   exactly-once payouts; the run-loop contract below is theirs.
 //! - [`session`]: a merchant with its options, which makes those machines; clients
@@ -49,6 +49,8 @@
 //! - [`callback`]: verifying the notifications Feennex sends about payments.
 //! - [`pay_page`]: the hosted pay page's signed form.
 //! - [`error`]: the one error type, with the API's error codes.
+//! - [`proxy`]: which proxy, if any, a request goes through (`HTTPS_PROXY`, ...).
+//! - [`call_log`]: the events a driver reports about each call, through `tracing`.
 //!
 //! # The run loop
 //!
@@ -75,6 +77,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod call_log;
 pub mod callback;
 pub mod endpoints;
 pub mod error;
@@ -83,6 +86,7 @@ pub mod exchange;
 mod lenient;
 mod options;
 pub mod pay_page;
+pub mod proxy;
 pub mod request;
 pub mod response;
 mod retry;

@@ -28,6 +28,9 @@ pub enum BuildError {
     /// Plain HTTP to another machine was not allowed.
     #[error(transparent)]
     PlainHttp(#[from] PlainHttpRefused),
+    /// A proxy setting (such as `HTTPS_PROXY`) cannot be used.
+    #[error(transparent)]
+    Proxy(#[from] crate::proxy::ProxyError),
     /// The transport could not be set up (its TLS configuration, say).
     #[error("cannot set up the transport")]
     Transport(#[source] Box<dyn std::error::Error + Send + Sync>),

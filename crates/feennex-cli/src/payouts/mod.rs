@@ -15,20 +15,59 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use batch::Batch;
 
-use crate::cli::{GlobalArgs, PayoutsCommand, PayoutsRunArgs};
+use clap::{Args, Subcommand};
+
 use crate::exit::Failure;
+use crate::flags::ApiArgs;
 use crate::send::Api;
 use journal::Journal;
 use progress::Progress;
 use report::Outcome;
 
-pub fn run(
-    global: &GlobalArgs,
-    command: &PayoutsCommand,
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
-    match command {
-        PayoutsCommand::Run(args) => run_batch(&Api::from_args(global)?, args, out),
+/// `feennex payouts`: the API flags, then what to do.
+#[derive(Debug, Args)]
+pub struct PayoutsArgs {
+    #[command(flatten)]
+    pub api: ApiArgs,
+    #[command(subcommand)]
+    pub command: PayoutsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PayoutsCommand {
+    /// Pay every row of a CSV file exactly once; run it again to resume.
+    ///
+    /// Columns: payee_account, amount, payee_currency, shop_currency, and optionally
+    /// amount_type (default receive_amount), shop_payment_id, description. Rows
+    /// without a shop_payment_id get one derived from the file's content and the
+    /// line, stable across runs of the same file.
+    Run(PayoutsRunArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PayoutsRunArgs {
+    /// The CSV file.
+    pub file: PathBuf,
+    /// The journal (default: FILE.journal beside the CSV).
+    #[arg(long, value_name = "PATH")]
+    pub journal: Option<PathBuf>,
+    /// The report (default: FILE.report.csv beside the CSV).
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
+    /// Payouts in flight at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Precalculate every row and compare with the balance; pay nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Report invalid rows and pay the others, instead of refusing to start.
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+pub fn run(args: &PayoutsArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    match &args.command {
+        PayoutsCommand::Run(run) => run_batch(&Api::from_args(&args.api)?, run, out),
     }
 }
 
@@ -92,8 +131,8 @@ pub fn run_batch(api: &Api, args: &PayoutsRunArgs, out: &mut dyn Write) -> Resul
     report::write(&report_path, &lines).map_err(Failure::Output)?;
     let summary = report::summarize(&lines);
     report::print_summary(out, &summary).map_err(|error| Failure::Output(error.to_string()))?;
-    crate::print(out, format_args!("report: {}", report_path.display()))?;
-    crate::print(out, format_args!("journal: {}", journal_path.display()))?;
+    crate::output::print(out, format_args!("report: {}", report_path.display()))?;
+    crate::output::print(out, format_args!("journal: {}", journal_path.display()))?;
     verdict(&summary, stop.load(Ordering::SeqCst))
 }
 

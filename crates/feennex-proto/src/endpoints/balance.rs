@@ -38,8 +38,8 @@ impl Endpoint for ShopBalance {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct ShopBalances {
-    /// One entry per currency.
-    #[serde(default)]
+    /// One entry per currency. Required: an answer without it is an error, never
+    /// an empty list.
     pub balances: Vec<Balance>,
     /// The shop (sent as a number or a string).
     #[serde(default)]

@@ -66,8 +66,9 @@ pub struct InvoiceQuote {
     /// Per add-on field (such as `email` or `phone`), how to ask the payer for it.
     #[serde(default, deserialize_with = "account_fields")]
     pub add_ons_config: BTreeMap<String, AccountFieldInfo>,
-    /// What the payer pays, in `ps_currency`.
-    #[serde(default, deserialize_with = "lenient::optional_decimal")]
+    /// What the payer pays, in `ps_currency`. The field must be present (an answer
+    /// without it is an error); `None` only when the server sends `null`.
+    #[serde(deserialize_with = "lenient::optional_decimal")]
     pub payer_price: Option<Decimal>,
     /// The payment system's currency.
     #[serde(default)]

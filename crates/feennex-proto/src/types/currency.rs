@@ -5,13 +5,16 @@ use std::str::FromStr;
 
 /// A currency as its ISO 4217 numeric code (`840` for USD).
 ///
-/// Any three-digit code is accepted; the common ones have names.
+/// Any three-digit code is accepted; the common ones also parse from their
+/// letters (`USD`, any case), so every flag and column takes `USD` or `840`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Currency(u16);
 
 /// Why a value is not a currency code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not an ISO 4217 numeric currency code (1 to 999, such as 840 for USD)")]
+#[error(
+    "{0:?} is not an ISO 4217 currency code (a number from 1 to 999 such as 840, or known letters such as USD)"
+)]
 pub struct CurrencyError(String);
 
 impl Currency {
@@ -44,25 +47,56 @@ impl Currency {
     }
 
     /// The alphabetic code of the named currencies, for people.
-    pub const fn alpha(self) -> Option<&'static str> {
-        Some(match self.0 {
-            840 => "USD",
-            978 => "EUR",
-            643 => "RUB",
-            980 => "UAH",
-            398 => "KZT",
-            826 => "GBP",
-            860 => "UZS",
-            _ => return None,
-        })
+    pub fn alpha(self) -> Option<&'static str> {
+        LETTERS.iter().find(|(code, _)| *code == self.0).map(|(_, letters)| *letters)
+    }
+
+    /// The currency with these ISO 4217 letters (any case), when it is one this
+    /// crate names.
+    pub fn from_alpha(letters: &str) -> Option<Self> {
+        LETTERS
+            .iter()
+            .find(|(_, known)| known.eq_ignore_ascii_case(letters))
+            .map(|(code, _)| Currency(*code))
     }
 }
+
+/// ISO 4217 numeric codes and letters of the currencies this crate names.
+const LETTERS: &[(u16, &str)] = &[
+    (840, "USD"),
+    (978, "EUR"),
+    (643, "RUB"),
+    (980, "UAH"),
+    (398, "KZT"),
+    (826, "GBP"),
+    (860, "UZS"),
+    (933, "BYN"),
+    (944, "AZN"),
+    (981, "GEL"),
+    (51, "AMD"),
+    (417, "KGS"),
+    (972, "TJS"),
+    (498, "MDL"),
+    (949, "TRY"),
+    (985, "PLN"),
+    (203, "CZK"),
+    (756, "CHF"),
+    (156, "CNY"),
+    (392, "JPY"),
+    (356, "INR"),
+    (986, "BRL"),
+    (124, "CAD"),
+    (36, "AUD"),
+];
 
 impl FromStr for Currency {
     type Err = CurrencyError;
 
     fn from_str(text: &str) -> Result<Self, CurrencyError> {
         let error = || CurrencyError(text.chars().take(20).collect());
+        if text.len() == 3 && text.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Currency::from_alpha(text).ok_or_else(error);
+        }
         if text.is_empty() || text.len() > 3 || !text.bytes().all(|b| b.is_ascii_digit()) {
             return Err(error());
         }
@@ -124,8 +158,20 @@ mod tests {
     }
 
     #[test]
+    fn letters_parse_to_the_same_currency_as_the_number() {
+        assert_eq!("USD".parse::<Currency>().unwrap(), Currency::USD);
+        assert_eq!("eur".parse::<Currency>().unwrap(), "978".parse().unwrap());
+        assert_eq!("AUD".parse::<Currency>().unwrap().to_string(), "36");
+        for (code, letters) in LETTERS {
+            let currency = Currency::new(*code).unwrap();
+            assert_eq!(letters.parse::<Currency>().unwrap(), currency);
+            assert_eq!(currency.alpha(), Some(*letters));
+        }
+    }
+
+    #[test]
     fn out_of_range_codes_are_refused() {
-        for bad in ["0", "1000", "", "usd", "-1", "84 0"] {
+        for bad in ["0", "1000", "", "XXX", "US", "USDD", "-1", "84 0", "U5D"] {
             assert!(bad.parse::<Currency>().is_err(), "{bad}");
         }
         assert!(Currency::try_from(1000).is_err());
