@@ -1,0 +1,131 @@
+//! The signing order: fields in ascending byte order of name, stable for equal
+//! names.
+//!
+//! Names are compared first by their leading 16 bytes read as one big-endian
+//! number, which settles almost every comparison of real field names in a single
+//! integer comparison; only names that share those bytes are compared in full.
+
+use std::cmp::Ordering;
+
+/// Unsorted lists up to this length are ordered on the stack; longer ones take one
+/// heap allocation for the order.
+const STACK_SORT_LIMIT: usize = 64;
+
+/// The first 16 bytes of a name as a big-endian number, zero-padded. When two
+/// names' prefixes differ, the names compare as their prefixes do (a shorter name
+/// is padded with zeros, which sort before any byte it is compared with or tie
+/// with a real zero byte, and ties are settled by the full comparison).
+#[inline]
+fn prefix(name: &[u8]) -> u128 {
+    let mut word = [0u8; 16];
+    match name.first_chunk::<16>() {
+        Some(head) => word = *head,
+        None => word[..name.len()].copy_from_slice(name),
+    }
+    u128::from_be_bytes(word)
+}
+
+/// Byte-wise order of two names, through their prefixes first.
+#[inline]
+fn compare_names(a: &[u8], a_prefix: u128, b: &[u8], b_prefix: u128) -> Ordering {
+    a_prefix.cmp(&b_prefix).then_with(|| a.cmp(b))
+}
+
+/// Calls `visit` with each value in ascending byte order of field name, stable for
+/// equal names. Already sorted lists (every endpoint's) cost one pass; other lists
+/// are sorted through an array of name prefixes and positions.
+pub(super) fn for_each_in_signing_order<K: AsRef<str>, V: AsRef<str>>(
+    fields: &[(K, V)],
+    mut visit: impl FnMut(&str),
+) {
+    let name = |i: usize| fields[i].0.as_ref().as_bytes();
+    if is_sorted(fields) {
+        fields.iter().for_each(|(_, value)| visit(value.as_ref()));
+        return;
+    }
+    let mut visit_sorted = |order: &mut [(u128, usize)]| {
+        // Positions break ties, so the order is total and an unstable sort keeps
+        // equal names in their given order.
+        order.sort_unstable_by(|&(a_prefix, a), &(b_prefix, b)| {
+            compare_names(name(a), a_prefix, name(b), b_prefix).then(a.cmp(&b))
+        });
+        order.iter().for_each(|&(_, i)| visit(fields[i].1.as_ref()));
+    };
+    let key = |i: usize| (prefix(name(i)), i);
+    if fields.len() <= STACK_SORT_LIMIT {
+        let mut order = [(0u128, 0usize); STACK_SORT_LIMIT];
+        let order = &mut order[..fields.len()];
+        order.iter_mut().enumerate().for_each(|(i, slot)| *slot = key(i));
+        visit_sorted(order);
+    } else {
+        let mut order: Vec<(u128, usize)> = (0..fields.len()).map(key).collect();
+        visit_sorted(&mut order);
+    }
+}
+
+/// Whether the names are already in signing order.
+fn is_sorted<K: AsRef<str>, V>(fields: &[(K, V)]) -> bool {
+    let Some(((first, _), rest)) = fields.split_first() else {
+        return true;
+    };
+    let mut previous = first.as_ref().as_bytes();
+    let mut previous_prefix = prefix(previous);
+    for (name, _) in rest {
+        let name = name.as_ref().as_bytes();
+        let name_prefix = prefix(name);
+        if compare_names(previous, previous_prefix, name, name_prefix) == Ordering::Greater {
+            return false;
+        }
+        (previous, previous_prefix) = (name, name_prefix);
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The prefix comparison agrees with the plain byte-wise comparison, including
+    /// names that are prefixes of each other, hold zero bytes, or pass 16 bytes.
+    #[test]
+    fn prefix_comparison_agrees_with_byte_order() {
+        let names: Vec<&[u8]> = vec![
+            b"",
+            b"\0",
+            b"\0\0",
+            b"a",
+            b"a\0",
+            b"a\0b",
+            b"ab",
+            b"amount",
+            b"amount_type",
+            b"abcdefghijklmnop",
+            b"abcdefghijklmnop\0",
+            b"abcdefghijklmnopq",
+            b"abcdefghijklmnopa",
+            b"abcdefghijklmno\xff",
+            b"\xff",
+            b"z",
+        ];
+        for a in &names {
+            for b in &names {
+                assert_eq!(compare_names(a, prefix(a), b, prefix(b)), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn is_sorted_agrees_with_a_plain_check() {
+        let lists: [&[(&str, &str)]; 5] = [
+            &[],
+            &[("b", "")],
+            &[("a", ""), ("a", ""), ("b", "")],
+            &[("a\0", ""), ("a", "")],
+            &[("abcdefghijklmnopb", ""), ("abcdefghijklmnopa", "")],
+        ];
+        for list in lists {
+            let plain = list.windows(2).all(|pair| pair[0].0 <= pair[1].0);
+            assert_eq!(is_sorted(list), plain, "{list:?}");
+        }
+    }
+}
