@@ -121,6 +121,12 @@ impl SignState {
 
     /// Appends the secret and produces the signature.
     pub fn finish(mut self, secret: &SecretKey) -> Signature {
+        self.finish_in_place(secret)
+    }
+
+    /// [`finish`](Self::finish) without moving the state, which would copy its
+    /// staged blocks; the state is spent afterwards.
+    fn finish_in_place(&mut self, secret: &SecretKey) -> Signature {
         self.hasher.write(secret.expose().as_bytes());
         Signature::from_digest(&self.hasher.finish())
     }
@@ -144,7 +150,7 @@ impl SignState {
 pub fn sign<K: AsRef<str>, V: AsRef<str>>(fields: &[(K, V)], secret: &SecretKey) -> Signature {
     let mut state = SignState::new();
     order::for_each_in_signing_order(fields, |value| state.push(value));
-    state.finish(secret)
+    state.finish_in_place(secret)
 }
 
 /// Checks a received signature against the fields, in constant time.

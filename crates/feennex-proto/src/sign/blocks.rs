@@ -55,7 +55,7 @@ impl Sha256Blocks {
     pub(super) fn write(&mut self, bytes: &[u8]) {
         let end = self.staged + bytes.len();
         if end < STAGED {
-            self.blocks.as_flattened_mut()[self.staged..end].copy_from_slice(bytes);
+            copy_short(&mut self.blocks.as_flattened_mut()[self.staged..end], bytes);
             self.staged = end;
         } else {
             self.write_across(bytes);
@@ -90,7 +90,10 @@ impl Sha256Blocks {
     }
 
     /// Pads the message and gives its digest.
-    pub(super) fn finish(mut self) -> [u8; 32] {
+    ///
+    /// Works in place, since moving the staged blocks costs a `memcpy`; the state
+    /// must not be written to afterwards.
+    pub(super) fn finish(&mut self) -> [u8; 32] {
         let bit_length = (self.compressed + self.staged as u64).wrapping_mul(8);
         let staged = self.staged;
         let flat = self.blocks.as_flattened_mut();
@@ -117,11 +120,50 @@ impl Sha256Blocks {
     }
 }
 
+/// Copies `source` into `target` of the same length. Signed values are short,
+/// and a call to `memcpy` for a few bytes costs more than the copy: up to 32
+/// bytes are copied as two overlapping fixed-size moves.
+#[inline(always)]
+fn copy_short(target: &mut [u8], source: &[u8]) {
+    let n = source.len();
+    match n {
+        0 => {}
+        1..4 => {
+            target[0] = source[0];
+            target[n / 2] = source[n / 2];
+            target[n - 1] = source[n - 1];
+        }
+        4..8 => {
+            target[..4].copy_from_slice(&source[..4]);
+            target[n - 4..n].copy_from_slice(&source[n - 4..n]);
+        }
+        8..16 => {
+            target[..8].copy_from_slice(&source[..8]);
+            target[n - 8..n].copy_from_slice(&source[n - 8..n]);
+        }
+        16..=32 => {
+            target[..16].copy_from_slice(&source[..16]);
+            target[n - 16..n].copy_from_slice(&source[n - 16..n]);
+        }
+        _ => target.copy_from_slice(source),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use sha2::{Digest, Sha256};
 
     use super::*;
+
+    #[test]
+    fn short_copies_copy_every_byte() {
+        let source: Vec<u8> = (1..=80).collect();
+        for n in 0..=source.len() {
+            let mut target = vec![0u8; n];
+            copy_short(&mut target, &source[..n]);
+            assert_eq!(target, source[..n], "length {n}");
+        }
+    }
 
     /// Every length around the block and staging boundaries, written whole, byte by
     /// byte, and in uneven pieces, agrees with sha2's own digest.
