@@ -8,14 +8,12 @@
 
 use std::sync::Arc;
 
-use bytes::Bytes;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use feennex_benches::concurrent::{RawSender, run_concurrently, runtime};
 use feennex_benches::{
     SECRET, TRANSFER_CREATED_BODY, canned_server, merchant, sha256_hex, transfer_create,
 };
 use feennex_proto::AsyncTransport;
-use http_body_util::{BodyExt, Full};
 
 /// Requests per measured iteration.
 const BATCH: u64 = 256;

@@ -25,8 +25,9 @@ struct Operation {
     run: Box<dyn FnMut(u64)>,
     /// Operations performed by one `run`, set so that a round lasts `ROUND_TARGET`.
     batch: u64,
-    /// Operations counted per performed one (two threads each doing `n`).
-    parallel: u64,
+    /// Threads started by a run, each performing it `n` times (0: none, the
+    /// measuring thread performs it).
+    threads: u64,
 }
 
 /// How long one operation's share of a round should last.
@@ -161,7 +162,7 @@ fn cpu_operations() -> Vec<Operation> {
             }));
         }
     }
-    for (name, threads) in [("sign_one_core", 1), ("sign_two_cores", 2)] {
+    for (name, threads) in [("sign_one_core", 1u64), ("sign_two_cores", 2)] {
         let secret = secret.clone();
         let mut operation = operation(name, move |n| {
             std::thread::scope(|scope| {
@@ -174,7 +175,7 @@ fn cpu_operations() -> Vec<Operation> {
                 }
             });
         });
-        operation.parallel = threads;
+        operation.threads = threads;
         operations.push(operation);
     }
     operations
@@ -237,24 +238,29 @@ fn e2e_operations() -> Vec<Operation> {
 }
 
 fn operation(name: &'static str, run: impl FnMut(u64) + 'static) -> Operation {
-    Operation { name, run: Box::new(run), batch: 1, parallel: 1 }
+    Operation { name, run: Box::new(run), batch: 1, threads: 0 }
 }
 
-/// Sets each operation's batch so that one run lasts about `ROUND_TARGET`.
+/// Sets each operation's batch so that one run lasts about `ROUND_TARGET`: the
+/// batch doubles until a run lasts long enough, then the fastest of three runs of
+/// that batch sets the rate (a single slow run would otherwise shrink the batch).
 fn calibrate(operations: &mut [Operation]) {
     for operation in operations {
+        // Operations that start threads run longer, so that starting them
+        // weighs little.
+        let target = ROUND_TARGET * if operation.threads > 0 { 25 } else { 1 };
         let mut n = 1;
-        loop {
+        let mut time = |n: u64| {
             let start = Instant::now();
             (operation.run)(n);
-            let elapsed = start.elapsed();
-            if elapsed >= ROUND_TARGET / 4 {
-                let per_run = elapsed.as_secs_f64() / n as f64;
-                operation.batch = ((ROUND_TARGET.as_secs_f64() / per_run) as u64).max(1);
-                break;
-            }
+            start.elapsed()
+        };
+        while time(n) < target / 4 {
             n *= 2;
         }
+        let fastest = (0..3).map(|_| time(n)).min().unwrap_or(target);
+        let per_run = fastest.as_secs_f64() / n as f64;
+        operation.batch = ((target.as_secs_f64() / per_run) as u64).max(1);
     }
 }
 
@@ -270,7 +276,7 @@ fn measure(operations: &mut [Operation], rounds: usize) -> Vec<f64> {
             let start = Instant::now();
             (operation.run)(operation.batch);
             let nanos = start.elapsed().as_nanos() as f64;
-            samples[index].push(nanos / (operation.batch * operation.parallel) as f64);
+            samples[index].push(nanos / (operation.batch * operation.threads.max(1)) as f64);
         }
     }
     samples.into_iter().map(median).collect()
@@ -279,7 +285,11 @@ fn measure(operations: &mut [Operation], rounds: usize) -> Vec<f64> {
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     let middle = values.len() / 2;
-    if values.len() % 2 == 0 { (values[middle - 1] + values[middle]) / 2.0 } else { values[middle] }
+    if values.len().is_multiple_of(2) {
+        (values[middle - 1] + values[middle]) / 2.0
+    } else {
+        values[middle]
+    }
 }
 
 fn report(operations: &[Operation], per_repeat: &[Vec<f64>], ratios: &[Ratio]) {

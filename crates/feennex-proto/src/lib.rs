@@ -51,6 +51,7 @@ mod request;
 mod response;
 mod retry;
 mod secret;
+mod short_copy;
 mod sign;
 mod status;
 mod transport;

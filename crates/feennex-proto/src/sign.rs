@@ -46,6 +46,11 @@ impl Signature {
         Self { hex }
     }
 
+    /// The hex digits as bytes, for writers that need no `str`.
+    pub(crate) fn as_bytes(&self) -> &[u8; 64] {
+        &self.hex
+    }
+
     /// The signature as the lowercase hex text sent in the `sign` field.
     pub fn as_str(&self) -> &str {
         // Only ASCII hex digits are ever written into `hex`.
@@ -126,7 +131,7 @@ impl SignState {
 
     /// [`finish`](Self::finish) without moving the state, which would copy its
     /// staged blocks; the state is spent afterwards.
-    fn finish_in_place(&mut self, secret: &SecretKey) -> Signature {
+    pub(crate) fn finish_in_place(&mut self, secret: &SecretKey) -> Signature {
         self.hasher.write(secret.expose().as_bytes());
         Signature::from_digest(&self.hasher.finish())
     }

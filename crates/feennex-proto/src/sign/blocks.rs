@@ -8,6 +8,8 @@
 
 use sha2::block_api::compress256;
 
+use crate::short_copy::copy_short;
+
 /// The SHA-256 initial hash value (FIPS 180-4, 5.3.3).
 const INITIAL_STATE: [u32; 8] = [
     0x6a09_e667,
@@ -120,50 +122,11 @@ impl Sha256Blocks {
     }
 }
 
-/// Copies `source` into `target` of the same length. Signed values are short,
-/// and a call to `memcpy` for a few bytes costs more than the copy: up to 32
-/// bytes are copied as two overlapping fixed-size moves.
-#[inline(always)]
-fn copy_short(target: &mut [u8], source: &[u8]) {
-    let n = source.len();
-    match n {
-        0 => {}
-        1..4 => {
-            target[0] = source[0];
-            target[n / 2] = source[n / 2];
-            target[n - 1] = source[n - 1];
-        }
-        4..8 => {
-            target[..4].copy_from_slice(&source[..4]);
-            target[n - 4..n].copy_from_slice(&source[n - 4..n]);
-        }
-        8..16 => {
-            target[..8].copy_from_slice(&source[..8]);
-            target[n - 8..n].copy_from_slice(&source[n - 8..n]);
-        }
-        16..=32 => {
-            target[..16].copy_from_slice(&source[..16]);
-            target[n - 16..n].copy_from_slice(&source[n - 16..n]);
-        }
-        _ => target.copy_from_slice(source),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use sha2::{Digest, Sha256};
 
     use super::*;
-
-    #[test]
-    fn short_copies_copy_every_byte() {
-        let source: Vec<u8> = (1..=80).collect();
-        for n in 0..=source.len() {
-            let mut target = vec![0u8; n];
-            copy_short(&mut target, &source[..n]);
-            assert_eq!(target, source[..n], "length {n}");
-        }
-    }
 
     /// Every length around the block and staging boundaries, written whole, byte by
     /// byte, and in uneven pieces, agrees with sha2's own digest.
