@@ -69,6 +69,9 @@ pub enum Command {
     Demo(DemoArgs),
     /// Run a local Feennex sandbox, or drive a running one.
     Sandbox(crate::sandbox_command::SandboxArgs),
+    /// Measure this machine: signing, building, parsing, and payouts per second
+    /// against a sandbox.
+    Bench(crate::bench_command::BenchArgs),
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod balance_command;
+mod bench_command;
 mod bill_command;
 mod callback_command;
 mod cli;
@@ -45,6 +46,7 @@ fn main() -> ExitCode {
         Command::Payouts(command) => payouts::run(&cli.global, command, &mut stdout),
         Command::Demo(args) => demo::run(args, &mut stdout),
         Command::Sandbox(args) => sandbox_command::run(&cli.global, args, &mut stdout),
+        Command::Bench(args) => bench_command::run(&cli.global, args, &mut stdout),
     };
     let _ = stdout.flush();
     match outcome {
