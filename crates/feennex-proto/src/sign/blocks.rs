@@ -22,16 +22,20 @@ const INITIAL_STATE: [u32; 8] = [
     0x5be0_cd19,
 ];
 
-/// Bytes staged before a compression: two blocks hold a typical signed message
-/// with its secret and padding, so it is compressed in a single call.
-const STAGED: usize = 128;
+/// Blocks staged before a compression: two hold a typical signed message with its
+/// secret and padding, so it is compressed in a single call.
+const BLOCKS: usize = 2;
+
+/// Bytes staged before a compression.
+const STAGED: usize = 64 * BLOCKS;
 
 /// A SHA-256 computation over bytes written in pieces.
 #[derive(Clone)]
 pub(super) struct Sha256Blocks {
     state: [u32; 8],
-    blocks: [[u8; 64]; 2],
-    /// Bytes of `blocks` filled; always below `STAGED`.
+    blocks: [[u8; 64]; BLOCKS],
+    /// Bytes of `blocks` filled; always below `STAGED`. The bytes after them are
+    /// zero, as the padding needs them.
     staged: usize,
     /// Bytes already compressed into `state`.
     compressed: u64,
@@ -39,7 +43,7 @@ pub(super) struct Sha256Blocks {
 
 impl Sha256Blocks {
     pub(super) const fn new() -> Self {
-        Self { state: INITIAL_STATE, blocks: [[0; 64]; 2], staged: 0, compressed: 0 }
+        Self { state: INITIAL_STATE, blocks: [[0; 64]; BLOCKS], staged: 0, compressed: 0 }
     }
 
     /// Appends one byte.
@@ -89,6 +93,9 @@ impl Sha256Blocks {
         compress256(&mut self.state, &self.blocks);
         self.compressed += STAGED as u64;
         self.staged = 0;
+        // A fixed-size fill: a few vector stores, where the variable-length fill
+        // the padding would otherwise need is a `memset` call.
+        self.blocks = [[0; 64]; BLOCKS];
     }
 
     /// Pads the message and gives its digest.
@@ -98,20 +105,14 @@ impl Sha256Blocks {
     pub(super) fn finish(&mut self) -> [u8; 32] {
         let bit_length = (self.compressed + self.staged as u64).wrapping_mul(8);
         let staged = self.staged;
-        let flat = self.blocks.as_flattened_mut();
-        flat[staged] = 0x80;
-        flat[staged + 1..].fill(0);
-        // The padded message ends with the 8-byte length, in the first staged
-        // block when it fits, else in the second, else in a block of its own.
-        let used_blocks = if staged + 9 <= 64 {
-            1
-        } else if staged + 9 <= STAGED {
-            2
-        } else {
-            compress256(&mut self.state, &self.blocks);
-            self.blocks = [[0; 64]; 2];
-            1
-        };
+        self.blocks.as_flattened_mut()[staged] = 0x80;
+        // The padded message ends with the 8-byte length: in the staged blocks
+        // when it fits, else in a block of its own.
+        let mut used_blocks = (staged + 9).div_ceil(64);
+        if used_blocks > BLOCKS {
+            self.compress_staged();
+            used_blocks = 1;
+        }
         self.blocks[used_blocks - 1][56..].copy_from_slice(&bit_length.to_be_bytes());
         compress256(&mut self.state, &self.blocks[..used_blocks]);
         let mut digest = [0u8; 32];
