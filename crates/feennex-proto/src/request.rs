@@ -11,7 +11,6 @@ use serde::de::DeserializeOwned;
 use crate::error::Error;
 use crate::retry::CallKind;
 use crate::secret::SecretKey;
-use crate::short_copy::copy_short;
 use crate::sign::SignState;
 use crate::types::{Amount, Currency, ShopId, ShopPaymentId};
 use body_buffer::BodyBuffer;
@@ -255,10 +254,24 @@ fn any_needs_escape(bytes: &[u8]) -> bool {
     if words.iter().any(|word| word_needs_escape(u64::from_ne_bytes(*word))) {
         return true;
     }
-    // The tail, padded with a byte that needs no escape, is one more word.
-    let mut last = [b'a'; 8];
-    copy_short(&mut last[..tail.len()], tail);
-    word_needs_escape(u64::from_ne_bytes(last))
+    word_needs_escape(tail_word(tail))
+}
+
+/// The last bytes of a string (fewer than eight) as one little-endian word, padded
+/// with `a`, which needs no escape. Assembled in registers from fixed-size loads:
+/// writing the bytes into a stack array and reading it back as a word stalls the
+/// load behind the narrower stores.
+fn tail_word(tail: &[u8]) -> u64 {
+    const PADDING: u64 = u64::from_ne_bytes([b'a'; 8]);
+    let n = tail.len();
+    let le32 =
+        |at: usize| u64::from(u32::from_le_bytes(tail[at..at + 4].try_into().unwrap_or_default()));
+    let bytes = match n {
+        4..8 => le32(0) | le32(n - 4) << (8 * (n - 4)),
+        _ => tail.iter().rev().fold(0u64, |word, &byte| word << 8 | u64::from(byte)),
+    };
+    let padding = PADDING.checked_shl(8 * n as u32).unwrap_or(0);
+    bytes | padding
 }
 
 /// Writes a request's JSON object once, feeding each signed value to the signer as
