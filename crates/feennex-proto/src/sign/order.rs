@@ -7,8 +7,8 @@
 
 use std::cmp::Ordering;
 
-/// Unsorted lists up to this length are ordered on the stack; longer ones take one
-/// heap allocation for the order.
+/// Unsorted lists up to this length are ordered on the stack (and their positions
+/// fit the keys' low 32 bits); longer ones take one heap allocation for the order.
 const STACK_SORT_LIMIT: usize = 64;
 
 /// The first 16 bytes of a name as a big-endian number, zero-padded. When two
@@ -51,33 +51,56 @@ fn compare_names(a: &[u8], a_prefix: u128, b: &[u8], b_prefix: u128) -> Ordering
 
 /// Calls `visit` with each value in ascending byte order of field name, stable for
 /// equal names. Already sorted lists (every endpoint's) cost one pass; other lists
-/// are sorted through an array of name prefixes and positions.
+/// are sorted as plain integers, each holding a name's first 12 bytes above its
+/// position, and only names sharing those 12 bytes are then compared in full.
 pub(super) fn for_each_in_signing_order<K: AsRef<str>, V: AsRef<str>>(
     fields: &[(K, V)],
     mut visit: impl FnMut(&str),
 ) {
-    let name = |i: usize| fields[i].0.as_ref().as_bytes();
     if is_sorted(fields) {
         fields.iter().for_each(|(_, value)| visit(value.as_ref()));
         return;
     }
-    let mut visit_sorted = |order: &mut [(u128, usize)]| {
-        // Positions break ties, so the order is total and an unstable sort keeps
-        // equal names in their given order.
-        order.sort_unstable_by(|&(a_prefix, a), &(b_prefix, b)| {
-            compare_names(name(a), a_prefix, name(b), b_prefix).then(a.cmp(&b))
-        });
-        order.iter().for_each(|&(_, i)| visit(fields[i].1.as_ref()));
-    };
-    let key = |i: usize| (prefix(name(i)), i);
+    let name = |i: usize| fields[i].0.as_ref().as_bytes();
     if fields.len() <= STACK_SORT_LIMIT {
-        let mut order = [(0u128, 0usize); STACK_SORT_LIMIT];
-        let order = &mut order[..fields.len()];
-        order.iter_mut().enumerate().for_each(|(i, slot)| *slot = key(i));
-        visit_sorted(order);
+        let mut keys = [0u128; STACK_SORT_LIMIT];
+        let keys = &mut keys[..fields.len()];
+        keys.iter_mut().enumerate().for_each(|(i, key)| *key = sort_key(name(i), i));
+        sort_keys(keys, name);
+        keys.iter().for_each(|&key| visit(fields[position(key)].1.as_ref()));
     } else {
-        let mut order: Vec<(u128, usize)> = (0..fields.len()).map(key).collect();
-        visit_sorted(&mut order);
+        let mut order: Vec<usize> = (0..fields.len()).collect();
+        order.sort_by(|&a, &b| {
+            compare_names(name(a), prefix(name(a)), name(b), prefix(name(b))).then(a.cmp(&b))
+        });
+        order.iter().for_each(|&i| visit(fields[i].1.as_ref()));
+    }
+}
+
+/// A name's first 12 bytes (big-endian, zero-padded) above its position.
+fn sort_key(name: &[u8], position: usize) -> u128 {
+    (prefix(name) >> 32 << 32) | position as u128
+}
+
+fn position(key: u128) -> usize {
+    (key & u128::from(u32::MAX)) as usize
+}
+
+/// Sorts keys into signing order: as integers first, which orders names whose
+/// first 12 bytes differ and keeps the given order within equal prefixes; then each
+/// run of equal prefixes by the full names, positions breaking ties.
+fn sort_keys<'a>(keys: &mut [u128], name: impl Fn(usize) -> &'a [u8]) {
+    keys.sort_unstable();
+    let mut start = 0;
+    while start < keys.len() {
+        let prefix = keys[start] >> 32;
+        let end = start + keys[start..].iter().take_while(|&&key| key >> 32 == prefix).count();
+        if end - start > 1 {
+            keys[start..end].sort_unstable_by(|&a, &b| {
+                name(position(a)).cmp(name(position(b))).then(a.cmp(&b))
+            });
+        }
+        start = end;
     }
 }
 
@@ -140,6 +163,26 @@ mod tests {
             for b in &names {
                 assert_eq!(compare_names(a, prefix(a), b, prefix(b)), a.cmp(b), "{a:?} {b:?}");
             }
+        }
+    }
+
+    /// Short and long lists, with names that share 12 bytes or more, repeat, or
+    /// differ only in length, come out in the order of a plain stable sort.
+    #[test]
+    fn signing_order_is_a_stable_byte_order_sort() {
+        let stems = ["shop_payment_id", "shop_payment_i", "shop_payment_idx", "a", "", "a\0", "z"];
+        for count in [2usize, 7, 20, 64, 65, 150] {
+            let names: Vec<String> = (0..count)
+                .map(|i| format!("{}{}", stems[(i * 5) % stems.len()], ["", "1", "0"][i % 3]))
+                .collect();
+            let fields: Vec<(&str, String)> =
+                names.iter().enumerate().map(|(i, n)| (n.as_str(), i.to_string())).collect();
+            let mut expected = fields.clone();
+            expected.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            let mut visited = Vec::new();
+            for_each_in_signing_order(&fields, |value| visited.push(value.to_owned()));
+            let expected: Vec<String> = expected.into_iter().map(|(_, v)| v).collect();
+            assert_eq!(visited, expected, "{count} fields");
         }
     }
 
