@@ -7,53 +7,16 @@
 //!   signing, parsing into a `serde_json::Value`).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use feennex_benches::concurrent::{RawSender, run_concurrently, runtime};
 use feennex_benches::{
     SECRET, TRANSFER_CREATED_BODY, canned_server, merchant, sha256_hex, transfer_create,
 };
 use feennex_proto::transport::AsyncTransport;
-use http_body_util::{BodyExt, Full};
 
-/// Requests in flight at once.
-const IN_FLIGHT: u64 = 32;
 /// Requests per measured iteration.
 const BATCH: u64 = 256;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
-}
-
-/// Runs `total` requests with `IN_FLIGHT` workers and gives the elapsed time.
-async fn run_concurrently<F, Fut>(total: u64, request: F) -> Duration
-where
-    F: Fn() -> Fut + Clone + Send + 'static,
-    Fut: Future<Output = ()> + Send,
-{
-    let remaining = Arc::new(AtomicU64::new(total));
-    let start = Instant::now();
-    let workers: Vec<_> = (0..IN_FLIGHT)
-        .map(|_| {
-            let remaining = remaining.clone();
-            let request = request.clone();
-            tokio::spawn(async move {
-                while remaining
-                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(1))
-                    .is_ok()
-                {
-                    request().await;
-                }
-            })
-        })
-        .collect();
-    for worker in workers {
-        worker.await.unwrap();
-    }
-    start.elapsed()
-}
 
 fn e2e_group(c: &mut Criterion) {
     let server_runtime = runtime();
@@ -106,27 +69,15 @@ fn e2e_group(c: &mut Criterion) {
 
     let raw = {
         let _guard = client_runtime.enter();
-        let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        connector.set_nodelay(true);
-        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-            .build::<_, Full<Bytes>>(connector)
+        RawSender::new(merchant(&base_url).build(&transfer_create()).unwrap())
     };
-    let prebuilt = merchant(&base_url).build(&transfer_create()).unwrap();
-    let (parts, body) = prebuilt.into_parts();
-    let (uri, headers, body) = (parts.uri, parts.headers, Bytes::from(body));
     group.bench_function("hyper_raw", |b| {
         b.iter_custom(|iters| {
-            let (raw, uri, headers, body) =
-                (raw.clone(), uri.clone(), headers.clone(), body.clone());
+            let raw = raw.clone();
             client_runtime.block_on(run_concurrently(iters * BATCH, move || {
-                let (raw, uri, headers, body) =
-                    (raw.clone(), uri.clone(), headers.clone(), body.clone());
+                let raw = raw.clone();
                 async move {
-                    let mut request = hyper::Request::post(uri).body(Full::new(body)).unwrap();
-                    *request.headers_mut() = headers;
-                    let response = raw.request(request).await.unwrap();
-                    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-                    assert_eq!(bytes.len(), TRANSFER_CREATED_BODY.len());
+                    assert_eq!(raw.send().await, TRANSFER_CREATED_BODY.len());
                 }
             }))
         })

@@ -1,19 +1,23 @@
-//! The signer against its floor: SHA-256 and hex of the same bytes.
+//! The signer against its floors: SHA-256 and hex of the same bytes through the
+//! `Digest` API (`sha256_only`), and the compression function alone over the same
+//! bytes already padded (`compress_floor`).
 
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use feennex_benches::{SECRET, TRANSFER_CREATE_FIELDS, sha256_hex};
+use feennex_benches::{
+    SECRET, TRANSFER_CREATE_FIELDS, compress_floor, padded_blocks, sha256_hex,
+    transfer_create_message,
+};
 use feennex_proto::{SecretKey, sign};
 
 fn sign_group(c: &mut Criterion) {
     let secret = SecretKey::new(SECRET);
-    let joined = format!(
-        "{}{SECRET}",
-        TRANSFER_CREATE_FIELDS.iter().map(|(_, v)| *v).collect::<Vec<_>>().join(":")
-    );
+    let message = transfer_create_message();
+    let blocks = padded_blocks(&message);
     let mut group = c.benchmark_group("sign");
-    group.bench_function("sha256_only", |b| b.iter(|| sha256_hex(black_box(joined.as_bytes()))));
+    group.bench_function("sha256_only", |b| b.iter(|| sha256_hex(black_box(&message))));
+    group.bench_function("compress_floor", |b| b.iter(|| compress_floor(black_box(&blocks))));
     group.bench_function("sign_transfer_create", |b| {
         b.iter(|| sign(black_box(&TRANSFER_CREATE_FIELDS), black_box(&secret)))
     });

@@ -6,7 +6,8 @@
 use std::hint::black_box;
 
 use feennex_benches::{
-    SECRET, TRANSFER_CREATE_FIELDS, TRANSFER_CREATED_BODY, merchant, sha256_hex, transfer_create,
+    TRANSFER_CREATE_FIELDS, TRANSFER_CREATED_BODY, compress_floor, merchant, padded_blocks,
+    sha256_hex, transfer_create, transfer_create_message,
 };
 use feennex_proto::{SecretKey, TransferCreate, http::StatusCode, parse_response, sign};
 
@@ -17,18 +18,19 @@ fn main() {
         eprintln!("usage: per_op OPERATION ITERATIONS");
         std::process::exit(2);
     };
-    let secret = SecretKey::new(SECRET);
-    let joined = format!(
-        "{}{SECRET}",
-        TRANSFER_CREATE_FIELDS.iter().map(|(_, v)| *v).collect::<Vec<_>>().join(":")
-    );
+    let secret = SecretKey::new(feennex_benches::SECRET);
+    let joined = transfer_create_message();
+    let blocks = padded_blocks(&joined);
     let merchant = merchant("https://core.feennex.com");
     let create = transfer_create();
     let body = TRANSFER_CREATED_BODY.as_bytes();
     for _ in 0..count {
         match op.as_str() {
             "sha256_only" => {
-                black_box(sha256_hex(black_box(joined.as_bytes())));
+                black_box(sha256_hex(black_box(&joined)));
+            }
+            "compress_floor" => {
+                black_box(compress_floor(black_box(&blocks)));
             }
             "sign_transfer_create" => {
                 black_box(sign(black_box(&TRANSFER_CREATE_FIELDS), &secret));

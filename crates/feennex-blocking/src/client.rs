@@ -96,9 +96,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The proxies to use instead of those the environment names (`HTTPS_PROXY`,
-    /// `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`; see [`ProxyConfig`]).
-    /// `ProxyConfig::none()` connects directly whatever the environment says.
+    /// Proxies chosen in code rather than read from the environment (see
+    /// [`ProxyConfig`]; `ProxyConfig::none()` always connects directly).
     pub fn proxy(mut self, proxies: ProxyConfig) -> Self {
         self.proxy = Some(proxies);
         self

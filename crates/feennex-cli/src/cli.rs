@@ -43,6 +43,9 @@ pub enum Command {
     Demo(crate::demo::DemoArgs),
     /// Run a local Feennex sandbox, or drive a running one.
     Sandbox(crate::sandbox_command::SandboxArgs),
+    /// Measure this machine: signing, building, parsing, and payouts per second
+    /// against a sandbox.
+    Bench(crate::bench_command::BenchArgs),
     /// Print a shell's completion script for feennex.
     ///
     /// For bash: `feennex completions bash > ~/.local/share/bash-completion/completions/feennex`.

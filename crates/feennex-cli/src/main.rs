@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod balance_command;
+mod bench_command;
 mod bill_command;
 mod callback_command;
 mod cli;
@@ -52,6 +53,7 @@ fn main() -> ExitCode {
         Command::Completions(args) => {
             completions::run(args, <Cli as clap::CommandFactory>::command(), &mut stdout)
         }
+        Command::Bench(args) => bench_command::run(args, &mut stdout),
     };
     let _ = stdout.flush();
     match outcome {

@@ -92,6 +92,7 @@ pub mod response;
 mod retry;
 mod secret;
 pub mod session;
+mod short_copy;
 pub mod sign;
 mod status;
 pub mod transport;

@@ -2,6 +2,8 @@
 //! writes, and the merchant configuration that turns a typed request into an
 //! `http::Request`.
 
+mod body_buffer;
+
 use std::fmt;
 
 use serde::de::DeserializeOwned;
@@ -11,6 +13,7 @@ use crate::retry::CallKind;
 use crate::secret::SecretKey;
 use crate::sign::SignState;
 use crate::types::{Amount, Currency, ShopId, ShopPaymentId};
+use body_buffer::BodyBuffer;
 
 /// Where the production API lives.
 pub const DEFAULT_BASE_URL: &str = "https://core.feennex.com";
@@ -216,12 +219,17 @@ impl Merchant {
         let body = self.body(endpoint);
         const JSON: http::HeaderValue = http::HeaderValue::from_static("application/json");
         let uri = self.base_url.uri(E::PATH).map_err(|error| Error::invalid("base_url", error))?;
-        http::Request::post(uri)
-            .header(http::header::CONTENT_TYPE, JSON)
-            .header(http::header::ACCEPT, JSON)
-            .header(http::header::CONTENT_LENGTH, body.len())
-            .body(body)
-            .map_err(|error| Error::invalid("base_url", error))
+        let content_length = http::HeaderValue::from(body.len());
+        // Set in place rather than through `http::request::Builder`, which moves
+        // the whole request head for every header.
+        let mut request = http::Request::new(body);
+        *request.method_mut() = http::Method::POST;
+        *request.uri_mut() = uri;
+        let headers = request.headers_mut();
+        headers.insert(http::header::CONTENT_TYPE, JSON);
+        headers.insert(http::header::ACCEPT, JSON);
+        headers.insert(http::header::CONTENT_LENGTH, content_length);
+        Ok(request)
     }
 
     /// The signed JSON body of an operation.
@@ -252,21 +260,36 @@ fn any_needs_escape(bytes: &[u8]) -> bool {
     // Exact tests of "some byte is below n" and "some byte is zero" (n <= 128).
     let has_below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS != 0;
     let has_byte = |word: u64, byte: u8| has_below(word ^ (ONES * u64::from(byte)), 1);
-    let mut chunks = bytes.chunks_exact(8);
-    let found = chunks.by_ref().any(|chunk| {
-        let word = u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8]));
-        has_below(word, 0x20) || has_byte(word, b'"') || has_byte(word, b'\\')
-    });
-    found || chunks.remainder().iter().any(|&byte| needs_escape(byte))
+    let word_needs_escape =
+        |word: u64| has_below(word, 0x20) || has_byte(word, b'"') || has_byte(word, b'\\');
+    let (words, tail) = bytes.as_chunks::<8>();
+    if words.iter().any(|word| word_needs_escape(u64::from_ne_bytes(*word))) {
+        return true;
+    }
+    word_needs_escape(tail_word(tail))
 }
 
-/// Room for a typical body, so that writing it allocates once.
-const BODY_CAPACITY: usize = 512;
+/// The last bytes of a string (fewer than eight) as one little-endian word, padded
+/// with `a`, which needs no escape. Assembled in registers from fixed-size loads:
+/// writing the bytes into a stack array and reading it back as a word stalls the
+/// load behind the narrower stores.
+fn tail_word(tail: &[u8]) -> u64 {
+    const PADDING: u64 = u64::from_ne_bytes([b'a'; 8]);
+    let n = tail.len();
+    let le32 =
+        |at: usize| u64::from(u32::from_le_bytes(tail[at..at + 4].try_into().unwrap_or_default()));
+    let bytes = match n {
+        4..8 => le32(0) | le32(n - 4) << (8 * (n - 4)),
+        _ => tail.iter().rev().fold(0u64, |word, &byte| word << 8 | u64::from(byte)),
+    };
+    let padding = PADDING.checked_shl(8 * n as u32).unwrap_or(0);
+    bytes | padding
+}
 
 /// Writes a request's JSON object once, feeding each signed value to the signer as
 /// it goes, so no intermediate value tree is built.
 pub struct BodyWriter {
-    json: Vec<u8>,
+    json: BodyBuffer,
     state: SignState,
     shop_id: ShopId,
     last_signed_name: &'static str,
@@ -283,7 +306,7 @@ impl fmt::Debug for BodyWriter {
 
 impl BodyWriter {
     fn new(shop_id: ShopId, keep_signed_text: bool) -> Self {
-        let mut json = Vec::with_capacity(BODY_CAPACITY);
+        let mut json = BodyBuffer::new();
         json.push(b'{');
         Self {
             json,
@@ -307,10 +330,9 @@ impl BodyWriter {
     /// (quote, backslash, control characters); everything else is copied as is.
     fn string_value(&mut self, value: &str) {
         let bytes = value.as_bytes();
-        self.json.reserve(bytes.len() + 2);
         self.json.push(b'"');
         if !any_needs_escape(bytes) {
-            self.json.extend_from_slice(bytes);
+            self.json.extend(bytes);
         } else {
             self.escaped(bytes);
         }
@@ -324,22 +346,22 @@ impl BodyWriter {
             if !needs_escape(byte) {
                 continue;
             }
-            self.json.extend_from_slice(&bytes[copied..index]);
+            self.json.extend(&bytes[copied..index]);
             match byte {
-                b'"' => self.json.extend_from_slice(b"\\\""),
-                b'\\' => self.json.extend_from_slice(b"\\\\"),
-                b'\n' => self.json.extend_from_slice(b"\\n"),
-                b'\r' => self.json.extend_from_slice(b"\\r"),
-                b'\t' => self.json.extend_from_slice(b"\\t"),
+                b'"' => self.json.extend(b"\\\""),
+                b'\\' => self.json.extend(b"\\\\"),
+                b'\n' => self.json.extend(b"\\n"),
+                b'\r' => self.json.extend(b"\\r"),
+                b'\t' => self.json.extend(b"\\t"),
                 _ => {
                     let high = HEX[usize::from(byte >> 4)];
                     let low = HEX[usize::from(byte & 0xf)];
-                    self.json.extend_from_slice(&[b'\\', b'u', b'0', b'0', high, low]);
+                    self.json.extend(&[b'\\', b'u', b'0', b'0', high, low]);
                 }
             }
             copied = index + 1;
         }
-        self.json.extend_from_slice(&bytes[copied..]);
+        self.json.extend(&bytes[copied..]);
     }
 
     fn signed(&mut self, name: &'static str, value: &str) {
@@ -370,7 +392,7 @@ impl BodyWriter {
     fn signed_number(&mut self, name: &'static str, digits: &str) {
         self.signed(name, digits);
         self.key(name);
-        self.json.extend_from_slice(digits.as_bytes());
+        self.json.extend(digits.as_bytes());
     }
 
     /// A signed amount, sent as a JSON number in canonical form.
@@ -407,7 +429,9 @@ impl BodyWriter {
         if let Some(value) = value {
             self.key(name);
             // Serializing a Value into a Vec cannot fail.
-            let _ = serde_json::to_writer(&mut self.json, value);
+            self.json.append_with(|json| {
+                let _ = serde_json::to_writer(json, value);
+            });
         }
     }
 
@@ -429,16 +453,20 @@ impl BodyWriter {
         if let Some(value) = value {
             self.key(name);
             // Serializing a map of values into a Vec cannot fail.
-            let _ = serde_json::to_writer(&mut self.json, value);
+            self.json.append_with(|json| {
+                let _ = serde_json::to_writer(json, value);
+            });
         }
     }
 
     fn finish(mut self, secret: &SecretKey) -> Vec<u8> {
-        let signature = std::mem::take(&mut self.state).finish(secret);
-        self.key("sign");
-        self.string_value(signature.as_str());
-        self.json.push(b'}');
-        self.json
+        let signature = self.state.finish_in_place(secret);
+        // The signature is hex, so it is written without the escape scan.
+        let separator: &[u8] = if self.json.len() > 1 { b",\"sign\":\"" } else { b"\"sign\":\"" };
+        self.json.extend(separator);
+        self.json.extend(signature.as_bytes());
+        self.json.extend(b"\"}");
+        self.json.into_vec()
     }
 }
 

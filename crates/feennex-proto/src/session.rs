@@ -11,7 +11,7 @@ use std::time::SystemTime;
 use crate::callback::{ConfirmError, Confirmation, Notification};
 use crate::endpoints::{BillShopOrderStatus, Endpoint, SingleCall};
 use crate::error::Error;
-use crate::exchange::{Call, ExactlyOncePayout, IdempotentCreate};
+use crate::exchange::{Call, ExactlyOncePayout, IdempotentCreate, PayoutLimits, RetryPolicy};
 pub use crate::options::{ClientOptions, PlainHttpRefused};
 use crate::request::Merchant;
 
@@ -20,6 +20,10 @@ use crate::request::Merchant;
 pub struct Session {
     shared: Arc<(Merchant, ClientOptions)>,
 }
+
+/// How a payout machine starts: created first, or looked up first.
+type PayoutStart<C> =
+    fn(&Merchant, C, RetryPolicy, PayoutLimits) -> Result<ExactlyOncePayout<C>, Error>;
 
 /// A client cannot be built as configured.
 #[derive(Debug, thiserror::Error)]
@@ -66,14 +70,7 @@ impl Session {
         &self,
         create: C,
     ) -> Result<Prepared<ExactlyOncePayout<C>>, Error> {
-        let id = create.payment_id().clone();
-        let machine = ExactlyOncePayout::new(
-            self.merchant(),
-            create,
-            self.options().retry,
-            self.options().payout_limits,
-        )?;
-        Ok(self.prepared(machine, C::PATH, Some(&id)))
+        self.exactly_once(create, ExactlyOncePayout::new)
     }
 
     /// A payout whose earlier run ended without a known outcome: looked up first,
@@ -82,13 +79,17 @@ impl Session {
         &self,
         create: C,
     ) -> Result<Prepared<ExactlyOncePayout<C>>, Error> {
+        self.exactly_once(create, ExactlyOncePayout::resume)
+    }
+
+    fn exactly_once<C: IdempotentCreate>(
+        &self,
+        create: C,
+        start: PayoutStart<C>,
+    ) -> Result<Prepared<ExactlyOncePayout<C>>, Error> {
         let id = create.payment_id().clone();
-        let machine = ExactlyOncePayout::resume(
-            self.merchant(),
-            create,
-            self.options().retry,
-            self.options().payout_limits,
-        )?;
+        let options = self.options();
+        let machine = start(self.merchant(), create, options.retry, options.payout_limits)?;
         Ok(self.prepared(machine, C::PATH, Some(&id)))
     }
 

@@ -1,22 +1,34 @@
 //! The Feennex signature: SHA-256 over the signed values joined with `:`, followed
 //! directly by the secret key, written as lowercase hex.
 //!
-//! The values are streamed into one hash state and the hex is written into a stack
-//! buffer, so signing allocates nothing.
+//! The values, separators and secret are written into stack blocks that are
+//! compressed as they fill, and the hex is written into a stack buffer, so signing
+//! allocates nothing.
+
+mod blocks;
+mod order;
 
 use std::fmt;
 
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 pub use crate::secret::SecretKey;
+use blocks::Sha256Blocks;
 
 /// Separator placed between two signed values.
-const SEPARATOR: &[u8] = b":";
+const SEPARATOR: u8 = b':';
 
-/// Field lists up to this length are sorted on the stack; longer unsorted lists
-/// fall back to one heap allocation for the order.
-const STACK_SORT_LIMIT: usize = 64;
+/// The two lowercase hex digits of every byte value.
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut pairs = [[0u8; 2]; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        pairs[byte] = [DIGITS[byte >> 4], DIGITS[byte & 0x0f]];
+        byte += 1;
+    }
+    pairs
+};
 
 /// A signature: 64 lowercase hexadecimal characters, kept on the stack.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,14 +38,17 @@ pub struct Signature {
 
 impl Signature {
     /// Writes the hex form of a SHA-256 digest.
-    fn from_digest(digest: &[u8]) -> Self {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
+    fn from_digest(digest: &[u8; 32]) -> Self {
         let mut hex = [0u8; 64];
-        for (pair, byte) in hex.chunks_exact_mut(2).zip(digest) {
-            pair[0] = HEX[usize::from(byte >> 4)];
-            pair[1] = HEX[usize::from(byte & 0x0f)];
+        for (pair, &byte) in hex.chunks_exact_mut(2).zip(digest) {
+            pair.copy_from_slice(&HEX_PAIRS[usize::from(byte)]);
         }
         Self { hex }
+    }
+
+    /// The hex digits as bytes, for writers that need no `str`.
+    pub(crate) fn as_bytes(&self) -> &[u8; 64] {
+        &self.hex
     }
 
     /// The signature as the lowercase hex text sent in the `sign` field.
@@ -77,7 +92,7 @@ impl fmt::Debug for Signature {
 /// values are never joined into a string.
 #[derive(Clone)]
 pub struct SignState {
-    hasher: Sha256,
+    hasher: Sha256Blocks,
     first: bool,
 }
 
@@ -96,22 +111,29 @@ impl Default for SignState {
 impl SignState {
     /// An empty state.
     pub fn new() -> Self {
-        Self { hasher: Sha256::new(), first: true }
+        Self { hasher: Sha256Blocks::new(), first: true }
     }
 
     /// Adds the next value, in ascending order of field name.
+    #[inline]
     pub fn push(&mut self, value: &str) {
         if !self.first {
-            self.hasher.update(SEPARATOR);
+            self.hasher.write_byte(SEPARATOR);
         }
         self.first = false;
-        self.hasher.update(value.as_bytes());
+        self.hasher.write(value.as_bytes());
     }
 
     /// Appends the secret and produces the signature.
     pub fn finish(mut self, secret: &SecretKey) -> Signature {
-        self.hasher.update(secret.expose().as_bytes());
-        Signature::from_digest(&self.hasher.finalize())
+        self.finish_in_place(secret)
+    }
+
+    /// [`finish`](Self::finish) without moving the state, which would copy its
+    /// staged blocks; the state is spent afterwards.
+    pub(crate) fn finish_in_place(&mut self, secret: &SecretKey) -> Signature {
+        self.hasher.write(secret.expose().as_bytes());
+        Signature::from_digest(&self.hasher.finish())
     }
 }
 
@@ -132,8 +154,8 @@ impl SignState {
 /// ```
 pub fn sign<K: AsRef<str>, V: AsRef<str>>(fields: &[(K, V)], secret: &SecretKey) -> Signature {
     let mut state = SignState::new();
-    for_each_in_signing_order(fields, |value| state.push(value));
-    state.finish(secret)
+    order::for_each_in_signing_order(fields, |value| state.push(value));
+    state.finish_in_place(secret)
 }
 
 /// Checks a received signature against the fields, in constant time.
@@ -151,7 +173,7 @@ pub fn verify<K: AsRef<str>, V: AsRef<str>>(
 pub fn string_to_sign<K: AsRef<str>, V: AsRef<str>>(fields: &[(K, V)]) -> String {
     let mut text = String::new();
     let mut first = true;
-    for_each_in_signing_order(fields, |value| {
+    order::for_each_in_signing_order(fields, |value| {
         if !first {
             text.push(':');
         }
@@ -161,42 +183,16 @@ pub fn string_to_sign<K: AsRef<str>, V: AsRef<str>>(fields: &[(K, V)]) -> String
     text
 }
 
-/// Calls `visit` with each value in ascending byte order of field name, stable for
-/// equal names. Already sorted lists (every endpoint's) cost one pass; other lists
-/// are sorted through an index array on the stack.
-fn for_each_in_signing_order<K: AsRef<str>, V: AsRef<str>>(
-    fields: &[(K, V)],
-    mut visit: impl FnMut(&str),
-) {
-    let name = |i: usize| fields[i].0.as_ref().as_bytes();
-    let already_sorted = (1..fields.len()).all(|i| name(i - 1) <= name(i));
-    if already_sorted {
-        fields.iter().for_each(|(_, value)| visit(value.as_ref()));
-        return;
-    }
-    let mut visit_sorted = |order: &mut [usize]| {
-        order.sort_by(|&a, &b| name(a).cmp(name(b)).then(a.cmp(&b)));
-        order.iter().for_each(|&i| visit(fields[i].1.as_ref()));
-    };
-    if fields.len() <= STACK_SORT_LIMIT {
-        let mut order = [0usize; STACK_SORT_LIMIT];
-        let order = &mut order[..fields.len()];
-        order.iter_mut().enumerate().for_each(|(i, slot)| *slot = i);
-        visit_sorted(order);
-    } else {
-        let mut order: Vec<usize> = (0..fields.len()).collect();
-        visit_sorted(&mut order);
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use sha2::{Digest, Sha256};
+
     use super::*;
 
     #[test]
     fn empty_field_list_signs_the_secret_alone() {
         let secret = SecretKey::new("abc");
-        let expected = Signature::from_digest(&Sha256::digest(b"abc"));
+        let expected = Signature::from_digest(&Sha256::digest(b"abc").into());
         assert_eq!(sign::<&str, &str>(&[], &secret), expected);
         assert_eq!(string_to_sign::<&str, &str>(&[]), "");
     }
