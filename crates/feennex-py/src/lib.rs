@@ -26,6 +26,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(values::amount_text, module)?)?;
     module.add_function(wrap_pyfunction!(endpoints::parse_answer, module)?)?;
     module.add_function(wrap_pyfunction!(callback::verify_callback, module)?)?;
+    module.add_class::<signing::Signer>()?;
     module.add_class::<session::Session>()?;
     module.add_class::<machine::Exchange>()?;
     module.add_class::<callback::Notification>()?;

@@ -1,75 +1,185 @@
 //! `sign` and `string_to_sign` over Python mappings and sequences of pairs.
+//!
+//! The signing itself is the core's; this module only reads the fields. It is on
+//! the hot path of every signature, so it reads them with as few Python objects
+//! as it can: field names, a small fixed set, are encoded once and remembered.
+
+use std::sync::Mutex;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use feennex_proto::SecretKey;
 
-/// One field's name and value as UTF-8 bytes held by Python.
-type Pair<'py> = (Bound<'py, PyBytes>, Bound<'py, PyBytes>);
+/// Most field names remembered.
+const NAME_CACHE_SIZE: usize = 64;
+
+/// Field names seen before, by identity, with their text. Each entry holds a
+/// reference to its `str`, so the object cannot be freed and its address reused
+/// by another string while it is here.
+static NAME_CACHE: Mutex<Vec<(Py<PyString>, Box<str>)>> = Mutex::new(Vec::new());
+
+/// Where a field name's text is.
+enum Name {
+    Cached(usize),
+    Encoded(String),
+}
+
+fn type_error(object: &Bound<'_, PyAny>, what: &str) -> PyErr {
+    PyTypeError::new_err(format!(
+        "{what} must be a str, not {}",
+        object.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+    ))
+}
+
+fn not_pairs() -> PyErr {
+    PyTypeError::new_err("fields must be a mapping or a sequence of (name, value) pairs")
+}
 
 /// The UTF-8 bytes of a `str`; anything else is a `TypeError` naming what it is.
 fn utf8<'py>(object: &Bound<'py, PyAny>, what: &str) -> PyResult<Bound<'py, PyBytes>> {
     match object.cast::<PyString>() {
         Ok(text) => text.encode_utf8(),
-        Err(_) => Err(PyTypeError::new_err(format!(
-            "{what} must be a str, not {}",
-            object.get_type().name().map(|n| n.to_string()).unwrap_or_default()
-        ))),
+        Err(_) => Err(type_error(object, what)),
     }
 }
 
-/// Reads `fields`: a mapping (a `dict`, or anything with `items()`) or an
-/// iterable of `(name, value)` pairs, every name and value a `str`.
-fn pairs<'py>(fields: &Bound<'py, PyAny>) -> PyResult<Vec<Pair<'py>>> {
-    let mut pairs = Vec::new();
+/// The fields as received: each name (not yet read) and its value's bytes.
+type Raw<'py> = Vec<(Bound<'py, PyAny>, Bound<'py, PyBytes>)>;
+
+fn push_pair<'py>(raw: &mut Raw<'py>, item: &Bound<'py, PyAny>) -> PyResult<()> {
+    let pair = item.cast::<PyTuple>().map_err(|_| not_pairs())?;
+    if pair.len() != 2 {
+        return Err(PyTypeError::new_err("each field must be a (name, value) pair"));
+    }
+    let value = utf8(&pair.get_item(1)?, "a field value")?;
+    raw.push((pair.get_item(0)?, value));
+    Ok(())
+}
+
+/// Reads `fields`: a `dict` (or anything with `items()`), or a list, tuple or
+/// other iterable of `(name, value)` tuples; every name and value a `str`.
+fn raw_fields<'py>(fields: &Bound<'py, PyAny>) -> PyResult<Raw<'py>> {
+    let mut raw = Vec::new();
     if let Ok(dict) = fields.cast::<PyDict>() {
-        pairs.reserve(dict.len());
+        raw.reserve(dict.len());
         for (name, value) in dict.iter() {
-            pairs.push((utf8(&name, "a field name")?, utf8(&value, "a field value")?));
+            raw.push((name, utf8(&value, "a field value")?));
         }
-        return Ok(pairs);
+        return Ok(raw);
+    }
+    if let Ok(list) = fields.cast::<PyList>() {
+        raw.reserve(list.len());
+        for item in list.iter() {
+            push_pair(&mut raw, &item)?;
+        }
+        return Ok(raw);
+    }
+    if fields.is_instance_of::<PyString>() || fields.is_instance_of::<PyBytes>() {
+        return Err(not_pairs());
     }
     let items =
         if fields.hasattr("items")? { fields.call_method0("items")? } else { fields.clone() };
-    if items.is_instance_of::<PyString>() || items.is_instance_of::<PyBytes>() {
-        return Err(PyTypeError::new_err(
-            "fields must be a mapping or a sequence of (name, value) pairs",
-        ));
+    for item in items.try_iter().map_err(|_| not_pairs())? {
+        push_pair(&mut raw, &item?)?;
     }
-    for item in items.try_iter().map_err(|_| {
-        PyTypeError::new_err("fields must be a mapping or a sequence of (name, value) pairs")
-    })? {
-        let item = item?;
-        let (name, value): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item
-            .extract()
-            .map_err(|_| PyTypeError::new_err("each field must be a (name, value) pair"))?;
-        pairs.push((utf8(&name, "a field name")?, utf8(&value, "a field value")?));
-    }
-    Ok(pairs)
+    Ok(raw)
 }
 
-/// The texts of the pairs; Python's `str` is always valid UTF-8.
-fn texts<'a>(pairs: &'a [Pair<'_>]) -> Vec<(&'a str, &'a str)> {
-    let text =
-        |bytes: &'a Bound<'_, PyBytes>| std::str::from_utf8(bytes.as_bytes()).unwrap_or_default();
-    pairs.iter().map(|(name, value)| (text(name), text(value))).collect()
+/// Runs `work` with the fields as `(name, value)` texts.
+fn with_fields<R>(
+    fields: &Bound<'_, PyAny>,
+    work: impl FnOnce(&[(&str, &str)]) -> R,
+) -> PyResult<R> {
+    let raw = raw_fields(fields)?;
+    let mut cache = NAME_CACHE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut names = Vec::with_capacity(raw.len());
+    for (object, _) in &raw {
+        let Ok(text) = object.cast::<PyString>() else {
+            return Err(type_error(object, "a field name"));
+        };
+        let found = cache.iter().position(|(known, _)| known.as_ptr() == text.as_ptr());
+        names.push(match found {
+            Some(index) => Name::Cached(index),
+            None if cache.len() < NAME_CACHE_SIZE => {
+                cache.push((text.clone().unbind(), text.to_cow()?.into()));
+                Name::Cached(cache.len() - 1)
+            }
+            None => Name::Encoded(text.to_cow()?.into_owned()),
+        });
+    }
+    // Python's `str` is always valid UTF-8 once encoded.
+    let texts: Vec<(&str, &str)> = names
+        .iter()
+        .zip(&raw)
+        .map(|(name, (_, bytes))| {
+            let name = match name {
+                Name::Cached(index) => &*cache[*index].1,
+                Name::Encoded(text) => text.as_str(),
+            };
+            (name, std::str::from_utf8(bytes.as_bytes()).unwrap_or_default())
+        })
+        .collect();
+    Ok(work(&texts))
+}
+
+fn secret_key(secret: &Bound<'_, PyAny>) -> PyResult<SecretKey> {
+    let bytes = utf8(secret, "the secret")?;
+    Ok(SecretKey::new(std::str::from_utf8(bytes.as_bytes()).unwrap_or_default()))
+}
+
+fn signature<'py>(
+    fields: &Bound<'py, PyAny>,
+    secret: &SecretKey,
+) -> PyResult<Bound<'py, PyString>> {
+    let py = fields.py();
+    with_fields(fields, |texts| PyString::new(py, feennex_proto::sign(texts, secret).as_str()))
 }
 
 /// The Feennex signature of `fields` with `secret`: SHA-256 of the values in
 /// byte order of name, joined with `:`, followed by the secret; lowercase hex.
 #[pyfunction]
-pub fn sign(fields: &Bound<'_, PyAny>, secret: &Bound<'_, PyAny>) -> PyResult<String> {
-    let pairs = pairs(fields)?;
-    let secret_bytes = utf8(secret, "the secret")?;
-    let secret = SecretKey::new(std::str::from_utf8(secret_bytes.as_bytes()).unwrap_or_default());
-    Ok(feennex_proto::sign(&texts(&pairs), &secret).as_str().to_owned())
+pub fn sign<'py>(
+    fields: &Bound<'py, PyAny>,
+    secret: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyString>> {
+    signature(fields, &secret_key(secret)?)
+}
+
+/// A shop's key kept for signing many field lists: `Signer(secret).sign(fields)`
+/// is `sign(fields, secret)` without reading the key on every call. Its `repr`
+/// never shows the key.
+#[pyclass(module = "feennex._native", frozen)]
+#[derive(Debug)]
+pub struct Signer {
+    secret: SecretKey,
+}
+
+#[pymethods]
+impl Signer {
+    #[new]
+    fn new(secret: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Self { secret: secret_key(secret)? })
+    }
+
+    /// The signature of `fields`.
+    fn sign<'py>(&self, fields: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+        signature(fields, &self.secret)
+    }
+
+    /// Checks a received signature against `fields`, in constant time.
+    fn verify(&self, fields: &Bound<'_, PyAny>, received: &str) -> PyResult<bool> {
+        with_fields(fields, |texts| feennex_proto::verify(texts, &self.secret, received))
+    }
+
+    fn __repr__(&self) -> &'static str {
+        "Signer(<secret>)"
+    }
 }
 
 /// The text that is hashed, without the secret (for diagnostics).
 #[pyfunction]
 pub fn string_to_sign(fields: &Bound<'_, PyAny>) -> PyResult<String> {
-    let pairs = pairs(fields)?;
-    Ok(feennex_proto::sign::string_to_sign(&texts(&pairs)))
+    with_fields(fields, |texts| feennex_proto::sign::string_to_sign(texts))
 }

@@ -94,3 +94,19 @@ def test_amounts_the_server_would_read_differently_are_refused(value: object, fi
 def test_a_bool_is_not_an_amount() -> None:
     with pytest.raises(TypeError):
         feennex.amount_text(True)
+
+
+def test_a_signer_keeps_the_key_and_verifies_in_constant_time(published_vectors: list) -> None:
+    for vector in published_vectors:
+        signer = feennex.Signer(vector["secret"])
+        assert signer.sign(vector["fields"]) == vector["sign"]
+        assert signer.verify(vector["fields"], vector["sign"].upper())
+        assert not signer.verify(vector["fields"], vector["sign"][:-1] + "0" * 1)
+        assert vector["secret"] not in repr(signer)
+
+
+def test_many_distinct_field_names_sign_correctly_beyond_the_name_cache() -> None:
+    fields = {f"field_{n:03}": str(n) for n in range(200)}
+    expected = hashlib.sha256((":".join(str(n) for n in range(200)) + "k").encode()).hexdigest()
+    assert feennex.sign(fields, "k") == expected
+    assert feennex.sign(dict(reversed(list(fields.items()))), "k") == expected

@@ -10,6 +10,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
+from decimal import Decimal
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from . import records
@@ -17,7 +18,7 @@ from ._native import Exchange, Notification, Session
 from ._native import parse_response as _parse_response
 from .records import PayoutResult
 
-Value = Union[str, int, "Decimal"]  # noqa: F821 (decimal.Decimal)
+Value = Union[str, int, Decimal]
 
 DEFAULT_BASE_URL = "https://core.feennex.com"
 
