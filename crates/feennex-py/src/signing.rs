@@ -9,8 +9,12 @@ use std::sync::Mutex;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use smallvec::SmallVec;
 
 use feennex_proto::SecretKey;
+
+/// Field lists up to this length are read without a heap allocation.
+const INLINE_FIELDS: usize = 16;
 
 /// Most field names remembered.
 const NAME_CACHE_SIZE: usize = 64;
@@ -46,7 +50,7 @@ fn utf8<'py>(object: &Bound<'py, PyAny>, what: &str) -> PyResult<Bound<'py, PyBy
 }
 
 /// The fields as received: each name (not yet read) and its value's bytes.
-type Raw<'py> = Vec<(Bound<'py, PyAny>, Bound<'py, PyBytes>)>;
+type Raw<'py> = SmallVec<[(Bound<'py, PyAny>, Bound<'py, PyBytes>); INLINE_FIELDS]>;
 
 fn push_pair<'py>(raw: &mut Raw<'py>, item: &Bound<'py, PyAny>) -> PyResult<()> {
     let pair = item.cast::<PyTuple>().map_err(|_| not_pairs())?;
@@ -61,7 +65,7 @@ fn push_pair<'py>(raw: &mut Raw<'py>, item: &Bound<'py, PyAny>) -> PyResult<()> 
 /// Reads `fields`: a `dict` (or anything with `items()`), or a list, tuple or
 /// other iterable of `(name, value)` tuples; every name and value a `str`.
 fn raw_fields<'py>(fields: &Bound<'py, PyAny>) -> PyResult<Raw<'py>> {
-    let mut raw = Vec::new();
+    let mut raw = Raw::new();
     if let Ok(dict) = fields.cast::<PyDict>() {
         raw.reserve(dict.len());
         for (name, value) in dict.iter() {
@@ -94,7 +98,7 @@ fn with_fields<R>(
 ) -> PyResult<R> {
     let raw = raw_fields(fields)?;
     let mut cache = NAME_CACHE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let mut names = Vec::with_capacity(raw.len());
+    let mut names: SmallVec<[Name; INLINE_FIELDS]> = SmallVec::with_capacity(raw.len());
     for (object, _) in &raw {
         let Ok(text) = object.cast::<PyString>() else {
             return Err(type_error(object, "a field name"));
@@ -110,7 +114,7 @@ fn with_fields<R>(
         });
     }
     // Python's `str` is always valid UTF-8 once encoded.
-    let texts: Vec<(&str, &str)> = names
+    let texts: SmallVec<[(&str, &str); INLINE_FIELDS]> = names
         .iter()
         .zip(&raw)
         .map(|(name, (_, bytes))| {
