@@ -7,6 +7,7 @@
 //! into Python objects and exceptions. The package's Python code drives the
 //! machines with the standard library's HTTP.
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 mod callback;
 mod endpoints;
