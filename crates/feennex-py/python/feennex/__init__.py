@@ -1,0 +1,63 @@
+"""Feennex payment API: signing, requests, answers, callbacks and exactly-once
+payouts, all decided by the Rust core (``feennex-proto``)."""
+
+from __future__ import annotations
+
+from ._native import (
+    ENDPOINTS,
+    Exchange,
+    Notification,
+    Session,
+    Signer,
+    amount_text,
+    sign,
+    string_to_sign,
+    verify_callback,
+)
+from .client import Client, HttpDriver, PayoutResult, parse_response
+from .errors import (
+    ApiError,
+    CallbackRejected,
+    FeennexError,
+    InvalidValue,
+    LimitReached,
+    NotEnvelope,
+    OrderMismatch,
+    OutOfTurn,
+    PayoutUnresolved,
+    TransportError,
+    UnexpectedData,
+)
+from . import records
+
+#: The reply body Feennex expects (with HTTP 200) to a callback it should not send again.
+CALLBACK_REPLY_OK = "OK"
+
+__all__ = [
+    "ApiError",
+    "CALLBACK_REPLY_OK",
+    "CallbackRejected",
+    "Client",
+    "ENDPOINTS",
+    "Exchange",
+    "FeennexError",
+    "HttpDriver",
+    "InvalidValue",
+    "LimitReached",
+    "NotEnvelope",
+    "Notification",
+    "OrderMismatch",
+    "OutOfTurn",
+    "PayoutResult",
+    "PayoutUnresolved",
+    "Session",
+    "Signer",
+    "TransportError",
+    "UnexpectedData",
+    "amount_text",
+    "parse_response",
+    "records",
+    "sign",
+    "string_to_sign",
+    "verify_callback",
+]

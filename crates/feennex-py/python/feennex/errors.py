@@ -1,0 +1,122 @@
+"""The exceptions of feennex. Every one is a ``FeennexError``; each carries what
+the core knows as attributes (the API's error code above all). None holds the
+secret key."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+
+class FeennexError(Exception):
+    """Base of every error raised by feennex.
+
+    ``outcome_unknown`` is true when the server may have acted on a request
+    although no usable answer came back: for a payout, ask its status (with the
+    same ``shop_payment_id``) before anything else.
+    """
+
+    outcome_unknown: bool = False
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        for name, value in details.items():
+            setattr(self, name, value)
+
+
+class InvalidValue(FeennexError, ValueError):
+    """A request value was refused before anything was built or sent."""
+
+    field: str
+    reason: str
+
+
+class ApiError(FeennexError):
+    """Feennex answered with an error envelope.
+
+    ``code`` is the API's error code (6: not unique, 7: not found, 9: insufficient
+    balance, 10: bad parameter or signature...), ``name`` its documented name
+    (``"Unknown"`` for codes this version does not know), ``server_message`` the
+    server's text and ``http_status`` the status it came with.
+    """
+
+    code: int
+    name: str
+    server_message: str
+    http_status: int
+
+
+class NotEnvelope(FeennexError):
+    """The answer is not a Feennex envelope (a proxy's error page, a cut body):
+    the outcome of the call is unknown."""
+
+    status: int
+    reason: str
+    snippet: str
+
+
+class UnexpectedData(FeennexError):
+    """A successful envelope whose data does not have the documented shape."""
+
+    endpoint: str
+    reason: str
+    snippet: str
+
+
+class TransportError(FeennexError):
+    """No answer came. ``delivery`` is ``"not_sent"`` when the request provably
+    never left, else ``"maybe_sent"``."""
+
+    delivery: str
+
+
+class PayoutUnresolved(FeennexError):
+    """A payout may or may not have been made, and no lookup could tell within the
+    limits. Ask again later with the same ``shop_payment_id`` (``resume=True``);
+    never pay it again under a new id."""
+
+    shop_payment_id: str
+    creates_sent: int
+    status_checks: int
+    last_error: FeennexError
+
+
+class LimitReached(FeennexError):
+    """A call gave up on a limit (``creates``, ``status checks`` or ``time``)."""
+
+    limit: str
+
+
+class OutOfTurn(FeennexError):
+    """A machine was driven against its run loop (a bug in the driver)."""
+
+
+class CallbackRejected(FeennexError):
+    """A callback failed verification. ``reason`` is one of
+    ``sender_not_allowed``, ``unsupported_content_type``, ``malformed_body``,
+    ``missing_sign``, ``bad_signature``."""
+
+    reason: str
+
+
+class OrderMismatch(FeennexError):
+    """A verified callback is not for the merchant's order: ``field`` names what
+    differs, ``received`` is what the callback says."""
+
+    field: str
+    received: Optional[str]
+
+
+__all__ = [
+    "ApiError",
+    "CallbackRejected",
+    "FeennexError",
+    "InvalidValue",
+    "LimitReached",
+    "NotEnvelope",
+    "OrderMismatch",
+    "OutOfTurn",
+    "PayoutUnresolved",
+    "TransportError",
+    "UnexpectedData",
+]
