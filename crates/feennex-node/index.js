@@ -32,6 +32,7 @@ function call(work) {
   try {
     return work();
   } catch (error) {
+    if (error instanceof FeennexError) throw error;
     let failure;
     try {
       failure = JSON.parse(error.message);
