@@ -36,7 +36,10 @@ fn params(text: &str) -> std::result::Result<serde_json::Value, Failure> {
     serde_json::from_str(text).map_err(|error| Failure::invalid("params", error))
 }
 
-fn pairs(names: Vec<String>, values: Vec<String>) -> std::result::Result<Vec<(String, String)>, Failure> {
+fn pairs(
+    names: Vec<String>,
+    values: Vec<String>,
+) -> std::result::Result<Vec<(String, String)>, Failure> {
     if names.len() != values.len() {
         return Err(Failure::invalid("fields", "as many names as values are needed"));
     }
@@ -76,8 +79,8 @@ pub fn operations() -> Vec<String> {
 #[napi]
 pub fn parse_response(operation: String, status: u32, body: Buffer) -> Result<String> {
     guard(|| {
-        let status = u16::try_from(status)
-            .map_err(|_| Failure::invalid("status", "not an HTTP status"))?;
+        let status =
+            u16::try_from(status).map_err(|_| Failure::invalid("status", "not an HTTP status"))?;
         json_text(&Operation::from_name(&operation)?.parse(status, &body)?)
     })
 }
@@ -137,7 +140,8 @@ impl NativeMerchant {
     #[napi]
     pub fn build(&self, operation: String, params_json: String) -> Result<String> {
         guard(|| {
-            let request = Operation::from_name(&operation)?.build(self.merchant(), &params(&params_json)?)?;
+            let request =
+                Operation::from_name(&operation)?.build(self.merchant(), &params(&params_json)?)?;
             json_text(&request)
         })
     }
@@ -145,16 +149,27 @@ impl NativeMerchant {
     /// The string-to-sign of `operation` with these parameters, without the secret.
     #[napi]
     pub fn string_to_sign(&self, operation: String, params_json: String) -> Result<String> {
-        guard(|| Operation::from_name(&operation)?.string_to_sign(self.merchant(), &params(&params_json)?))
+        guard(|| {
+            Operation::from_name(&operation)?
+                .string_to_sign(self.merchant(), &params(&params_json)?)
+        })
     }
 
     /// The machine that sends `operation`: exactly once for payouts (looked up
     /// first when `resume`), with the core's retries otherwise.
     #[napi]
-    pub fn machine(&self, operation: String, params_json: String, resume: bool) -> Result<NativeMachine> {
+    pub fn machine(
+        &self,
+        operation: String,
+        params_json: String,
+        resume: bool,
+    ) -> Result<NativeMachine> {
         guard(|| {
-            let machine =
-                Operation::from_name(&operation)?.machine(&self.session, &params(&params_json)?, resume)?;
+            let machine = Operation::from_name(&operation)?.machine(
+                &self.session,
+                &params(&params_json)?,
+                resume,
+            )?;
             Ok(NativeMachine { machine })
         })
     }
