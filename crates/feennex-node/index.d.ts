@@ -113,10 +113,15 @@ export class Merchant {
   machine<O extends Operation>(operation: O, params: Params<O>, options?: { resume?: boolean }): Machine<Output<O>>;
 }
 
-/** Runs a machine to its end with `fetch`. */
-export function drive<T>(machine: Machine<T>, fetchImpl?: typeof fetch): Promise<T>;
+/** The largest answer read by default, in bytes. */
+export const DEFAULT_MAX_RESPONSE_BYTES: number;
+
+/** Runs a machine to its end with `fetch`; longer answers count as failures after sending. */
+export function drive<T>(machine: Machine<T>, fetchImpl?: typeof fetch, options?: { maxResponseBytes?: number }): Promise<T>;
 
 export interface ClientOptions extends MerchantOptions {
+  /** The largest answer read, in bytes (default `DEFAULT_MAX_RESPONSE_BYTES`). */
+  maxResponseBytes?: number;
   /** Another `fetch` (default: the built-in one). */
   fetch?: typeof fetch;
 }

@@ -221,8 +221,34 @@ function describe(error) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs a machine to its end with `fetch`: sends what it asks, waits what it says. */
-async function drive(machine, fetchImpl = globalThis.fetch) {
+/** The largest answer read by default, in bytes (the core's default). */
+const DEFAULT_MAX_RESPONSE_BYTES = native.defaultMaxResponseBytes();
+
+/** The whole body, refused beyond `limit` bytes: a hostile server cannot fill the memory. */
+async function readLimited(response, limit) {
+  const declared = Number(response.headers.get('content-length'));
+  const tooLarge = () => new Error(`the answer is larger than ${limit} bytes`);
+  if (declared > limit) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  const chunks = [];
+  let total = 0;
+  if (response.body) {
+    for await (const chunk of response.body) {
+      total += chunk.byteLength;
+      if (total > limit) throw tooLarge(); // leaving the loop cancels the stream
+      chunks.push(chunk);
+    }
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/**
+ * Runs a machine to its end with `fetch`: sends what it asks, waits what it says.
+ * Answers longer than `maxResponseBytes` count as failures after sending.
+ */
+async function drive(machine, fetchImpl = globalThis.fetch, { maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES } = {}) {
   for (;;) {
     const step = machine.poll();
     if (step.step === 'send') {
@@ -236,7 +262,7 @@ async function drive(machine, fetchImpl = globalThis.fetch) {
           body: request.body,
           signal: AbortSignal.timeout(Math.max(1, step.timeout_ms)),
         });
-        const body = Buffer.from(await response.arrayBuffer());
+        const body = await readLimited(response, maxResponseBytes);
         machine.receiveResponse(response.status, body);
       } catch (error) {
         if (error instanceof FeennexError) throw error;
@@ -258,9 +284,13 @@ async function drive(machine, fetchImpl = globalThis.fetch) {
  * `transfer`/`withdraw`) makes a payout exactly once.
  */
 class Client {
-  constructor({ shopId, secret, baseUrl, attemptTimeoutMs, fetch: fetchImpl } = {}) {
+  constructor({ shopId, secret, baseUrl, attemptTimeoutMs, maxResponseBytes, fetch: fetchImpl } = {}) {
     this.merchant = new Merchant({ shopId, secret, baseUrl, attemptTimeoutMs });
+    if (maxResponseBytes !== undefined && !(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0)) {
+      throw invalid('max_response_bytes', 'expected a positive integer of bytes');
+    }
     this._fetch = fetchImpl ?? globalThis.fetch;
+    this._limits = { maxResponseBytes: maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES };
   }
 
   /** One operation (not a payout create) with the core's retries. */
@@ -268,7 +298,7 @@ class Client {
     if (OPERATIONS.includes(operation) && isPayout(operation)) {
       throw invalid('operation', `${operation} is a payout: use payout(), which makes it exactly once`);
     }
-    return drive(this.merchant.machine(operation, params), this._fetch);
+    return drive(this.merchant.machine(operation, params), this._fetch, this._limits);
   }
 
   /**
@@ -280,13 +310,13 @@ class Client {
    */
   async payout(operation, params) {
     if (!isPayout(operation)) throw invalid('operation', `${operation} is not a payout create`);
-    return drive(this.merchant.machine(operation, params), this._fetch);
+    return drive(this.merchant.machine(operation, params), this._fetch, this._limits);
   }
 
   /** A payout whose earlier run ended unresolved: looked up first, created only after "not found". */
   async resumePayout(operation, params) {
     if (!isPayout(operation)) throw invalid('operation', `${operation} is not a payout create`);
-    return drive(this.merchant.machine(operation, params, { resume: true }), this._fetch);
+    return drive(this.merchant.machine(operation, params, { resume: true }), this._fetch, this._limits);
   }
 
   transferTry(params) { return this.call('transfer/try', params); }
@@ -311,6 +341,7 @@ function isPayout(operation) {
 module.exports = {
   CALLBACK_REPLY_OK,
   Client,
+  DEFAULT_MAX_RESPONSE_BYTES,
   FeennexError,
   Machine,
   Merchant,

@@ -69,6 +69,13 @@ pub fn amount_text(amount: String) -> Result<String> {
     guard(|| feennex_ops::amount_text(&amount))
 }
 
+/// The largest answer a client reads by default, in bytes (the core's default).
+#[napi]
+pub fn default_max_response_bytes() -> u32 {
+    let limit = feennex_ops::proto::ClientOptions::default().max_response_bytes;
+    u32::try_from(limit).unwrap_or(u32::MAX)
+}
+
 /// The names of every operation (API paths).
 #[napi]
 pub fn operations() -> Vec<String> {

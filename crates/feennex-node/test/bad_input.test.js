@@ -99,3 +99,27 @@ test('a connection refused before sending is retried, then reported as never sen
   const client = new feennex.Client({ shopId: 6, secret: 's', baseUrl: `http://127.0.0.1:${port}`, attemptTimeoutMs: 200 });
   await assert.rejects(client.shopBalance(), (error) => error.kind === 'transport_not_sent' && !error.outcomeUnknown);
 });
+
+test('an answer larger than the limit is a failure after sending, never read whole', async () => {
+  const http = require('node:http');
+  let requests = 0;
+  const server = http.createServer((request, response) => {
+    requests += 1;
+    request.resume();
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(`{"data":{"balances":[]},"pad":"${'x'.repeat(4096)}","error_code":0,"message":"Ok","result":true}`);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const baseUrl = `http://127.0.0.1:${server.address().port}`;
+    const client = new feennex.Client({ shopId: 6, secret: 's', baseUrl, attemptTimeoutMs: 500, maxResponseBytes: 1024 });
+    await assert.rejects(client.shopBalance(), (error) => error.kind === 'transport' && /larger than 1024 bytes/.test(error.message));
+    assert.ok(requests >= 2, `a read is retried: ${requests} request(s)`);
+    // The same answer under the default limit is read.
+    const roomy = new feennex.Client({ shopId: 6, secret: 's', baseUrl });
+    assert.deepEqual((await roomy.shopBalance()).balances, []);
+    assert.ok(feennex.DEFAULT_MAX_RESPONSE_BYTES >= 1024 * 1024);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
