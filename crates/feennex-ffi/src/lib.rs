@@ -75,10 +75,7 @@ fn run(error: *mut *mut c_char, work: impl FnOnce() -> Result<(), Failure>) -> F
             (FeennexStatus::InvalidArgument, failure)
         }
         Ok(Err(failure)) => (FeennexStatus::Failed, failure),
-        Err(_) => (
-            FeennexStatus::Panic,
-            Failure { kind: "internal", ..Failure::invalid("input", "internal error") },
-        ),
+        Err(_) => (FeennexStatus::Panic, Failure::internal()),
     };
     // `error` is optional: without one, the status alone is reported.
     let _ = error.set_string(failure.to_json());

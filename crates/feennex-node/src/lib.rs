@@ -21,10 +21,7 @@ fn guard<T>(work: impl FnOnce() -> std::result::Result<T, Failure>) -> Result<T>
     match catch_unwind(AssertUnwindSafe(work)) {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(failure)) => Err(Error::new(Status::GenericFailure, failure.to_json())),
-        Err(_) => Err(Error::new(
-            Status::GenericFailure,
-            Failure { kind: "internal", ..Failure::invalid("input", "internal error") }.to_json(),
-        )),
+        Err(_) => Err(Error::new(Status::GenericFailure, Failure::internal().to_json())),
     }
 }
 

@@ -9,9 +9,10 @@ use serde::Serialize;
 /// Why an operation failed, as a binding shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Failure {
-    /// What kind of failure: `invalid_input`, `api`, `not_envelope`, `transport`,
-    /// `payout_unresolved`, `limit_reached`, `out_of_turn`, `unexpected_data`,
-    /// `callback_rejected`.
+    /// What kind of failure: `invalid_input`, `api`, `not_envelope`, `transport`
+    /// (the request may have been sent), `transport_not_sent`, `payout_unresolved`,
+    /// `limit_reached`, `out_of_turn`, `unexpected_data`, `callback_rejected`, or
+    /// `internal` (a bug, caught at the boundary).
     pub kind: &'static str,
     /// The error and its causes, for people. Never holds the secret.
     pub message: String,
@@ -39,6 +40,19 @@ impl Failure {
             kind: "invalid_input",
             message: format!("invalid {field}: {reason}"),
             field: Some(field),
+            code: None,
+            code_name: None,
+            http_status: None,
+            outcome_unknown: false,
+        }
+    }
+
+    /// A bug caught at a binding's boundary (a panic), said without its details.
+    pub fn internal() -> Self {
+        Self {
+            kind: "internal",
+            message: "internal error".to_owned(),
+            field: None,
             code: None,
             code_name: None,
             http_status: None,
