@@ -1,0 +1,292 @@
+// Type declarations of the `feennex` package. Amounts are decimal strings both
+// ways ("10.50" in, exactly what the server wrote out); integers (currencies, ids)
+// may be numbers or strings; parameter and result fields use the API's names.
+
+/** An amount as a decimal string, such as "10.50" (integers and bigints are accepted too). */
+export type AmountInput = string | number | bigint;
+/** An ISO 4217 numeric currency code, such as 840. */
+export type CurrencyInput = number | string;
+/** An exact decimal as text. */
+export type Decimal = string;
+
+export const CALLBACK_REPLY_OK: 'OK';
+
+/** The names of every operation (the API paths). */
+export const OPERATIONS: readonly Operation[];
+
+export type Operation =
+  | 'transfer/try' | 'transfer/create' | 'transfer/shop_payment_status'
+  | 'bill/create' | 'bill/shop_order_status'
+  | 'invoice/try' | 'invoice/create'
+  | 'withdraw/try' | 'check_account' | 'withdraw/create' | 'withdraw/status' | 'withdraw/shop_payment_status'
+  | 'shop_balance';
+
+export type PayoutOperation = 'transfer/create' | 'withdraw/create';
+
+export type FailureKind =
+  | 'invalid_input' | 'api' | 'not_envelope' | 'transport' | 'transport_not_sent' | 'payout_unresolved'
+  | 'limit_reached' | 'out_of_turn' | 'unexpected_data' | 'callback_rejected' | 'internal';
+
+/** Every failure of the SDK. */
+export class FeennexError extends Error {
+  readonly name: 'FeennexError';
+  /** Which failure. */
+  readonly kind: FailureKind;
+  /** The parameter at fault (`invalid_input`). */
+  readonly field?: string;
+  /** The API's error code (`api`), such as 9 for insufficient balance. */
+  readonly code?: number;
+  /** The documented name of that code, such as `InsufficientBalance`, or `Unknown`. */
+  readonly codeName?: string;
+  /** The HTTP status of the answer, when there was one. */
+  readonly httpStatus?: number;
+  /** Whether the server may have acted although no usable answer came. */
+  readonly outcomeUnknown: boolean;
+}
+
+export type Fields = Record<string, string | number | bigint> | Iterable<[string, string | number | bigint]>;
+
+/** The signature of `fields` with the shop's secret (lowercase hex SHA-256). */
+export function sign(fields: Fields, secret: string): string;
+/** The string-to-sign of `fields`, without the secret. */
+export function stringToSign(fields: Fields): string;
+/** The canonical text of an amount: `amountText('10.50') === '10.5'`. */
+export function amountText(amount: AmountInput): string;
+
+export type Body = string | Buffer | Uint8Array | ArrayBuffer;
+
+/** The typed data of an answer to `operation`; throws a `FeennexError` with the API's code when refused. */
+export function parseResponse<O extends Operation>(operation: O, status: number, body: Body): Output<O>;
+
+export interface CallbackOptions {
+  body: Body;
+  contentType: string;
+  /** The sender's address (`request.socket.remoteAddress`, or the proxy's forwarded one). */
+  remoteIp: string;
+  /** Allowed senders: addresses, CIDR blocks (`51.68.53.0/24`) or ranges (`51.68.53.104-51.68.53.107`). */
+  allow?: Iterable<string>;
+  /** A proxy in front already refused other senders (instead of `allow`). */
+  checkedUpstream?: true;
+  secret: string;
+}
+
+/** The fields of a verified callback, by name (JSON nulls as null). Throws kind `callback_rejected` otherwise. */
+export function verifyCallback(options: CallbackOptions): Record<string, string | null>;
+
+export interface SignedRequest {
+  method: 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type Step<T> =
+  | { step: 'send'; role: 'call' | 'create' | 'lookup'; timeout_ms: number; request: SignedRequest }
+  | { step: 'wait'; ms: number }
+  | { step: 'done'; value: T }
+  | { step: 'failed'; error: { kind: FailureKind; message: string; code?: number; field?: string } };
+
+/** A call in progress: the core's machine, for your own HTTP stack. */
+export class Machine<T = unknown> {
+  poll(): Step<T>;
+  receiveResponse(status: number, body: Body): void;
+  /** The last `send` failed; `sent`: whether it could have reached the server (when in doubt, true). */
+  receiveFailure(sent: boolean, message: string): void;
+}
+
+export interface MerchantOptions {
+  shopId: number;
+  secret: string;
+  /** Default `https://core.feennex.com`; plain HTTP only to loopback. */
+  baseUrl?: string;
+  /** How long one attempt may take, in milliseconds. */
+  attemptTimeoutMs?: number;
+}
+
+/** A shop: its id, its key (kept by the core, never shown) and the base URL. */
+export class Merchant {
+  constructor(options: MerchantOptions);
+  readonly shopId: number;
+  buildRequest<O extends Operation>(operation: O, params: Params<O>): SignedRequest;
+  stringToSign<O extends Operation>(operation: O, params: Params<O>): string;
+  machine<O extends PayoutOperation>(operation: O, params: Params<O>, options?: { resume?: boolean }): Machine<PayoutOutcome<O>>;
+  machine<O extends Operation>(operation: O, params: Params<O>, options?: { resume?: boolean }): Machine<Output<O>>;
+}
+
+/** The largest answer read by default, in bytes. */
+export const DEFAULT_MAX_RESPONSE_BYTES: number;
+
+/** Runs a machine to its end with `fetch`; longer answers count as failures after sending. */
+export function drive<T>(machine: Machine<T>, fetchImpl?: typeof fetch, options?: { maxResponseBytes?: number }): Promise<T>;
+
+export interface ClientOptions extends MerchantOptions {
+  /** The largest answer read, in bytes (default `DEFAULT_MAX_RESPONSE_BYTES`). */
+  maxResponseBytes?: number;
+  /** Another `fetch` (default: the built-in one). */
+  fetch?: typeof fetch;
+}
+
+/** A client on the built-in `fetch`; `transfer` and `withdraw` pay exactly once. */
+export class Client {
+  constructor(options: ClientOptions);
+  readonly merchant: Merchant;
+  call<O extends Exclude<Operation, PayoutOperation>>(operation: O, params: Params<O>): Promise<Output<O>>;
+  payout<O extends PayoutOperation>(operation: O, params: Params<O>): Promise<PayoutOutcome<O>>;
+  resumePayout<O extends PayoutOperation>(operation: O, params: Params<O>): Promise<PayoutOutcome<O>>;
+  transferTry(params: TransferTryParams): Promise<TransferQuote>;
+  transfer(params: TransferCreateParams): Promise<PayoutOutcome<'transfer/create'>>;
+  transferStatus(params: ByPaymentIdParams): Promise<TransferPayout>;
+  billCreate(params: BillCreateParams): Promise<Bill>;
+  billStatus(params: ByOrderIdParams): Promise<BillState>;
+  invoiceTry(params: InvoiceTryParams): Promise<InvoiceQuote>;
+  invoiceCreate(params: InvoiceCreateParams): Promise<InvoiceCreated>;
+  withdrawTry(params: WithdrawTryParams): Promise<WithdrawQuote>;
+  checkAccount(params: CheckAccountParams): Promise<AccountCheck>;
+  withdraw(params: WithdrawCreateParams): Promise<PayoutOutcome<'withdraw/create'>>;
+  withdrawStatus(params: ByWithdrawIdParams): Promise<Withdrawal>;
+  withdrawShopPaymentStatus(params: ByPaymentIdParams): Promise<Withdrawal>;
+  shopBalance(params?: { now?: string }): Promise<ShopBalances>;
+}
+
+// Parameters, by operation.
+
+export interface PaymentUrls {
+  success_url?: string;
+  failed_url?: string;
+  callback_url?: string;
+}
+export interface TransferTryParams {
+  amount: AmountInput;
+  amount_type: 'receive_amount' | 'writeoff_amount';
+  payee_currency: CurrencyInput;
+  shop_currency: CurrencyInput;
+}
+export interface TransferCreateParams extends TransferTryParams {
+  payee_account: string;
+  shop_payment_id: string;
+  description?: string;
+}
+/** `now` defaults to the current time. */
+export interface ByPaymentIdParams { shop_payment_id: string; now?: string }
+export interface ByOrderIdParams { shop_order_id: string; now?: string }
+export interface ByWithdrawIdParams { withdraw_id: number | bigint | string; now?: string }
+export interface BillCreateParams extends PaymentUrls {
+  payer_currency: CurrencyInput;
+  shop_amount: AmountInput;
+  shop_currency: CurrencyInput;
+  shop_order_id: string;
+  description?: string;
+  payer_account?: string;
+}
+export interface InvoiceTryParams {
+  amount: AmountInput;
+  currency: CurrencyInput;
+  payway: string;
+  shop_order_id: string;
+}
+export interface InvoiceCreateParams extends InvoiceTryParams, PaymentUrls {
+  /** The extra fields the payway asks for (see `add_ons_config`). */
+  add_ons?: Record<string, string>;
+  description?: string;
+}
+export interface WithdrawTryParams {
+  amount: AmountInput;
+  amount_type: 'ps_amount' | 'shop_amount';
+  payway: string;
+  shop_currency: CurrencyInput;
+}
+export interface CheckAccountParams {
+  account: string;
+  amount: AmountInput;
+  payway: string;
+  account_details?: Record<string, unknown>;
+}
+export interface WithdrawCreateParams extends WithdrawTryParams {
+  account: string;
+  shop_payment_id: string;
+  account_details?: Record<string, unknown>;
+}
+
+export interface ParamsOf {
+  'transfer/try': TransferTryParams;
+  'transfer/create': TransferCreateParams;
+  'transfer/shop_payment_status': ByPaymentIdParams;
+  'bill/create': BillCreateParams;
+  'bill/shop_order_status': ByOrderIdParams;
+  'invoice/try': InvoiceTryParams;
+  'invoice/create': InvoiceCreateParams;
+  'withdraw/try': WithdrawTryParams;
+  check_account: CheckAccountParams;
+  'withdraw/create': WithdrawCreateParams;
+  'withdraw/status': ByWithdrawIdParams;
+  'withdraw/shop_payment_status': ByPaymentIdParams;
+  shop_balance: { now?: string };
+}
+export type Params<O extends Operation> = ParamsOf[O];
+
+// Results, by operation: the API's fields; amounts as exact decimal strings.
+
+export interface LocalizedText { en?: string | null; ru?: string | null }
+export interface AccountFieldInfo { label: LocalizedText; comment: LocalizedText; example?: string | null; regex?: string | null }
+export interface TransferQuote {
+  payee_amount: Decimal; payee_currency: number; shop_currency: number; write_off_amount: Decimal;
+  account_info_config: Record<string, AccountFieldInfo>; info: Record<string, unknown>;
+}
+export interface TransferCreated {
+  id: number; balance?: Decimal | null; payee_account?: string | null; payee_amount?: Decimal | null;
+  payee_currency?: number | null; shop?: number | null; shop_currency: number; write_off_amount: Decimal;
+}
+export interface TransferPayout {
+  id: number; shop_payment_id?: string | null; receive_amount?: Decimal | null; payee_currency?: number | null;
+  shop_currency: number; write_off_amount: Decimal;
+}
+export interface Bill {
+  id: number; url: string; created?: string | null; lifetime?: number | null; payer_account?: string | null;
+  payer_currency?: number | null; payer_price?: Decimal | null; shop_amount?: Decimal | null; shop_currency?: number | null;
+  shop_id?: number | null; shop_order_id?: string | null; shop_refund?: Decimal | null;
+}
+export interface BillState { id: number; status: number; shop_order_id?: string | null; [field: string]: unknown }
+export interface InvoiceQuote {
+  add_ons_config: Record<string, AccountFieldInfo>; payer_price?: Decimal | null; ps_currency?: number | null;
+  paymethod_id?: number | null; paymethod_name?: string | null; manual?: boolean | null; info: Record<string, unknown>;
+}
+export interface InvoiceCreated { id: number; method: string; url: string; data: Record<string, unknown>; [field: string]: unknown }
+export interface WithdrawQuote {
+  payee_receive: Decimal; ps_currency: number; shop_currency: number; shop_write_off: Decimal;
+  account_info_config: Record<string, AccountFieldInfo>; info: Record<string, unknown>;
+}
+export interface AccountCheck { result: boolean; [field: string]: unknown }
+export interface Withdrawal {
+  id: number; /** 1 New … 5 Success, 6 Rejected; 4 and 9 are not final. */ status: number; payee_receive?: Decimal | null; ps_currency?: number | null; shop_currency: number;
+  shop_payment_id?: string | null; shop_write_off: Decimal; balance?: Decimal | null;
+}
+export interface Balance { currency: number; available: Decimal; frozen: Decimal; hold: Decimal; [field: string]: unknown }
+export interface ShopBalances { balances: Balance[]; [field: string]: unknown }
+
+export interface OutputOf {
+  'transfer/try': TransferQuote;
+  'transfer/create': TransferCreated;
+  'transfer/shop_payment_status': TransferPayout;
+  'bill/create': Bill;
+  'bill/shop_order_status': BillState;
+  'invoice/try': InvoiceQuote;
+  'invoice/create': InvoiceCreated;
+  'withdraw/try': WithdrawQuote;
+  check_account: AccountCheck;
+  'withdraw/create': Withdrawal;
+  'withdraw/status': Withdrawal;
+  'withdraw/shop_payment_status': Withdrawal;
+  shop_balance: ShopBalances;
+}
+export type Output<O extends Operation> = OutputOf[O];
+
+/** How an exactly-once payout ended: the payout as created by this call or as found by its `shop_payment_id`. */
+export interface PayoutOutcome<O extends PayoutOperation> {
+  record: { created: Output<O> } | { found: O extends 'transfer/create' ? TransferPayout : Withdrawal };
+  summary: { id: number; write_off: Decimal; shop_currency: number };
+  /** Create requests that may have reached the server. */
+  creates_sent: number;
+  status_checks: number;
+  /** Whether the payout was adopted from a lookup rather than a create's answer. */
+  reconciled: boolean;
+}

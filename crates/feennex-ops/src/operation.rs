@@ -1,0 +1,394 @@
+//! The API's operations by name: building their signed requests, reading their
+//! answers, and making the machines that send them.
+
+use std::collections::BTreeMap;
+
+use feennex_proto::endpoints::{
+    AddOnFields, BillCreate, BillShopOrderStatus, CheckAccount, Endpoint, InvoiceCreate,
+    InvoiceTry, PaymentUrls, ShopBalance, SingleCall, TransferCreate, TransferStatus, TransferTry,
+    WithdrawCreate, WithdrawShopPaymentStatus, WithdrawStatusById, WithdrawTry,
+};
+use feennex_proto::exchange::IdempotentCreate;
+use feennex_proto::http;
+use feennex_proto::{BaseUrl, ClientOptions, Merchant, SecretKey, Session, ShopId};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::failure::Failure;
+use crate::machine::Machine;
+use crate::params::Params;
+
+/// One API operation, named by its path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Operation {
+    /// `transfer/try`
+    TransferTry,
+    /// `transfer/create` (a payout: made exactly once by [`Operation::machine`])
+    TransferCreate,
+    /// `transfer/shop_payment_status`
+    TransferStatus,
+    /// `bill/create`
+    BillCreate,
+    /// `bill/shop_order_status`
+    BillStatus,
+    /// `invoice/try`
+    InvoiceTry,
+    /// `invoice/create`
+    InvoiceCreate,
+    /// `withdraw/try`
+    WithdrawTry,
+    /// `check_account`
+    CheckAccount,
+    /// `withdraw/create` (a payout: made exactly once by [`Operation::machine`])
+    WithdrawCreate,
+    /// `withdraw/status`
+    WithdrawStatus,
+    /// `withdraw/shop_payment_status`
+    WithdrawShopPaymentStatus,
+    /// `shop_balance`
+    ShopBalance,
+}
+
+/// A signed request as a binding sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestView {
+    /// Always `POST`.
+    pub method: String,
+    /// The full URL.
+    pub url: String,
+    /// The headers, by lowercase name.
+    pub headers: BTreeMap<String, String>,
+    /// The JSON body, signed.
+    pub body: String,
+}
+
+impl RequestView {
+    /// The view of a request the core built.
+    pub fn of(request: &feennex_proto::transport::Request) -> Self {
+        Self {
+            method: request.method().as_str().to_owned(),
+            url: request.uri().to_string(),
+            headers: request
+                .headers()
+                .iter()
+                .map(|(name, value)| {
+                    (
+                        name.as_str().to_owned(),
+                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            body: String::from_utf8_lossy(request.body()).into_owned(),
+        }
+    }
+}
+
+/// A merchant from a binding's values: shop id, secret and an optional base URL.
+pub fn merchant(shop_id: u64, secret: &str, base_url: Option<&str>) -> Result<Merchant, Failure> {
+    let shop =
+        ShopId::new(shop_id).ok_or_else(|| Failure::invalid("shop_id", "it must be positive"))?;
+    if secret.is_empty() {
+        return Err(Failure::invalid("secret", "it is empty"));
+    }
+    let merchant = Merchant::new(shop, SecretKey::new(secret));
+    match base_url {
+        None => Ok(merchant),
+        Some(url) => {
+            let url = BaseUrl::new(url).map_err(|error| Failure::invalid("base_url", error))?;
+            Ok(merchant.with_base_url(url))
+        }
+    }
+}
+
+/// A session of the merchant with the core's default options, the attempt
+/// timeout given in milliseconds.
+pub fn session(merchant: Merchant, attempt_timeout_ms: Option<u64>) -> Result<Session, Failure> {
+    let mut options = ClientOptions::default();
+    if let Some(ms) = attempt_timeout_ms {
+        if ms == 0 {
+            return Err(Failure::invalid("attempt_timeout_ms", "it must be positive"));
+        }
+        options = options.attempt_timeout(std::time::Duration::from_millis(ms));
+    }
+    Session::new(merchant, options).map_err(|error| Failure::invalid("base_url", error))
+}
+
+/// What to do with an operation once its endpoint is made.
+trait Visitor {
+    type Out;
+    fn single<E>(self, endpoint: E) -> Self::Out
+    where
+        E: SingleCall + Send + 'static,
+        E::Output: Serialize + Send + 'static;
+    fn payout<C>(self, create: C) -> Self::Out
+    where
+        C: IdempotentCreate + Send + 'static,
+        C::Output: Serialize + Send + 'static,
+        <C::Lookup as Endpoint>::Output: Serialize + Send + 'static;
+}
+
+impl Operation {
+    /// Every operation.
+    pub const ALL: [Operation; 13] = [
+        Operation::TransferTry,
+        Operation::TransferCreate,
+        Operation::TransferStatus,
+        Operation::BillCreate,
+        Operation::BillStatus,
+        Operation::InvoiceTry,
+        Operation::InvoiceCreate,
+        Operation::WithdrawTry,
+        Operation::CheckAccount,
+        Operation::WithdrawCreate,
+        Operation::WithdrawStatus,
+        Operation::WithdrawShopPaymentStatus,
+        Operation::ShopBalance,
+    ];
+
+    /// The operation of an API path such as `transfer/try`.
+    pub fn from_name(name: &str) -> Result<Self, Failure> {
+        Self::ALL.into_iter().find(|operation| operation.name() == name).ok_or_else(|| {
+            Failure::invalid("operation", format!("no operation is named {:?}", truncate(name)))
+        })
+    }
+
+    /// The API path, such as `transfer/try`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::TransferTry => TransferTry::PATH,
+            Operation::TransferCreate => TransferCreate::PATH,
+            Operation::TransferStatus => TransferStatus::PATH,
+            Operation::BillCreate => BillCreate::PATH,
+            Operation::BillStatus => BillShopOrderStatus::PATH,
+            Operation::InvoiceTry => InvoiceTry::PATH,
+            Operation::InvoiceCreate => InvoiceCreate::PATH,
+            Operation::WithdrawTry => WithdrawTry::PATH,
+            Operation::CheckAccount => CheckAccount::PATH,
+            Operation::WithdrawCreate => WithdrawCreate::PATH,
+            Operation::WithdrawStatus => WithdrawStatusById::PATH,
+            Operation::WithdrawShopPaymentStatus => WithdrawShopPaymentStatus::PATH,
+            Operation::ShopBalance => ShopBalance::PATH,
+        }
+    }
+
+    /// Whether this is a payout create, sent only through the exactly-once machine.
+    pub fn is_payout(self) -> bool {
+        matches!(self, Operation::TransferCreate | Operation::WithdrawCreate)
+    }
+
+    /// The signed request of this operation with these parameters.
+    pub fn build(self, merchant: &Merchant, params: &Value) -> Result<RequestView, Failure> {
+        struct Build<'a>(&'a Merchant);
+        impl Visitor for Build<'_> {
+            type Out = Result<RequestView, Failure>;
+            fn single<E: SingleCall>(self, endpoint: E) -> Self::Out {
+                Ok(RequestView::of(&self.0.build(&endpoint)?))
+            }
+            fn payout<C: IdempotentCreate>(self, create: C) -> Self::Out {
+                Ok(RequestView::of(&self.0.build(&create)?))
+            }
+        }
+        self.visit(params, Build(merchant))?
+    }
+
+    /// The string-to-sign of this operation (without the secret), for diagnostics.
+    pub fn string_to_sign(self, merchant: &Merchant, params: &Value) -> Result<String, Failure> {
+        struct Text<'a>(&'a Merchant);
+        impl Visitor for Text<'_> {
+            type Out = String;
+            fn single<E: SingleCall>(self, endpoint: E) -> String {
+                self.0.string_to_sign(&endpoint)
+            }
+            fn payout<C: IdempotentCreate>(self, create: C) -> String {
+                self.0.string_to_sign(&create)
+            }
+        }
+        self.visit(params, Text(merchant))
+    }
+
+    /// The machine that sends this operation: exactly once for the payout creates
+    /// (looked up first when `resume`), with the core's retries for the others.
+    pub fn machine(
+        self,
+        session: &Session,
+        params: &Value,
+        resume: bool,
+    ) -> Result<Machine, Failure> {
+        struct Make<'a>(&'a Session, bool);
+        impl Visitor for Make<'_> {
+            type Out = Result<Machine, Failure>;
+            fn single<E>(self, endpoint: E) -> Self::Out
+            where
+                E: SingleCall + Send + 'static,
+                E::Output: Serialize + Send + 'static,
+            {
+                Ok(Machine::new(self.0.call(&endpoint)?.machine))
+            }
+            fn payout<C>(self, create: C) -> Self::Out
+            where
+                C: IdempotentCreate + Send + 'static,
+                C::Output: Serialize + Send + 'static,
+                <C::Lookup as Endpoint>::Output: Serialize + Send + 'static,
+            {
+                let prepared =
+                    if self.1 { self.0.resume_payout(create)? } else { self.0.payout(create)? };
+                Ok(Machine::new(prepared.machine))
+            }
+        }
+        self.visit(params, Make(session, resume))?
+    }
+
+    /// Reads an answer of this operation into its typed data, as JSON with amounts
+    /// as exact decimal strings.
+    pub fn parse(self, status: u16, body: &[u8]) -> Result<Value, Failure> {
+        fn read<E: Endpoint>(status: http::StatusCode, body: &[u8]) -> Result<Value, Failure>
+        where
+            E::Output: Serialize,
+        {
+            let output = feennex_proto::parse_response::<E>(status, body)?;
+            crate::machine::to_json(&output)
+        }
+        let status = http::StatusCode::from_u16(status)
+            .map_err(|_| Failure::invalid("status", format!("{status} is not an HTTP status")))?;
+        match self {
+            Operation::TransferTry => read::<TransferTry>(status, body),
+            Operation::TransferCreate => read::<TransferCreate>(status, body),
+            Operation::TransferStatus => read::<TransferStatus>(status, body),
+            Operation::BillCreate => read::<BillCreate>(status, body),
+            Operation::BillStatus => read::<BillShopOrderStatus>(status, body),
+            Operation::InvoiceTry => read::<InvoiceTry>(status, body),
+            Operation::InvoiceCreate => read::<InvoiceCreate>(status, body),
+            Operation::WithdrawTry => read::<WithdrawTry>(status, body),
+            Operation::CheckAccount => read::<CheckAccount>(status, body),
+            Operation::WithdrawCreate => read::<WithdrawCreate>(status, body),
+            Operation::WithdrawStatus => read::<WithdrawStatusById>(status, body),
+            Operation::WithdrawShopPaymentStatus => read::<WithdrawShopPaymentStatus>(status, body),
+            Operation::ShopBalance => read::<ShopBalance>(status, body),
+        }
+    }
+
+    /// Makes the endpoint from the parameters and hands it to `visitor`.
+    fn visit<V: Visitor>(self, params: &Value, visitor: V) -> Result<V::Out, Failure> {
+        let p = Params::new(params)?;
+        Ok(match self {
+            Operation::TransferTry => visitor.single(TransferTry::new(
+                p.amount("amount")?,
+                p.parse("amount_type")?,
+                p.parse("payee_currency")?,
+                p.parse("shop_currency")?,
+            )),
+            Operation::TransferCreate => {
+                let mut create = TransferCreate::new(
+                    p.amount("amount")?,
+                    p.parse("amount_type")?,
+                    p.parse("payee_account")?,
+                    p.parse("payee_currency")?,
+                    p.parse("shop_currency")?,
+                    p.parse("shop_payment_id")?,
+                );
+                if let Some(description) = p.text("description")? {
+                    create = create.description(description);
+                }
+                visitor.payout(create)
+            }
+            Operation::TransferStatus => {
+                visitor.single(TransferStatus::new(p.now()?, p.parse("shop_payment_id")?))
+            }
+            Operation::BillCreate => {
+                let mut bill = BillCreate::new(
+                    p.parse("payer_currency")?,
+                    p.amount("shop_amount")?,
+                    p.parse("shop_currency")?,
+                    p.parse("shop_order_id")?,
+                )
+                .urls(urls(&p)?);
+                if let Some(description) = p.text("description")? {
+                    bill = bill.description(description);
+                }
+                if let Some(account) = p.text("payer_account")? {
+                    bill = bill.payer_account(account);
+                }
+                visitor.single(bill)
+            }
+            Operation::BillStatus => {
+                visitor.single(BillShopOrderStatus::new(p.now()?, p.parse("shop_order_id")?))
+            }
+            Operation::InvoiceTry => visitor.single(invoice_try(&p)?),
+            Operation::InvoiceCreate => {
+                let mut invoice = InvoiceCreate::new(invoice_try(&p)?).urls(urls(&p)?);
+                if let Some(fields) = p.text_map("add_ons")? {
+                    let add_ons = AddOnFields::try_from(fields)
+                        .map_err(|error| Failure::invalid("add_ons", error))?;
+                    invoice = invoice.add_ons(add_ons);
+                }
+                if let Some(description) = p.text("description")? {
+                    invoice = invoice.description(description);
+                }
+                visitor.single(invoice)
+            }
+            Operation::WithdrawTry => visitor.single(WithdrawTry::new(
+                p.amount("amount")?,
+                p.parse("amount_type")?,
+                p.parse("payway")?,
+                p.parse("shop_currency")?,
+            )),
+            Operation::CheckAccount => {
+                let mut check =
+                    CheckAccount::new(p.parse("account")?, p.amount("amount")?, p.parse("payway")?);
+                if let Some(details) = p.account_details()? {
+                    check = check.account_details(details);
+                }
+                visitor.single(check)
+            }
+            Operation::WithdrawCreate => {
+                let mut create = WithdrawCreate::new(
+                    p.parse("account")?,
+                    p.amount("amount")?,
+                    p.parse("amount_type")?,
+                    p.parse("payway")?,
+                    p.parse("shop_currency")?,
+                    p.parse("shop_payment_id")?,
+                );
+                if let Some(details) = p.account_details()? {
+                    create = create.account_details(details);
+                }
+                visitor.payout(create)
+            }
+            Operation::WithdrawStatus => {
+                visitor.single(WithdrawStatusById::new(p.now()?, p.parse("withdraw_id")?))
+            }
+            Operation::WithdrawShopPaymentStatus => visitor
+                .single(WithdrawShopPaymentStatus::new(p.now()?, p.parse("shop_payment_id")?)),
+            Operation::ShopBalance => visitor.single(ShopBalance::new(p.now()?)),
+        })
+    }
+}
+
+fn invoice_try(p: &Params<'_>) -> Result<InvoiceTry, Failure> {
+    Ok(InvoiceTry::new(
+        p.amount("amount")?,
+        p.parse("currency")?,
+        p.parse("payway")?,
+        p.parse("shop_order_id")?,
+    ))
+}
+
+fn urls(p: &Params<'_>) -> Result<PaymentUrls, Failure> {
+    let mut urls = PaymentUrls::default();
+    if let Some(url) = p.text("success_url")? {
+        urls = urls.success_url(url);
+    }
+    if let Some(url) = p.text("failed_url")? {
+        urls = urls.failed_url(url);
+    }
+    if let Some(url) = p.text("callback_url")? {
+        urls = urls.callback_url(url);
+    }
+    Ok(urls)
+}
+
+/// At most 64 characters of a caller's text, for error messages.
+fn truncate(text: &str) -> String {
+    text.chars().take(64).collect()
+}
