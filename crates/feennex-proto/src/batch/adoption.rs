@@ -152,10 +152,12 @@ impl RowIntent {
                     found.to_string(),
                 );
             }
-            if let Some(found) = &seen.payee {
-                if !found.trim().eq_ignore_ascii_case(payee_account) {
-                    return conflict(ConflictField::Payee, payee_account.clone(), found.clone());
-                }
+            if let Some(found) = seen
+                .payee
+                .as_ref()
+                .filter(|found| !found.trim().eq_ignore_ascii_case(payee_account))
+            {
+                return conflict(ConflictField::Payee, payee_account.clone(), found.clone());
             }
         }
         Ok(())

@@ -1,0 +1,79 @@
+//! The files of a run: never two roles for one file, and created readable by their
+//! owner only.
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+/// Two roles name the same file.
+#[derive(Debug, thiserror::Error)]
+#[error("the {first} and the {second} are the same file ({}): give them different paths", path.display())]
+pub struct SameFile {
+    /// One role (`input`, `journal`, `report`).
+    pub first: &'static str,
+    /// The other.
+    pub second: &'static str,
+    /// The file.
+    pub path: PathBuf,
+}
+
+/// Where a path leads once links and `..` are resolved, also for a file that does
+/// not exist yet (its directory is resolved).
+fn resolved(path: &Path) -> PathBuf {
+    if let Ok(real) = path.canonicalize() {
+        return real;
+    }
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    match (parent.canonicalize(), path.file_name()) {
+        (Ok(directory), Some(name)) => directory.join(name),
+        _ => path.to_owned(),
+    }
+}
+
+/// Refuses when any two of the named paths are the same file.
+pub fn check_distinct(paths: &[(&'static str, &Path)]) -> Result<(), SameFile> {
+    let resolved: Vec<(&'static str, PathBuf)> =
+        paths.iter().map(|(role, path)| (*role, resolved(path))).collect();
+    for (index, (first, a)) in resolved.iter().enumerate() {
+        if let Some((second, _)) = resolved[index + 1..].iter().find(|(_, b)| a == b) {
+            return Err(SameFile { first, second, path: a.clone() });
+        }
+    }
+    Ok(())
+}
+
+/// Options that create a file readable and writable by its owner only.
+pub(crate) fn private(options: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
+/// Creates (or empties) a file readable by its owner only.
+pub(crate) fn create_private(path: &Path) -> std::io::Result<File> {
+    private(OpenOptions::new().write(true).create(true).truncate(true)).open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_file_under_two_spellings_is_refused() {
+        let dir = std::env::temp_dir().join(format!("feennex-batch-files-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let input = dir.join("a.csv");
+        std::fs::write(&input, "x").unwrap();
+        let other = dir.join("sub/../a.csv");
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        let error = check_distinct(&[("input", &input), ("report", &other)]).unwrap_err();
+        assert_eq!((error.first, error.second), ("input", "report"));
+        assert!(check_distinct(&[("input", &input), ("journal", &dir.join("a.journal"))]).is_ok());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
