@@ -163,10 +163,17 @@ pub struct TransferStatusArgs {
 pub enum PayoutsCommand {
     /// Pay every row of a CSV file exactly once; run it again to resume.
     ///
-    /// Columns: payee_account, amount, payee_currency, shop_currency, and optionally
-    /// amount_type (default receive_amount), shop_payment_id, description. Rows
-    /// without a shop_payment_id get one derived from the file's content and the
-    /// line, stable across runs of the same file.
+    /// Wallet payouts: payee_account, amount, payee_currency, shop_currency, and
+    /// optionally amount_type (default receive_amount), shop_payment_id,
+    /// description. Withdrawals: account, amount, payway, shop_currency, and
+    /// optionally amount_type (default ps_amount), shop_payment_id,
+    /// account_details. Rows without a shop_payment_id get
+    /// batch-<batch id>-<record number>, the batch id being a hash of the file.
+    ///
+    /// Exit codes: 0 every row paid or already paid; 2 invalid input, or the
+    /// journal refused; 3 some rows refused (or, with --dry-run, refused or a
+    /// short balance); 4 some outcomes unknown (run again); 5 the report could
+    /// not be written; 6 conflicts; 130 stopped (run again).
     Run(PayoutsRunArgs),
 }
 
@@ -189,6 +196,10 @@ pub struct PayoutsRunArgs {
     /// Report invalid rows and pay the others, instead of refusing to start.
     #[arg(long)]
     pub skip_invalid: bool,
+    /// The batch's id, the basis of derived payout ids (default: a hash of the
+    /// file). Give the journal's id to continue a batch whose file was edited.
+    #[arg(long, value_name = "ID")]
+    pub batch_id: Option<String>,
 }
 
 #[derive(Debug, Args)]
