@@ -164,9 +164,10 @@ fn print_dry_run(out: &mut dyn Write, found: &feennex_batch::DryRun) -> Result<(
         }
         let short = found.shortfalls();
         for (currency, total) in &found.write_offs {
-            let available = found.available.get(currency).copied().unwrap_or_default();
+            let available = found.available.get(currency).copied().unwrap_or_default().normalize();
+            let total = total.normalize();
             let verdict = match short.get(currency) {
-                Some(by) => format!("short by {by}"),
+                Some(by) => format!("short by {}", by.normalize()),
                 None => "enough".to_owned(),
             };
             let alpha =
