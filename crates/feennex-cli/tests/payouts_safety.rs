@@ -265,6 +265,26 @@ fn a_reused_id_exits_6_as_a_conflict_and_a_file_paid_again_exits_0_as_already_pa
 }
 
 #[test]
+fn a_report_that_cannot_be_written_still_prints_the_summary_and_exits_5() {
+    let sandbox = sandbox(FaultConfig::none());
+    let dir = temp_dir("noreport");
+    let csv = dir.join("batch.csv");
+    write_batch(&csv, 3, "");
+    let report = dir.join("missing-directory").join("report.csv");
+    let output = feennex(
+        &sandbox,
+        &["payouts", "run", csv.to_str().unwrap(), "--report", report.to_str().unwrap()],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("rows: 3 paid"), "{}", text(&output.stdout));
+    assert!(text(&output.stderr).contains("cannot write the report"), "{}", text(&output.stderr));
+    assert_eq!(ledger(&sandbox).len(), 3);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn dozens_of_kill_9_under_heavy_faults_end_with_every_row_paid_exactly_once() {
     // 55 % of answers are faulty: lost before or after the server acted, proxy
     // errors, garbage, cut bodies, long delays.
