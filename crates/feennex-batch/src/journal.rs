@@ -484,6 +484,9 @@ fn read_entries(file: &File, path: &Path) -> Result<(Vec<Entry>, u64), JournalEr
             return Err(JournalError::Damaged { path: path.to_owned(), line: at });
         }
         let complete = line.last() == Some(&b'\n');
+        if number == 1 {
+            refuse_other_format(&line, path)?;
+        }
         match serde_json::from_slice::<Entry>(&line) {
             Ok(entry) if complete => {
                 entries.push(entry);
@@ -493,6 +496,28 @@ fn read_entries(file: &File, path: &Path) -> Result<(Vec<Entry>, u64), JournalEr
         }
     }
     Ok((entries, good_length))
+}
+
+/// A header of another format version (an older program's journal) is refused
+/// with what to do, rather than read as damage or as an empty journal.
+fn refuse_other_format(line: &[u8], path: &Path) -> Result<(), JournalError> {
+    #[derive(Deserialize)]
+    struct Header {
+        event: String,
+        version: u32,
+    }
+    match serde_json::from_slice::<Header>(line) {
+        Ok(header) if header.event == "batch" && header.version != VERSION => {
+            Err(JournalError::Mismatch {
+                path: path.to_owned(),
+                reason: format!(
+                    "was written in format {}, not {VERSION}: finish it with the version that started it, or use another --journal",
+                    header.version
+                ),
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Makes a new file's directory entry durable (best effort: not every file system

@@ -104,3 +104,15 @@ fn another_shop_is_refused_naming_both() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_journal_of_the_older_format_is_refused_not_overwritten() {
+    let dir = temp_dir("old");
+    let path = dir.join("j");
+    let old = "{\"event\":\"batch\",\"version\":1,\"csv_sha256\":\"ab\",\"shop_id\":1}\n";
+    std::fs::write(&path, old).unwrap();
+    let error = Journal::open(&path, &binding()).unwrap_err();
+    assert!(error.to_string().contains("format 1, not 2"), "{error}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), old);
+    std::fs::remove_dir_all(dir).unwrap();
+}
