@@ -32,12 +32,29 @@ fn resolved(path: &Path) -> PathBuf {
     }
 }
 
-/// Refuses when any two of the named paths are the same file.
+/// The device and inode of an existing file: hard links to one file agree.
+#[cfg(unix)]
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|metadata| (metadata.dev(), metadata.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_path: &Path) -> Option<(u64, u64)> {
+    None
+}
+
+/// A role, its resolved path and its file's identity.
+type Resolved = (&'static str, PathBuf, Option<(u64, u64)>);
+
+/// Refuses when any two of the named paths are the same file: the same path once
+/// links and `..` are resolved, or (for files that exist) the same inode.
 pub fn check_distinct(paths: &[(&'static str, &Path)]) -> Result<(), SameFile> {
-    let resolved: Vec<(&'static str, PathBuf)> =
-        paths.iter().map(|(role, path)| (*role, resolved(path))).collect();
-    for (index, (first, a)) in resolved.iter().enumerate() {
-        if let Some((second, _)) = resolved[index + 1..].iter().find(|(_, b)| a == b) {
+    let resolved: Vec<Resolved> =
+        paths.iter().map(|(role, path)| (*role, resolved(path), identity(path))).collect();
+    for (index, (first, a, a_id)) in resolved.iter().enumerate() {
+        let same = |(_, b, b_id): &&Resolved| a == b || (a_id.is_some() && a_id == b_id);
+        if let Some((second, _, _)) = resolved[index + 1..].iter().find(same) {
             return Err(SameFile { first, second, path: a.clone() });
         }
     }
@@ -74,6 +91,10 @@ mod tests {
         let error = check_distinct(&[("input", &input), ("report", &other)]).unwrap_err();
         assert_eq!((error.first, error.second), ("input", "report"));
         assert!(check_distinct(&[("input", &input), ("journal", &dir.join("a.journal"))]).is_ok());
+        let linked = dir.join("hard-link.csv");
+        std::fs::hard_link(&input, &linked).unwrap();
+        let error = check_distinct(&[("input", &input), ("journal", &linked)]).unwrap_err();
+        assert_eq!((error.first, error.second), ("input", "journal"));
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
