@@ -2,7 +2,11 @@
 # Throughput and peak memory of `feennex payouts run` (the feennex-batch library
 # behind the real binary) against a local sandbox in its own process, release build.
 #
-#   benches/batch.sh            # 200,000 rows; ROWS=20000 benches/batch.sh for fewer
+#   benches/batch.sh     # ROUNDS=3 THROUGHPUT_ROWS=100000 MEMORY_ROWS=200000
+#
+# Throughput: rounds of concurrency 8 and 32 alternate, each on a fresh batch, so
+# that a busy machine slows both alike; compare within a round and take medians.
+# Memory: a real run and a dry run of MEMORY_ROWS rows and of a tenth of that.
 #
 # For each run it prints the wall time, payouts per second (scan, pay, report:
 # everything the command does) and the peak resident memory of the batch process,
@@ -11,7 +15,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rows=${ROWS:-200000}
+rounds=${ROUNDS:-3}
+throughput_rows=${THROUGHPUT_ROWS:-100000}
+rows=${MEMORY_ROWS:-200000}
 cargo build --release --locked -q -p feennex-cli
 bin=$PWD/target/release/feennex
 work=$(mktemp -d)
@@ -55,8 +61,11 @@ measure() {
     rm -f "$csv" "$csv.journal" "$csv.report.csv"
 }
 
-measure "$rows" "run-concurrency-8" --concurrency 8
-measure "$rows" "run-concurrency-32" --concurrency 32
-measure $((rows / 10)) "run-concurrency-32-tenth" --concurrency 32
-measure "$rows" "dry-run-concurrency-32" --concurrency 32 --dry-run
-measure $((rows / 10)) "dry-run-concurrency-32-tenth" --concurrency 32 --dry-run
+for round in $(seq "$rounds"); do
+    measure "$throughput_rows" "round-$round-concurrency-8" --concurrency 8
+    measure "$throughput_rows" "round-$round-concurrency-32" --concurrency 32
+done
+measure "$rows" "memory-run" --concurrency 32
+measure $((rows / 10)) "memory-run-tenth" --concurrency 32
+measure "$rows" "memory-dry-run" --concurrency 32 --dry-run
+measure $((rows / 10)) "memory-dry-run-tenth" --concurrency 32 --dry-run

@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::input::{InputError, InvalidRow, PayoutKind, Row, RowReader, check_batch_id};
+use crate::input::{
+    InputError, InvalidRow, PayoutKind, Row, RowReader, check_batch_id, is_derived_form,
+};
 use crate::journal::Journal;
 
 /// A batch cannot be used as it is.
@@ -74,13 +76,18 @@ impl BatchFile {
         let kind = reader.kind();
         let mut valid = 0;
         let mut invalid = BTreeMap::new();
-        // Ids seen so far, as 128-bit digests with the line of their first row.
+        // The merchant's own ids seen so far, as 128-bit digests with the line of
+        // their first row. Derived ids are unique by construction: memory grows only
+        // with own ids.
         let mut seen: HashMap<u128, u64> = HashMap::new();
         for result in &mut reader {
             let row =
                 result.map_err(|source| BatchError::Input { path: path.to_owned(), source })?;
             let row = row.and_then(|row| {
                 let id = row.intent.shop_payment_id();
+                if is_derived_form(&batch_id, id) {
+                    return Ok(row);
+                }
                 match seen.insert(digest(id), row.line) {
                     Some(first) => Err(InvalidRow {
                         record: row.record,

@@ -152,6 +152,10 @@ impl<R: Read> RowReader<R> {
     fn check(&self, line: u64) -> Result<Row, InvalidRow> {
         let record = self.count;
         let id = match self.columns.get(&self.record, "shop_payment_id") {
+            Some(given) if is_derived_form(&self.batch_id, given) => Err(format!(
+                "shop_payment_id: {given:?} has the form of this batch's own ids (batch-{}-N), kept for rows without an id",
+                self.batch_id
+            )),
             Some(given) => {
                 ShopPaymentId::new(given).map_err(|error| format!("shop_payment_id: {error}"))
             }
@@ -203,6 +207,16 @@ fn csv_error(error: &csv::Error, lines: &LineIndex) -> InputError {
 pub fn derived_id(batch_id: &str, record: u64) -> ShopPaymentId {
     ShopPaymentId::new(format!("batch-{batch_id}-{record}"))
         .unwrap_or_else(|_| unreachable!("a batch id is checked to fit"))
+}
+
+/// Whether `id` has the form of this batch's derived ids. Derived ids never collide
+/// with each other, so only the merchant's own ids need remembering to find
+/// duplicates; an own id of the derived form is refused to keep that true.
+pub(crate) fn is_derived_form(batch_id: &str, id: &str) -> bool {
+    id.strip_prefix("batch-")
+        .and_then(|rest| rest.strip_prefix(batch_id))
+        .and_then(|rest| rest.strip_prefix('-'))
+        .is_some_and(|number| !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Checks a batch id given by a person: it must leave room in a 255-character id.
@@ -397,6 +411,15 @@ mod tests {
         assert!(reasons[0].starts_with("amount:") && reasons[0].contains("decimal places"));
         assert!(reasons[1].starts_with("amount:"));
         assert!(reasons[2].starts_with("shop_currency:"));
+    }
+
+    #[test]
+    fn own_ids_of_the_derived_form_are_refused() {
+        let text = "payee_account,amount,payee_currency,shop_currency,shop_payment_id\n201234567890,1,840,840,batch-b1-2\n201234567890,1,840,840,batch-b1-x\n201234567890,1,840,840,\n";
+        let rows = rows(text);
+        assert!(rows[0].as_ref().unwrap_err().reason.contains("kept for rows without an id"));
+        assert_eq!(rows[1].as_ref().unwrap().intent.shop_payment_id(), "batch-b1-x");
+        assert_eq!(rows[2].as_ref().unwrap().intent.shop_payment_id(), "batch-b1-3");
     }
 
     #[test]
