@@ -71,9 +71,16 @@ pub(crate) fn private(options: &mut OpenOptions) -> &mut OpenOptions {
     options
 }
 
-/// Creates (or empties) a file readable by its owner only.
+/// Creates (or empties) a file readable by its owner only; a file that existed
+/// with wider permissions is narrowed before anything is written to it.
 pub(crate) fn create_private(path: &Path) -> std::io::Result<File> {
-    private(OpenOptions::new().write(true).create(true).truncate(true)).open(path)
+    let file = private(OpenOptions::new().write(true).create(true).truncate(true)).open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(file)
 }
 
 #[cfg(test)]
@@ -95,6 +102,16 @@ mod tests {
         std::fs::hard_link(&input, &linked).unwrap();
         let error = check_distinct(&[("input", &input), ("journal", &linked)]).unwrap_err();
         assert_eq!((error.first, error.second), ("input", "journal"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let report = dir.join("report.csv");
+            std::fs::write(&report, "old").unwrap();
+            std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o644)).unwrap();
+            drop(create_private(&report).unwrap());
+            let mode = std::fs::metadata(&report).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
