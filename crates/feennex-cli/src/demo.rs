@@ -80,6 +80,7 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write) -> Result<(), Failure> {
         concurrency: 8,
         dry_run: false,
         skip_invalid: true,
+        batch_id: None,
     };
     let report = directory.join("payouts.csv.report.csv");
     let result = crate::payouts::run_batch(&Api::new(merchant, options), &run_args, out);
@@ -200,8 +201,13 @@ mod tests {
 
     #[test]
     fn the_sample_batch_has_its_valid_and_invalid_rows() {
-        let batch = crate::payouts::Batch::parse(sample_batch().as_bytes()).unwrap();
-        assert_eq!(batch.rows.len(), SAMPLE_ROWS);
-        assert_eq!(batch.invalid.len(), 4);
+        let dir = std::env::temp_dir().join(format!("feennex-demo-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let csv = dir.join("payouts.csv");
+        std::fs::write(&csv, sample_batch()).unwrap();
+        let batch = feennex_batch::BatchFile::scan(&csv, None).unwrap();
+        assert_eq!(batch.valid_rows(), SAMPLE_ROWS as u64);
+        assert_eq!(batch.invalid_rows().count(), 4);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -260,7 +260,7 @@ fn ctrl_c_lets_rows_in_flight_finish_and_the_run_resumes() {
     assert!(text(&output.stderr).contains("stopping"), "{}", text(&output.stderr));
 
     // Consistent: every row that was being sent got its outcome written.
-    let sent = journal_lines(&journal, "sending");
+    let sent = journal_lines(&journal, "intent");
     let settled = journal_lines(&journal, "paid") + journal_lines(&journal, "failed");
     assert_eq!(sent, settled, "rows left in flight");
     assert!(settled < 40, "stopped too late");

@@ -46,6 +46,8 @@
 //! - [`session`]: a merchant with its options, which makes those machines; clients
 //!   hold one.
 //! - [`transport`]: what the machines ask of an HTTP stack.
+//! - [`batch`]: the pure rules of a batch of payouts: what a row asks, what a
+//!   journal entry means on resume, whether a found payout matches its row.
 //! - [`callback`]: verifying the notifications Feennex sends about payments.
 //! - [`pay_page`]: the hosted pay page's signed form.
 //! - [`error`]: the one error type, with the API's error codes.
@@ -77,6 +79,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod batch;
 pub mod call_log;
 pub mod callback;
 pub mod endpoints;

@@ -1,28 +1,34 @@
-//! `feennex payouts run`: mass payouts from a CSV file, validated first, paid
-//! exactly once with bounded concurrency, resumable from a journal.
+//! `feennex payouts run`: the shell around the `feennex-batch` library: arguments,
+//! a progress display, signals and exit codes.
 
-mod batch;
-mod journal;
-mod plan;
 mod progress;
-mod report;
-mod runner;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub use batch::Batch;
+use feennex_batch::{
+    BatchFile, Binding, Journal, Outcome, Summary, check_distinct, dry_run, write_report,
+};
 
 use clap::{Args, Subcommand};
 
 use crate::exit::Failure;
 use crate::flags::ApiArgs;
 use crate::send::Api;
-use journal::Journal;
 use progress::Progress;
-use report::Outcome;
+
+/// Exit code: some rows refused (or a dry run found a refusal or a short balance).
+const EXIT_REFUSED: u8 = 3;
+/// Exit code: some outcomes unknown; run again.
+const EXIT_UNKNOWN: u8 = 4;
+/// Exit code: the report could not be written (the summary was printed).
+const EXIT_NO_REPORT: u8 = 5;
+/// Exit code: payouts under some rows' ids do not match the rows.
+const EXIT_CONFLICT: u8 = 6;
+/// Exit code: stopped by Ctrl-C or SIGTERM; run again.
+const EXIT_STOPPED: u8 = 130;
 
 /// `feennex payouts`: the API flags, then what to do.
 #[derive(Debug, Args)]
@@ -37,10 +43,17 @@ pub struct PayoutsArgs {
 pub enum PayoutsCommand {
     /// Pay every row of a CSV file exactly once; run it again to resume.
     ///
-    /// Columns: payee_account, amount, payee_currency, shop_currency, and optionally
-    /// amount_type (default receive_amount), shop_payment_id, description. Rows
-    /// without a shop_payment_id get one derived from the file's content and the
-    /// line, stable across runs of the same file.
+    /// Wallet payouts: payee_account, amount, payee_currency, shop_currency, and
+    /// optionally amount_type (default receive_amount), shop_payment_id,
+    /// description. Withdrawals: account, amount, payway, shop_currency, and
+    /// optionally amount_type (default ps_amount), shop_payment_id,
+    /// account_details. Rows without a shop_payment_id get
+    /// batch-<batch id>-<record number>, the batch id being a hash of the file.
+    ///
+    /// Exit codes: 0 every row paid or already paid; 2 invalid input, or the
+    /// journal refused; 3 some rows refused (or, with --dry-run, refused or a
+    /// short balance); 4 some outcomes unknown (run again); 5 the report could
+    /// not be written; 6 conflicts; 130 stopped (run again).
     Run(PayoutsRunArgs),
 }
 
@@ -63,6 +76,10 @@ pub struct PayoutsRunArgs {
     /// Report invalid rows and pay the others, instead of refusing to start.
     #[arg(long)]
     pub skip_invalid: bool,
+    /// The batch's id, the basis of derived payout ids (default: a hash of the
+    /// file). Give the journal's id to continue a batch whose file was edited.
+    #[arg(long, value_name = "ID")]
+    pub batch_id: Option<String>,
 }
 
 pub fn run(args: &PayoutsArgs, out: &mut dyn Write) -> Result<(), Failure> {
@@ -80,88 +97,179 @@ fn beside(csv: &Path, suffix: &str) -> PathBuf {
 
 /// Runs (or dry-runs) a batch for the shop of `api`.
 pub fn run_batch(api: &Api, args: &PayoutsRunArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let batch = Batch::read(&args.file).map_err(|error| Failure::Input(error.to_string()))?;
-    if !batch.invalid.is_empty() {
-        for invalid in &batch.invalid {
-            eprintln!("line {}: {}", invalid.line, invalid.reason);
+    let input = |error: &dyn std::fmt::Display| Failure::Input(error.to_string());
+    let batch = BatchFile::scan(&args.file, args.batch_id.as_deref()).map_err(|e| input(&e))?;
+    let invalid = batch.invalid_rows().count();
+    if invalid > 0 {
+        for row in batch.invalid_rows() {
+            eprintln!("line {}: {}", row.line, row.reason);
         }
         if !args.skip_invalid {
             return Err(Failure::Input(format!(
-                "{}: {} invalid row(s), nothing was sent; fix them or pass --skip-invalid",
-                args.file.display(),
-                batch.invalid.len()
+                "{}: {invalid} invalid row(s), nothing was sent; fix them or pass --skip-invalid",
+                args.file.display()
             )));
         }
-        eprintln!("skipping {} invalid row(s)", batch.invalid.len());
+        eprintln!("skipping {invalid} invalid row(s)");
     }
     let runtime = crate::send::runtime()?;
     let _inside = runtime.enter();
     let client = api.client()?;
+    let session = Arc::new(client.session().clone());
+    let transport = Arc::new(client.transport().clone());
+    let concurrency = usize::from(args.concurrency);
     if args.dry_run {
-        let plan = runtime.block_on(plan::precalculate(
-            &client,
-            &batch.rows,
-            usize::from(args.concurrency),
-        ));
-        let balances = runtime.block_on(plan::balances(&client)).map_err(crate::send::failure)?;
-        return plan::print(out, batch.rows.len(), &plan, &balances)
-            .map_err(|error| Failure::Output(error.to_string()));
+        let found = runtime
+            .block_on(dry_run(session, transport, &batch, concurrency))
+            .map_err(|error| Failure::Transport(error.to_string()))?;
+        return print_dry_run(out, &found);
     }
 
     let journal_path = args.journal.clone().unwrap_or_else(|| beside(&args.file, ".journal"));
     let report_path = args.report.clone().unwrap_or_else(|| beside(&args.file, ".report.csv"));
-    let journal = Journal::open(&journal_path, &batch.fingerprint, api.merchant().shop_id().get())
-        .map_err(|error| Failure::Input(error.to_string()))?;
-    let journal = Arc::new(journal);
-    let progress = Progress::new(runner::remaining(&batch.rows, &journal) as u64);
+    check_distinct(&[("input", &args.file), ("journal", &journal_path), ("report", &report_path)])
+        .map_err(|e| input(&e))?;
+    let merchant = api.merchant();
+    let binding =
+        Binding::new(merchant.shop_id().get(), merchant.base_url().to_string(), batch.batch_id());
+    let journal = Arc::new(Journal::open(&journal_path, &binding).map_err(|e| input(&e))?);
+    batch.check_against(&journal).map_err(|e| input(&e))?;
+
+    let progress = Progress::new(batch.valid_rows());
     let stop = Arc::new(AtomicBool::new(false));
-    runtime.spawn(stop_on_ctrl_c(stop.clone(), progress.clone()));
-    let run = runtime.block_on(runner::run(
-        &client,
-        &batch.rows,
+    runtime.spawn(stop_on_signals(stop.clone(), progress.clone()));
+    let observer = Arc::new(progress.clone());
+    let outcome = runtime.block_on(feennex_batch::run(
+        session,
+        transport,
+        &batch,
         journal.clone(),
-        usize::from(args.concurrency),
+        concurrency,
         stop.clone(),
-        &progress,
+        observer,
     ));
     progress.finish();
-    run.map_err(|error| Failure::Transport(error.to_string()))?;
+    if let Err(error) = &outcome {
+        eprintln!("error: {error}; the run stopped, rows in flight were let finish");
+    }
 
-    let lines = report::lines(&batch, |line| journal.state(line));
-    report::write(&report_path, &lines).map_err(Failure::Output)?;
-    let summary = report::summarize(&lines);
-    report::print_summary(out, &summary).map_err(|error| Failure::Output(error.to_string()))?;
-    crate::output::print(out, format_args!("report: {}", report_path.display()))?;
+    let (summary, written) = write_report(&batch, &journal, &report_path)
+        .map_err(|e| Failure::Transport(e.to_string()))?;
+    summary.print(out).map_err(|error| Failure::Output(error.to_string()))?;
     crate::output::print(out, format_args!("journal: {}", journal_path.display()))?;
-    verdict(&summary, stop.load(Ordering::SeqCst))
+    let written = match written {
+        Ok(()) => {
+            crate::output::print(out, format_args!("report: {}", report_path.display()))?;
+            Ok(())
+        }
+        Err(error) => Err(format!("cannot write the report {}: {error}", report_path.display())),
+    };
+    if outcome.is_err() {
+        return Err(Failure::Unfinished(
+            EXIT_UNKNOWN,
+            "the journal could not be written; run again".into(),
+        ));
+    }
+    verdict(&summary, stop.load(Ordering::SeqCst), written)
 }
 
-/// The exit status of a finished run: 0 when every valid row is paid.
-fn verdict(summary: &report::Summary, stopped: bool) -> Result<(), Failure> {
+/// The exit status of a finished run, the most urgent first: 0 when every valid
+/// row is paid or was already paid.
+fn verdict(summary: &Summary, stopped: bool, written: Result<(), String>) -> Result<(), Failure> {
     let again = "run the same command again to continue";
     if stopped || summary.count(Outcome::Pending) > 0 {
-        return Err(Failure::Unfinished(130, format!("stopped before the end; {again}")));
+        return Err(Failure::Unfinished(EXIT_STOPPED, format!("stopped before the end; {again}")));
     }
-    if summary.count(Outcome::Unknown) > 0 {
-        let count = summary.count(Outcome::Unknown);
-        return Err(Failure::Unfinished(4, format!("{count} row(s) of unknown outcome; {again}")));
+    written.map_err(|message| Failure::Unfinished(EXIT_NO_REPORT, message))?;
+    let count = |outcome| summary.count(outcome);
+    if count(Outcome::Conflict) > 0 {
+        return Err(Failure::Unfinished(
+            EXIT_CONFLICT,
+            format!(
+                "{} row(s) conflict: a payout under their id exists but differs from the row; see the report",
+                count(Outcome::Conflict)
+            ),
+        ));
     }
-    if summary.count(Outcome::Failed) > 0 {
-        let count = summary.count(Outcome::Failed);
-        return Err(Failure::Unfinished(3, format!("{count} row(s) refused; see the report")));
+    if count(Outcome::Unknown) > 0 {
+        return Err(Failure::Unfinished(
+            EXIT_UNKNOWN,
+            format!("{} row(s) of unknown outcome; {again}", count(Outcome::Unknown)),
+        ));
+    }
+    if count(Outcome::Failed) > 0 {
+        return Err(Failure::Unfinished(
+            EXIT_REFUSED,
+            format!("{} row(s) refused; see the report", count(Outcome::Failed)),
+        ));
     }
     Ok(())
 }
 
-/// The first Ctrl-C lets in-flight rows finish; a second one leaves at once (the
-/// journal is consistent either way).
-async fn stop_on_ctrl_c(stop: Arc<AtomicBool>, progress: Progress) {
-    if tokio::signal::ctrl_c().await.is_err() {
+fn print_dry_run(out: &mut dyn Write, found: &feennex_batch::DryRun) -> Result<(), Failure> {
+    let print = |out: &mut dyn Write| -> std::io::Result<()> {
+        writeln!(out, "dry run: {} rows precalculated, nothing paid", found.rows)?;
+        for (line, reason) in &found.refused {
+            writeln!(out, "  line {line}: refused: {reason}")?;
+        }
+        let short = found.shortfalls();
+        for (currency, total) in &found.write_offs {
+            let available = found.available.get(currency).copied().unwrap_or_default().normalize();
+            let total = total.normalize();
+            let verdict = match short.get(currency) {
+                Some(by) => format!("short by {}", by.normalize()),
+                None => "enough".to_owned(),
+            };
+            let alpha =
+                feennex_proto::Currency::new(*currency).and_then(|c| c.alpha()).unwrap_or("");
+            writeln!(
+                out,
+                "  {currency} {alpha}: write-off {total}, available {available}: {verdict}"
+            )?;
+        }
+        Ok(())
+    };
+    print(out).map_err(|error| Failure::Output(error.to_string()))?;
+    if found.is_payable() {
+        return Ok(());
+    }
+    Err(Failure::Unfinished(
+        EXIT_REFUSED,
+        "the batch cannot be paid as it is: see the refusals and shortfalls above".into(),
+    ))
+}
+
+/// The first Ctrl-C or SIGTERM lets rows in flight finish; a second one leaves at
+/// once (the journal is consistent either way).
+async fn stop_on_signals(stop: Arc<AtomicBool>, progress: Progress) {
+    #[cfg(unix)]
+    let mut terminate =
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(_) => return,
+        };
+    let signal = async {
+        #[cfg(unix)]
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result.is_ok(),
+            received = terminate.recv() => received.is_some(),
+        }
+        #[cfg(not(unix))]
+        tokio::signal::ctrl_c().await.is_ok()
+    };
+    if !signal.await {
         return;
     }
     stop.store(true, Ordering::SeqCst);
-    progress.note("stopping: letting the rows in flight finish (Ctrl-C again to leave now)");
-    if tokio::signal::ctrl_c().await.is_ok() {
-        std::process::exit(130);
+    progress.note("stopping: letting the rows in flight finish (signal again to leave now)");
+    #[cfg(unix)]
+    let again = tokio::select! {
+        result = tokio::signal::ctrl_c() => result.is_ok(),
+        received = terminate.recv() => received.is_some(),
+    };
+    #[cfg(not(unix))]
+    let again = tokio::signal::ctrl_c().await.is_ok();
+    if again {
+        std::process::exit(i32::from(EXIT_STOPPED));
     }
 }

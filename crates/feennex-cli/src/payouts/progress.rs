@@ -45,11 +45,6 @@ impl Progress {
         Self { bar, plain: Some(running) }
     }
 
-    /// One more row is done.
-    pub fn row_done(&self) {
-        self.bar.inc(1);
-    }
-
     /// Prints a message without breaking the bar.
     pub fn note(&self, message: &str) {
         if self.plain.is_some() {
@@ -79,4 +74,16 @@ fn plain_line(bar: &ProgressBar) -> String {
         bar.per_sec(),
         bar.eta().as_secs()
     )
+}
+
+impl feennex_batch::Observer for Progress {
+    fn row_finished(&self, row: feennex_batch::RowRef<'_>, outcome: feennex_batch::Outcome) {
+        self.bar.inc(1);
+        if outcome == feennex_batch::Outcome::Conflict {
+            self.note(&format!(
+                "line {}: {}: a payout under this id differs from the row",
+                row.line, row.shop_payment_id
+            ));
+        }
+    }
 }

@@ -141,6 +141,10 @@ pub struct PayoutOutcome<C, L> {
     pub status_checks: u32,
     /// Whether the payout was adopted from a lookup rather than a create's answer.
     pub reconciled: bool,
+    /// Whether the payout existed before this call: adopted after "not unique"
+    /// answered its first create that could have reached the server, on a call that
+    /// did not resume an earlier one. A batch reports such a row as already paid.
+    pub preexisting: bool,
 }
 
 /// How many requests of each kind one exactly-once payout may send. Its timeouts and
@@ -215,6 +219,8 @@ pub struct ExactlyOncePayout<C: IdempotentCreate> {
     /// Whether an earlier run may have sent a create (see [`Self::resume`]).
     resumed: bool,
     reconciled: bool,
+    /// Whether "not unique" answered before any create of this call could arrive.
+    preexisting: bool,
     last_error: Option<Error>,
     result: Option<PayoutResult<C>>,
 }
@@ -242,6 +248,7 @@ impl<C: IdempotentCreate> ExactlyOncePayout<C> {
             retries_in_a_row: 0,
             resumed: false,
             reconciled: false,
+            preexisting: false,
             last_error: None,
             result: None,
         })
@@ -360,6 +367,7 @@ impl<C: IdempotentCreate> ExactlyOncePayout<C> {
             creates_sent: self.creates_sent,
             status_checks: self.status_checks,
             reconciled: self.reconciled,
+            preexisting: self.preexisting,
         }
     }
 
@@ -378,6 +386,7 @@ impl<C: IdempotentCreate> ExactlyOncePayout<C> {
         let next = match &error {
             Error::Transport { delivery: Delivery::NotSent, .. } => Phase::Backoff(Target::Create),
             Error::Api(api) if api.code == ErrorCode::OperationNotUnique => {
+                self.preexisting = self.creates_sent == 0 && !self.resumed;
                 self.creates_sent += 1;
                 self.reconciled = true;
                 Phase::SendAt(Target::Lookup, None)

@@ -1,0 +1,218 @@
+//! A batch file, scanned before anything is sent: its id, every row checked, ids
+//! unique, and (when resuming) every row compared with what the journal recorded.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use crate::input::{
+    InputError, InvalidRow, PayoutKind, Row, RowReader, check_batch_id, is_derived_form,
+};
+use crate::journal::Journal;
+
+/// A batch cannot be used as it is.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BatchError {
+    /// The file cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not a payout CSV.
+    #[error("{}: {source}", path.display())]
+    Input {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        #[source]
+        source: InputError,
+    },
+    /// The batch id given cannot make ids.
+    #[error("{0}")]
+    BatchId(String),
+    /// The file no longer says what the journal recorded.
+    #[error("{}: {reason}; nothing was sent. Restore the file as it was, or use another --journal", path.display())]
+    ChangedSinceJournal {
+        /// The file.
+        path: PathBuf,
+        /// Which row differs and how.
+        reason: String,
+    },
+}
+
+/// A scanned batch file. Only invalid rows are kept in memory; valid rows are read
+/// again, as a stream, when they are paid.
+#[derive(Debug, Clone)]
+pub struct BatchFile {
+    path: PathBuf,
+    batch_id: String,
+    kind: PayoutKind,
+    valid: u64,
+    invalid: Arc<BTreeMap<u64, InvalidRow>>,
+}
+
+impl BatchFile {
+    /// Reads and checks every row of the file at `path`. Without a `batch_id`, the
+    /// batch's id is the start of the SHA-256 of the file's bytes, so the same file
+    /// gives the same derived ids on every run.
+    pub fn scan(path: &Path, batch_id: Option<&str>) -> Result<Self, BatchError> {
+        let batch_id = match batch_id {
+            Some(given) => {
+                check_batch_id(given).map_err(BatchError::BatchId)?;
+                given.to_owned()
+            }
+            None => file_hash(path)?,
+        };
+        let mut reader = open_rows(path, &batch_id)?;
+        let kind = reader.kind();
+        let mut valid = 0;
+        let mut invalid = BTreeMap::new();
+        // The merchant's own ids seen so far, as 128-bit digests with the line of
+        // their first row. Derived ids are unique by construction: memory grows only
+        // with own ids.
+        let mut seen: HashMap<u128, u64> = HashMap::new();
+        for result in &mut reader {
+            let row =
+                result.map_err(|source| BatchError::Input { path: path.to_owned(), source })?;
+            let row = row.and_then(|row| {
+                let id = row.intent.shop_payment_id();
+                if is_derived_form(&batch_id, id) {
+                    return Ok(row);
+                }
+                match seen.insert(digest(id), row.line) {
+                    Some(first) => Err(InvalidRow {
+                        record: row.record,
+                        line: row.line,
+                        shop_payment_id: Some(id.to_owned()),
+                        reason: format!("shop_payment_id {id:?} is used on line {first} already"),
+                    }),
+                    None => Ok(row),
+                }
+            });
+            match row {
+                Ok(_) => valid += 1,
+                Err(row) => {
+                    invalid.insert(row.record, row);
+                }
+            }
+        }
+        Ok(Self { path: path.to_owned(), batch_id, kind, valid, invalid: Arc::new(invalid) })
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The batch's id: the basis of derived `shop_payment_id`s.
+    pub fn batch_id(&self) -> &str {
+        &self.batch_id
+    }
+
+    /// Wallet payouts or withdrawals.
+    pub fn kind(&self) -> PayoutKind {
+        self.kind
+    }
+
+    /// How many rows can be paid.
+    pub fn valid_rows(&self) -> u64 {
+        self.valid
+    }
+
+    /// The rows that cannot, in file order.
+    pub fn invalid_rows(&self) -> impl Iterator<Item = &InvalidRow> {
+        self.invalid.values()
+    }
+
+    /// Every row again, in file order, as a stream: valid rows as `Ok`, invalid
+    /// ones (duplicates included) as `Err`.
+    pub fn rows(
+        &self,
+    ) -> Result<
+        impl Iterator<Item = Result<Result<Row, InvalidRow>, BatchError>> + Send + 'static,
+        BatchError,
+    > {
+        let reader = open_rows(&self.path, &self.batch_id)?;
+        let invalid = self.invalid.clone();
+        let path = self.path.clone();
+        Ok(reader.map(move |result| {
+            let row = result.map_err(|source| BatchError::Input { path: path.clone(), source })?;
+            Ok(match row {
+                Ok(row) => match invalid.get(&row.record) {
+                    Some(invalid) => Err(invalid.clone()),
+                    None => Ok(row),
+                },
+                Err(invalid) => Err(invalid),
+            })
+        }))
+    }
+
+    /// Refuses to go on when the file no longer says what `journal` recorded: a row
+    /// whose id the journal knows but whose payee, amount, amount type, currencies
+    /// or payway differ, or a row the journal knows that the file lost.
+    pub fn check_against(&self, journal: &Journal) -> Result<(), BatchError> {
+        let changed =
+            |reason: String| BatchError::ChangedSinceJournal { path: self.path.clone(), reason };
+        let mut known = 0usize;
+        for row in self.rows()? {
+            let Ok(row) = row? else { continue };
+            match journal.same_intent(&row.intent) {
+                None => {}
+                Some(true) => known += 1,
+                Some(false) => {
+                    return Err(changed(format!(
+                        "line {}: row {:?} no longer asks what the journal recorded for it",
+                        row.line,
+                        row.intent.shop_payment_id()
+                    )));
+                }
+            }
+        }
+        let lost = journal.known_rows().saturating_sub(known);
+        if lost > 0 {
+            return Err(changed(format!(
+                "{lost} row(s) the journal recorded are no longer in the file (or are now invalid)"
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn open_rows(path: &Path, batch_id: &str) -> Result<RowReader<BufReader<File>>, BatchError> {
+    let file =
+        File::open(path).map_err(|source| BatchError::Read { path: path.to_owned(), source })?;
+    RowReader::new(BufReader::with_capacity(64 * 1024, file), batch_id)
+        .map_err(|source| BatchError::Input { path: path.to_owned(), source })
+}
+
+/// The first 16 hex digits of the SHA-256 of the file's bytes.
+fn file_hash(path: &Path) -> Result<String, BatchError> {
+    let read = |source| BatchError::Read { path: path.to_owned(), source };
+    let mut file = File::open(path).map_err(read)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        let count = file.read(&mut buffer).map_err(read)?;
+        if count == 0 {
+            break;
+        }
+        hasher.update(&buffer[..count]);
+    }
+    Ok(hasher.finalize()[..8].iter().map(|byte| format!("{byte:02x}")).collect())
+}
+
+fn digest(text: &str) -> u128 {
+    let digest = Sha256::digest(text.as_bytes());
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&digest[..16]);
+    u128::from_le_bytes(first)
+}

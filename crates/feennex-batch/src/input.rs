@@ -1,0 +1,438 @@
+//! Reading payout rows from CSV as a stream, each checked before anything is sent.
+//!
+//! Wallet transfers: `payee_account, amount, payee_currency, shop_currency` and
+//! optionally `amount_type` (default `receive_amount`), `shop_payment_id`,
+//! `description`. Withdrawals (`withdraw/create`): `account, amount, payway,
+//! shop_currency` and optionally `amount_type` (default `ps_amount`),
+//! `shop_payment_id`, `account_details` (a JSON object). Currencies are ISO letters
+//! (`USD`) or numbers (`840`).
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use feennex_proto::batch::RowIntent;
+use feennex_proto::endpoints::AccountDetails;
+use feennex_proto::{
+    Amount, Currency, Decimal, PayeeAccount, Payway, ShopPaymentId, TransferAmountType,
+    TransferCreate, WithdrawAccount, WithdrawAmountType, WithdrawCreate,
+};
+
+use crate::lines::{LineCounting, LineIndex};
+
+const TRANSFER_REQUIRED: [&str; 4] = ["payee_account", "amount", "payee_currency", "shop_currency"];
+const TRANSFER_OPTIONAL: [&str; 3] = ["amount_type", "shop_payment_id", "description"];
+const WITHDRAW_REQUIRED: [&str; 4] = ["account", "amount", "payway", "shop_currency"];
+const WITHDRAW_OPTIONAL: [&str; 3] = ["amount_type", "shop_payment_id", "account_details"];
+
+/// Most decimal places of a fiat amount the API accepts.
+const MAX_DECIMALS: u32 = 2;
+
+/// Which payouts a file holds, told by its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PayoutKind {
+    /// Payouts to Feennex wallets (`transfer/create`).
+    Transfer,
+    /// Payouts to external payment systems (`withdraw/create`).
+    Withdraw,
+}
+
+/// A payout request of either kind.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Create {
+    /// A wallet payout.
+    Transfer(TransferCreate),
+    /// A withdrawal.
+    Withdraw(WithdrawCreate),
+}
+
+/// A row ready to pay.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Row {
+    /// The record's index in the file, from 1 (the header is not a record): the
+    /// basis of derived ids.
+    pub record: u64,
+    /// The physical line where the record starts, for messages.
+    pub line: u64,
+    /// The payout, with its id fixed.
+    pub create: Create,
+    /// What it asks.
+    pub intent: RowIntent,
+}
+
+/// A row that cannot be paid, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InvalidRow {
+    /// The record's index, from 1.
+    pub record: u64,
+    /// Its physical line.
+    pub line: u64,
+    /// The payout's id, when the row gave one or one was derived.
+    pub shop_payment_id: Option<String>,
+    /// What is wrong, naming the column.
+    pub reason: String,
+}
+
+/// The file as a whole cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputError {
+    /// The header names an unknown column, lacks one, or names one twice.
+    #[error("header: {0}")]
+    Header(String),
+    /// The CSV itself is broken (unbalanced quotes, bad encoding, unreadable).
+    #[error("line {line}: not valid CSV: {reason}")]
+    Csv {
+        /// Where.
+        line: u64,
+        /// What.
+        reason: String,
+    },
+}
+
+/// Where each known column is.
+#[derive(Debug, Clone)]
+struct Columns {
+    kind: PayoutKind,
+    positions: HashMap<&'static str, usize>,
+}
+
+/// Rows of a CSV file, read and checked one at a time: memory does not grow with
+/// the file.
+#[derive(Debug)]
+pub struct RowReader<R: Read> {
+    csv: csv::Reader<LineCounting<R>>,
+    lines: LineIndex,
+    columns: Columns,
+    batch_id: String,
+    record: csv::StringRecord,
+    count: u64,
+}
+
+impl<R: Read> RowReader<R> {
+    /// Reads the header of `input`; rows without a `shop_payment_id` get
+    /// `batch-<batch_id>-<record index>`.
+    pub fn new(input: R, batch_id: &str) -> Result<Self, InputError> {
+        let (counting, lines) = LineCounting::new(input);
+        let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(counting);
+        let header = csv.headers().map_err(|error| csv_error(&error, &lines))?.clone();
+        let columns = Columns::from_header(&header)?;
+        Ok(Self {
+            csv,
+            lines,
+            columns,
+            batch_id: batch_id.to_owned(),
+            record: csv::StringRecord::new(),
+            count: 0,
+        })
+    }
+
+    /// The kind of payouts in the file.
+    pub fn kind(&self) -> PayoutKind {
+        self.columns.kind
+    }
+
+    /// The next row: `None` at the end, an error when the CSV itself is broken.
+    pub fn next_row(&mut self) -> Option<Result<Result<Row, InvalidRow>, InputError>> {
+        match self.csv.read_record(&mut self.record) {
+            Ok(false) => None,
+            Err(error) => Some(Err(csv_error(&error, &self.lines))),
+            Ok(true) => {
+                self.count += 1;
+                let offset = self.record.position().map_or(0, csv::Position::byte);
+                let line = self.lines.line_at(offset);
+                Some(Ok(self.check(line)))
+            }
+        }
+    }
+
+    fn check(&self, line: u64) -> Result<Row, InvalidRow> {
+        let record = self.count;
+        let id = match self.columns.get(&self.record, "shop_payment_id") {
+            Some(given) if is_derived_form(&self.batch_id, given) => Err(format!(
+                "shop_payment_id: {given:?} has the form of this batch's own ids (batch-{}-N), kept for rows without an id",
+                self.batch_id
+            )),
+            Some(given) => {
+                ShopPaymentId::new(given).map_err(|error| format!("shop_payment_id: {error}"))
+            }
+            None => Ok(derived_id(&self.batch_id, record)),
+        };
+        let shown_id = match &id {
+            Ok(id) => Some(id.as_str().to_owned()),
+            Err(_) => self.columns.get(&self.record, "shop_payment_id").map(str::to_owned),
+        };
+        let create = id.and_then(|id| match self.columns.kind {
+            PayoutKind::Transfer => self.columns.transfer(&self.record, id).map(Create::Transfer),
+            PayoutKind::Withdraw => self.columns.withdraw(&self.record, id).map(Create::Withdraw),
+        });
+        match create {
+            Ok(create) => {
+                let intent = match &create {
+                    Create::Transfer(create) => RowIntent::transfer(create),
+                    Create::Withdraw(create) => RowIntent::withdraw(create),
+                };
+                Ok(Row { record, line, create, intent })
+            }
+            Err(reason) => Err(InvalidRow { record, line, shop_payment_id: shown_id, reason }),
+        }
+    }
+}
+
+impl<R: Read> Iterator for RowReader<R> {
+    type Item = Result<Result<Row, InvalidRow>, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_row()
+    }
+}
+
+fn csv_error(error: &csv::Error, lines: &LineIndex) -> InputError {
+    let line = error.position().map_or(0, |position| lines.line_at(position.byte()));
+    let reason = match error.kind() {
+        csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text".to_owned(),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("{len} fields where the header has {expected_len}")
+        }
+        _ => error.to_string(),
+    };
+    InputError::Csv { line, reason }
+}
+
+/// The id of a row without one: the batch's id and the record's index, so the
+/// same file gives the same ids on every run whatever its line endings.
+pub fn derived_id(batch_id: &str, record: u64) -> ShopPaymentId {
+    ShopPaymentId::new(format!("batch-{batch_id}-{record}"))
+        .unwrap_or_else(|_| unreachable!("a batch id is checked to fit"))
+}
+
+/// Whether `id` has the form of this batch's derived ids. Derived ids never collide
+/// with each other, so only the merchant's own ids need remembering to find
+/// duplicates; an own id of the derived form is refused to keep that true.
+pub(crate) fn is_derived_form(batch_id: &str, id: &str) -> bool {
+    id.strip_prefix("batch-")
+        .and_then(|rest| rest.strip_prefix(batch_id))
+        .and_then(|rest| rest.strip_prefix('-'))
+        .is_some_and(|number| !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Checks a batch id given by a person: it must leave room in a 255-character id.
+pub fn check_batch_id(batch_id: &str) -> Result<(), String> {
+    let fits = !batch_id.is_empty()
+        && batch_id.len() <= 200
+        && batch_id.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"-_.".contains(&byte));
+    if fits {
+        Ok(())
+    } else {
+        Err(format!("batch id {batch_id:?}: use 1 to 200 letters, digits, '-', '_' or '.'"))
+    }
+}
+
+/// A currency as ISO letters (`USD`) or its number (`840`).
+pub fn parse_currency(text: &str) -> Result<Currency, String> {
+    if let Ok(currency) = text.parse::<Currency>() {
+        return Ok(currency);
+    }
+    const NAMED: [Currency; 7] = [
+        Currency::USD,
+        Currency::EUR,
+        Currency::RUB,
+        Currency::UAH,
+        Currency::KZT,
+        Currency::GBP,
+        Currency::UZS,
+    ];
+    NAMED
+        .into_iter()
+        .find(|currency| currency.alpha().is_some_and(|alpha| alpha.eq_ignore_ascii_case(text)))
+        .ok_or_else(|| {
+            format!(
+                "{:?} is not a currency: use an ISO 4217 number (840) or one of USD, EUR, RUB, UAH, KZT, GBP, UZS",
+                text.chars().take(20).collect::<String>()
+            )
+        })
+}
+
+/// An amount the server accepts: positive, exact, at most two decimal places.
+pub fn parse_amount(text: &str) -> Result<Amount, String> {
+    let amount: Amount = text.parse().map_err(|error| format!("{error}"))?;
+    let value: Decimal = amount.value();
+    if value.scale() > MAX_DECIMALS {
+        return Err(format!("{text} has more than {MAX_DECIMALS} decimal places"));
+    }
+    Ok(amount)
+}
+
+impl Columns {
+    fn from_header(header: &csv::StringRecord) -> Result<Self, InputError> {
+        let names: Vec<&str> = header.iter().collect();
+        let (kind, required, optional) = if names.contains(&"payee_account") {
+            (PayoutKind::Transfer, TRANSFER_REQUIRED, TRANSFER_OPTIONAL)
+        } else if names.contains(&"account") || names.contains(&"payway") {
+            (PayoutKind::Withdraw, WITHDRAW_REQUIRED, WITHDRAW_OPTIONAL)
+        } else {
+            return Err(InputError::Header(format!(
+                "no payee_account (wallet payouts) or account and payway (withdrawals) column; the columns are {} and optionally {}, or {} and optionally {}",
+                TRANSFER_REQUIRED.join(", "),
+                TRANSFER_OPTIONAL.join(", "),
+                WITHDRAW_REQUIRED.join(", "),
+                WITHDRAW_OPTIONAL.join(", ")
+            )));
+        };
+        let mut positions = HashMap::new();
+        for (index, name) in names.iter().enumerate() {
+            let known = required.iter().chain(&optional).find(|column| *column == name);
+            match known {
+                Some(column) if positions.insert(*column, index).is_none() => {}
+                Some(column) => {
+                    return Err(InputError::Header(format!("column {column} appears twice")));
+                }
+                None => {
+                    return Err(InputError::Header(format!(
+                        "unknown column {name:?}; the columns are {} and optionally {}",
+                        required.join(", "),
+                        optional.join(", ")
+                    )));
+                }
+            }
+        }
+        let missing: Vec<&str> =
+            required.iter().copied().filter(|column| !positions.contains_key(column)).collect();
+        if !missing.is_empty() {
+            return Err(InputError::Header(format!("missing column(s): {}", missing.join(", "))));
+        }
+        Ok(Self { kind, positions })
+    }
+
+    /// A column's value; empty cells count as absent.
+    fn get<'r>(&self, record: &'r csv::StringRecord, column: &str) -> Option<&'r str> {
+        let index = *self.positions.get(column)?;
+        record.get(index).filter(|value| !value.is_empty())
+    }
+
+    fn required<'r>(&self, record: &'r csv::StringRecord, column: &str) -> Result<&'r str, String> {
+        self.get(record, column).ok_or_else(|| format!("{column}: missing"))
+    }
+
+    fn parsed<T, E: std::fmt::Display>(
+        &self,
+        record: &csv::StringRecord,
+        column: &str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<T, String> {
+        parse(self.required(record, column)?).map_err(|error| format!("{column}: {error}"))
+    }
+
+    fn transfer(
+        &self,
+        record: &csv::StringRecord,
+        id: ShopPaymentId,
+    ) -> Result<TransferCreate, String> {
+        let payee_account = self.parsed(record, "payee_account", |text| PayeeAccount::new(text))?;
+        let amount = self.parsed(record, "amount", parse_amount)?;
+        let payee_currency = self.parsed(record, "payee_currency", parse_currency)?;
+        let shop_currency = self.parsed(record, "shop_currency", parse_currency)?;
+        let amount_type = match self.get(record, "amount_type") {
+            Some(text) => text.parse().map_err(|error| format!("amount_type: {error}"))?,
+            None => TransferAmountType::ReceiveAmount,
+        };
+        let mut create = TransferCreate::new(
+            amount,
+            amount_type,
+            payee_account,
+            payee_currency,
+            shop_currency,
+            id,
+        );
+        create.description = self.get(record, "description").map(str::to_owned);
+        Ok(create)
+    }
+
+    fn withdraw(
+        &self,
+        record: &csv::StringRecord,
+        id: ShopPaymentId,
+    ) -> Result<WithdrawCreate, String> {
+        let account = self.parsed(record, "account", |text| WithdrawAccount::new(text))?;
+        let amount = self.parsed(record, "amount", parse_amount)?;
+        let payway = self.parsed(record, "payway", |text| Payway::new(text))?;
+        let shop_currency = self.parsed(record, "shop_currency", parse_currency)?;
+        let amount_type = match self.get(record, "amount_type") {
+            Some(text) => text.parse().map_err(|error| format!("amount_type: {error}"))?,
+            None => WithdrawAmountType::PsAmount,
+        };
+        let mut create =
+            WithdrawCreate::new(account, amount, amount_type, payway, shop_currency, id);
+        if let Some(text) = self.get(record, "account_details") {
+            let details: AccountDetails = serde_json::from_str(text)
+                .map_err(|_| "account_details: not a JSON object".to_owned())?;
+            create.account_details = Some(details);
+        }
+        Ok(create)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(text: &str) -> Vec<Result<Row, InvalidRow>> {
+        RowReader::new(text.as_bytes(), "b1").unwrap().map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn ids_come_from_the_record_index_whatever_the_line_endings() {
+        let lf = "payee_account,amount,payee_currency,shop_currency\n201234567890,1,840,840\n\n201234567891,2,USD,usd\n";
+        for text in [lf.to_owned(), lf.replace('\n', "\r\n"), lf.replace('\n', "\r")] {
+            let rows = rows(&text);
+            let ids: Vec<(u64, u64, String)> = rows
+                .iter()
+                .map(|row| {
+                    let row = row.as_ref().unwrap();
+                    (row.record, row.line, row.intent.shop_payment_id().to_owned())
+                })
+                .collect();
+            assert_eq!(
+                ids,
+                [(1, 2, "batch-b1-1".to_owned()), (2, 4, "batch-b1-2".to_owned())],
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn amounts_the_server_would_refuse_are_invalid_rows() {
+        let text = "payee_account,amount,payee_currency,shop_currency\n201234567890,1.005,840,840\n201234567890,1e3,840,840\n201234567890,10.10,840,XXX\n";
+        let reasons: Vec<String> =
+            rows(text).into_iter().map(|row| row.unwrap_err().reason).collect();
+        assert!(reasons[0].starts_with("amount:") && reasons[0].contains("decimal places"));
+        assert!(reasons[1].starts_with("amount:"));
+        assert!(reasons[2].starts_with("shop_currency:"));
+    }
+
+    #[test]
+    fn own_ids_of_the_derived_form_are_refused() {
+        let text = "payee_account,amount,payee_currency,shop_currency,shop_payment_id\n201234567890,1,840,840,batch-b1-2\n201234567890,1,840,840,batch-b1-x\n201234567890,1,840,840,\n";
+        let rows = rows(text);
+        assert!(rows[0].as_ref().unwrap_err().reason.contains("kept for rows without an id"));
+        assert_eq!(rows[1].as_ref().unwrap().intent.shop_payment_id(), "batch-b1-x");
+        assert_eq!(rows[2].as_ref().unwrap().intent.shop_payment_id(), "batch-b1-3");
+    }
+
+    #[test]
+    fn withdrawals_are_read_with_their_payway_and_details() {
+        let text = "account,amount,payway,shop_currency,account_details\n4111111111111111,25.5,card_usd,USD,\"{\"\"name\"\":\"\"A\"\"}\"\n";
+        let row = rows(text).remove(0).unwrap();
+        match &row.create {
+            Create::Withdraw(create) => {
+                assert_eq!(create.payway.as_str(), "card_usd");
+                assert_eq!(create.amount_type, WithdrawAmountType::PsAmount);
+                assert_eq!(create.account_details.as_ref().unwrap()["name"], "A");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! Paying a batch: every row through the core's exactly-once machine over any
+//! transport, its intent durable before the create, its outcome checked against
+//! the row and journalled, progress told to an observer.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use feennex_hyper::drive_prepared;
+use feennex_proto::Session;
+use feennex_proto::batch::{Action, Resolution, RowIntent, Seen, next_action, settle};
+use feennex_proto::endpoints::Endpoint;
+use feennex_proto::exchange::IdempotentCreate;
+use feennex_proto::transport::AsyncTransport;
+
+use crate::batch::{BatchError, BatchFile};
+use crate::input::{Create, Row};
+use crate::journal::{Journal, JournalError, Settled};
+use crate::pool::{PoolError, RowHandler, for_each_row};
+use crate::report::{Outcome, ReportLine};
+
+/// A row, as an observer sees it.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct RowRef<'a> {
+    /// Its physical line in the input.
+    pub line: u64,
+    /// The payout's id.
+    pub shop_payment_id: &'a str,
+}
+
+/// Progress of a run, for a progress bar or a log. Called from worker tasks: keep
+/// it quick.
+pub trait Observer: Send + Sync {
+    /// A row is being paid (or looked up).
+    fn row_started(&self, _row: RowRef<'_>) {}
+
+    /// A row is done for this run, with how it ended.
+    fn row_finished(&self, _row: RowRef<'_>, _outcome: Outcome) {}
+}
+
+/// An observer that ignores everything.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Quiet;
+
+impl Observer for Quiet {}
+
+/// A run could not go on: its journal cannot be written or its file read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The journal failed: the run stopped, rows in flight were let finish.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    /// The file could not be read again.
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+}
+
+/// Pays every row of `batch` that the journal does not show settled,
+/// `concurrency` at a time, over `transport`. Setting `stop` lets the rows in
+/// flight finish and returns. Must be called within a tokio runtime.
+pub async fn run<T>(
+    session: Arc<Session>,
+    transport: Arc<T>,
+    batch: &BatchFile,
+    journal: Arc<Journal>,
+    concurrency: usize,
+    stop: Arc<AtomicBool>,
+    observer: Arc<dyn Observer>,
+) -> Result<(), RunError>
+where
+    T: AsyncTransport + Send + Sync + 'static,
+{
+    let payer = Arc::new(Payer { session, transport, journal, observer });
+    for_each_row(batch, concurrency, stop, payer).await.map_err(|error| match error {
+        PoolError::Batch(error) => RunError::Batch(error),
+        PoolError::Handler(error) => RunError::Journal(error),
+    })
+}
+
+struct Payer<T> {
+    session: Arc<Session>,
+    transport: Arc<T>,
+    journal: Arc<Journal>,
+    observer: Arc<dyn Observer>,
+}
+
+impl<T: AsyncTransport + Send + Sync + 'static> RowHandler for Payer<T> {
+    type Error = JournalError;
+
+    async fn handle(&self, row: Row) -> Result<(), JournalError> {
+        let id = row.intent.shop_payment_id().to_owned();
+        let reference = RowRef { line: row.line, shop_payment_id: &id };
+        let action = next_action(self.journal.last(&id));
+        if action == Action::Done {
+            let outcome = ReportLine::of_row(row.line, &id, self.journal.settled(&id)).outcome;
+            self.observer.row_finished(reference, outcome);
+            return Ok(());
+        }
+        self.observer.row_started(reference);
+        if action == Action::Create {
+            self.journal.write_intent(row.record, row.line, &row.intent).await?;
+        }
+        let resume = action == Action::LookUpFirst;
+        let resolution = match row.create {
+            Create::Transfer(create) => self.pay(create, resume, &row.intent).await,
+            Create::Withdraw(create) => self.pay(create, resume, &row.intent).await,
+        };
+        let settled = settled(resolution);
+        self.journal.write_outcome(&id, &settled).await?;
+        let outcome = ReportLine::of_row(row.line, &id, Some(settled)).outcome;
+        self.observer.row_finished(reference, outcome);
+        Ok(())
+    }
+}
+
+impl<T: AsyncTransport + Send + Sync + 'static> Payer<T> {
+    /// One payout made exactly once (or looked up first), and what it means for
+    /// the row.
+    async fn pay<C>(&self, create: C, resume: bool, intent: &RowIntent) -> Resolution
+    where
+        C: IdempotentCreate,
+        C::Output: Seen,
+        <C::Lookup as Endpoint>::Output: Seen,
+    {
+        let prepared =
+            if resume { self.session.resume_payout(create) } else { self.session.payout(create) };
+        let result = match prepared {
+            Ok(prepared) => drive_prepared(prepared, &*self.transport).await,
+            Err(error) => Err(error),
+        };
+        settle(intent, &result)
+    }
+}
+
+fn settled(resolution: Resolution) -> Settled {
+    match resolution {
+        Resolution::Paid { summary, preexisting } => Settled::Paid {
+            payout_id: summary.id,
+            write_off: summary.write_off,
+            shop_currency: summary.shop_currency.code(),
+            preexisting,
+        },
+        Resolution::Conflict(conflict) => {
+            Settled::Conflict { payout_id: conflict.payout_id, message: conflict.to_string() }
+        }
+        Resolution::Failed { code, message } => Settled::Failed { code, message },
+        Resolution::Unknown { message } => Settled::Unknown { message },
+        // A resolution the core adds later is not counted as paid.
+        other => Settled::Unknown { message: format!("{other:?}") },
+    }
+}
