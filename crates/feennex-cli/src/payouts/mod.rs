@@ -47,8 +47,8 @@ pub enum PayoutsCommand {
     /// optionally amount_type (default receive_amount), shop_payment_id,
     /// description. Withdrawals: account, amount, payway, shop_currency, and
     /// optionally amount_type (default ps_amount), shop_payment_id,
-    /// account_details. Rows without a shop_payment_id get
-    /// batch-<batch id>-<record number>, the batch id being a hash of the file.
+    /// account_details. Rows without a shop_payment_id get batch-BATCH-N, BATCH
+    /// being a hash of the file (or --batch-id) and N the record's number.
     ///
     /// Exit codes: 0 every row paid or already paid; 2 invalid input, or the
     /// journal refused; 3 some rows refused (or, with --dry-run, refused or a
