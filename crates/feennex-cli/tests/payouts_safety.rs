@@ -31,8 +31,8 @@ fn sandbox(faults: FaultConfig) -> Sandbox {
 fn feennex(sandbox: &Sandbox, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_feennex"));
     command
-        .args(["--base-url", sandbox.base_url(), "--shop-id", "1"])
         .args(args)
+        .args(["--base-url", sandbox.base_url(), "--shop-id", "1"])
         .env_clear()
         .env("FEENNEX_SECRET_KEY", SECRET);
     command
@@ -120,7 +120,7 @@ fn a_second_run_at_once_is_refused_and_the_first_finishes() {
     let dir = temp_dir("twice");
     let csv = dir.join("batch.csv");
     write_batch(&csv, 20, "");
-    let args = ["--timeout", "5", "payouts", "run", csv.to_str().unwrap(), "--concurrency", "2"];
+    let args = ["payouts", "run", csv.to_str().unwrap(), "--concurrency", "2", "--timeout", "5"];
     let mut first =
         feennex(&sandbox, &args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     wait_for(&dir.join("batch.csv.journal"), "intent", 1, &mut first);
@@ -194,7 +194,7 @@ fn sigterm_lets_rows_in_flight_finish_reports_and_exits_130() {
     let csv = dir.join("batch.csv");
     write_batch(&csv, 40, "");
     let journal = dir.join("batch.csv.journal");
-    let args = ["--timeout", "5", "payouts", "run", csv.to_str().unwrap(), "--concurrency", "2"];
+    let args = ["payouts", "run", csv.to_str().unwrap(), "--concurrency", "2", "--timeout", "5"];
     let mut first =
         feennex(&sandbox, &args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     wait_for(&journal, "paid", 4, &mut first);
@@ -304,7 +304,7 @@ fn dozens_of_kill_9_under_heavy_faults_end_with_every_row_paid_exactly_once() {
     write_batch(&csv, ROWS, "nobody,5,840,840,bad account\n");
     let journal = dir.join("batch.csv.journal");
     let run_args = |concurrency: &'static str| {
-        ["--timeout", "0.25", "payouts", "run", "--skip-invalid", "--concurrency", concurrency]
+        ["payouts", "run", "--timeout", "0.25", "--skip-invalid", "--concurrency", concurrency]
     };
 
     let mut kills = 0;
