@@ -70,7 +70,7 @@ test('a paid bill\'s callback is verified and matches the order', async () => {
 });
 
 test('a callback with another key, an altered amount or an unknown sender is refused', async () => {
-  const fields = { shop_id: '6', shop_order_id: 'o-1', shop_amount: '10.00', shop_currency: '840', status: 'success', payway: '' };
+  const fields = { shop_id: '6', shop_order_id: 'o-1', shop_amount: '10.00', shop_currency: '840', status: 'success', payment_id: '9001', payway: '' };
   const form = (values) => new URLSearchParams(values).toString();
   const signed = { ...fields, sign: feennex.sign(Object.entries(fields).filter(([, v]) => v !== ''), SECRET) };
   const verify = (body, extra = {}) => feennex.verifyCallback({

@@ -40,7 +40,8 @@ assert found.id == result.id and found.write_off_amount == result.write_off
 
 # A callback as Feennex would post it (the shop's secret signs every field).
 fields = {"shop_id": str(client.session.shop_id), "shop_order_id": "order-7",
-          "shop_amount": "25.00", "shop_currency": "840", "status": "success"}
+          "shop_amount": "25.00", "shop_currency": "840", "status": "success",
+          "payment_id": "9001"}
 fields["sign"] = feennex.sign(fields, os.environ["FEENNEX_SECRET_KEY"])
 body = urllib.parse.urlencode(fields).encode()
 notification = client.verify_callback(body, "application/x-www-form-urlencoded", "127.0.0.1",

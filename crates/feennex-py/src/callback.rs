@@ -6,7 +6,9 @@ use std::net::IpAddr;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use feennex_proto::callback::{ExpectedOrder, IpRange, SenderCheck, verify_callback as verify};
+use feennex_proto::callback::{
+    CallbackPolicy, ExpectedOrder, IpRange, SenderCheck, verify_callback_with,
+};
 use feennex_proto::{Currency, Decimal, SecretKey, ShopId, ShopOrderId};
 
 use crate::errors::{invalid, mismatch, rejection};
@@ -37,11 +39,45 @@ fn senders(
     }
 }
 
-/// Verifies a callback: the sender, the body (form or JSON) and its signature, in
-/// constant time. Raises `feennex.CallbackRejected` (with a `reason`) when any
-/// check fails.
+/// Which fields a callback may carry: by default the documented ones, and those of
+/// a payment are required; `allow_fields` adds names; `permissive` checks the
+/// signature only (then confirm the payment with the API before acting).
+#[derive(Debug, Default)]
+pub struct FieldRule {
+    /// Names accepted besides the documented callback fields.
+    pub allow_fields: Vec<String>,
+    /// Whether the field set is left unchecked.
+    pub permissive: bool,
+}
+
+impl FieldRule {
+    fn policy(&self, py: Python<'_>) -> PyResult<CallbackPolicy> {
+        if self.permissive && !self.allow_fields.is_empty() {
+            return Err(invalid(
+                py,
+                "permissive",
+                "give allow_fields or permissive=True, not both",
+            ));
+        }
+        if self.permissive {
+            return Ok(CallbackPolicy::permissive());
+        }
+        Ok(self
+            .allow_fields
+            .iter()
+            .fold(CallbackPolicy::strict(), |policy, name| policy.allow_field(name.clone())))
+    }
+}
+
+/// Verifies a callback: the sender, the body (form or JSON), its signature in
+/// constant time, and its field set. Raises `feennex.CallbackRejected` (with a
+/// `reason`) when any check fails.
 #[pyfunction]
-#[pyo3(signature = (body, content_type, sender, secret, *, allow = None, checked_upstream = false))]
+#[pyo3(signature = (
+    body, content_type, sender, secret, *,
+    allow = None, checked_upstream = false, allow_fields = Vec::new(), permissive = false
+))]
+#[allow(clippy::too_many_arguments)]
 pub fn verify_callback(
     py: Python<'_>,
     body: &Bound<'_, PyBytes>,
@@ -50,11 +86,16 @@ pub fn verify_callback(
     secret: String,
     allow: Option<Vec<String>>,
     checked_upstream: bool,
+    allow_fields: Vec<String>,
+    permissive: bool,
 ) -> PyResult<Notification> {
-    verify_with(py, body, content_type, sender, &SecretKey::new(secret), allow, checked_upstream)
+    let fields = FieldRule { allow_fields, permissive };
+    let secret = SecretKey::new(secret);
+    verify_with(py, body, content_type, sender, &secret, allow, checked_upstream, &fields)
 }
 
 /// Verifies a callback with `secret`.
+#[allow(clippy::too_many_arguments)]
 pub fn verify_with(
     py: Python<'_>,
     body: &Bound<'_, PyBytes>,
@@ -63,14 +104,17 @@ pub fn verify_with(
     secret: &SecretKey,
     allow: Option<Vec<String>>,
     checked_upstream: bool,
+    fields: &FieldRule,
 ) -> PyResult<Notification> {
+    let field_policy = fields.policy(py)?;
     let policy = senders(py, allow, checked_upstream)?;
     let sender: IpAddr = sender
         .trim()
         .parse()
         .map_err(|_| invalid(py, "sender", format!("{sender:?} is not an IP address")))?;
-    let notification = verify(body.as_bytes(), content_type, sender, secret, &policy)
-        .map_err(|error| rejection(py, &error))?;
+    let notification =
+        verify_callback_with(body.as_bytes(), content_type, sender, secret, &policy, &field_policy)
+            .map_err(|error| rejection(py, &error))?;
     Ok(Notification { inner: notification })
 }
 

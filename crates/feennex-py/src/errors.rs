@@ -136,6 +136,9 @@ pub fn rejection(py: Python<'_>, rejection: &CallbackRejection) -> PyErr {
         CallbackRejection::MalformedBody { .. } => "malformed_body",
         CallbackRejection::MissingSign => "missing_sign",
         CallbackRejection::BadSignature => "bad_signature",
+        CallbackRejection::UnexpectedField { .. } => "unexpected_field",
+        CallbackRejection::MissingField { .. } => "missing_field",
+        CallbackRejection::MalformedField { .. } => "malformed_field",
         _ => "rejected",
     };
     let details = details(py, &[("reason", object(py, reason))]);

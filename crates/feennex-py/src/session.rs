@@ -9,7 +9,7 @@ use feennex_proto::pay_page::{PayPage, PayPageLang};
 use feennex_proto::session::CallLabel;
 use feennex_proto::*;
 
-use crate::callback::{Notification, verify_with};
+use crate::callback::{FieldRule, Notification, verify_with};
 use crate::endpoints::{AnyEndpoint, with_endpoint};
 use crate::errors::{from_core, invalid};
 use crate::machine::{Erased, Exchange};
@@ -239,7 +239,11 @@ impl Session {
     }
 
     /// Verifies a callback with this shop's key (see `feennex.verify_callback`).
-    #[pyo3(signature = (body, content_type, sender, *, allow = None, checked_upstream = false))]
+    #[pyo3(signature = (
+        body, content_type, sender, *,
+        allow = None, checked_upstream = false, allow_fields = Vec::new(), permissive = false
+    ))]
+    #[allow(clippy::too_many_arguments)]
     fn verify_callback(
         &self,
         py: Python<'_>,
@@ -248,8 +252,11 @@ impl Session {
         sender: &str,
         allow: Option<Vec<String>>,
         checked_upstream: bool,
+        allow_fields: Vec<String>,
+        permissive: bool,
     ) -> PyResult<Notification> {
-        verify_with(py, body, content_type, sender, &self.secret, allow, checked_upstream)
+        let fields = FieldRule { allow_fields, permissive };
+        verify_with(py, body, content_type, sender, &self.secret, allow, checked_upstream, &fields)
     }
 
     fn __repr__(&self) -> String {

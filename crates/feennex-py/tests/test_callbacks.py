@@ -103,7 +103,8 @@ def test_a_rejected_invoice_callback_is_verified_with_its_status(
 def test_senders_outside_the_allow_list_are_refused_and_a_policy_is_required(
     sandbox: Sandbox,
 ) -> None:
-    fields = {"shop_id": "6", "shop_order_id": "1", "shop_amount": "10.00", "status": "success"}
+    fields = {"shop_id": "6", "shop_order_id": "1", "shop_amount": "10.00", "shop_currency": "840",
+              "status": "success", "payment_id": "9001"}
     body = urllib.parse.urlencode(dict(fields, sign=feennex.sign(fields, "SECRET"))).encode()
     form = "application/x-www-form-urlencoded"
     allowed = feennex.verify_callback(body, form, "51.68.53.105", "SECRET",
@@ -119,9 +120,11 @@ def test_senders_outside_the_allow_list_are_refused_and_a_policy_is_required(
 
 
 def test_json_callbacks_sign_the_raw_text_of_each_value() -> None:
-    body = b'{"shop_id": 6, "shop_amount": 10.0, "status": "success", "payer_id": null, "shop_order_id": "7"}'
-    expected = feennex.sign({"shop_id": "6", "shop_amount": "10.0", "status": "success",
-                             "shop_order_id": "7"}, "SECRET")
+    body = (b'{"shop_id": 6, "shop_amount": 10.0, "shop_currency": 840, "status": "success",'
+            b' "payer_id": null, "shop_order_id": "7", "payment_id": 9001}')
+    expected = feennex.sign({"shop_id": "6", "shop_amount": "10.0", "shop_currency": "840",
+                             "status": "success", "shop_order_id": "7", "payment_id": "9001"},
+                            "SECRET")
     signed = body[:-1] + b', "sign": "' + expected.encode() + b'"}'
     notification = feennex.verify_callback(signed, "application/json", "127.0.0.1", "SECRET",
                                            allow=["127.0.0.1"])
@@ -139,3 +142,29 @@ def test_json_callbacks_sign_the_raw_text_of_each_value() -> None:
         feennex.verify_callback(signed, "text/plain", "127.0.0.1", "SECRET", allow=["127.0.0.1"])
     assert rejected.value.reason == "unsupported_content_type"
     assert json.loads(signed)["sign"] == expected
+
+
+def test_field_sets_are_strict_by_default_and_widened_only_on_request() -> None:
+    """A re-split callback's filler names are refused unless the merchant says so."""
+    fields = {"shop_id": "6", "shop_order_id": "1", "shop_amount": "10.00", "shop_currency": "840",
+              "status": "success", "payment_id": "9001", "a00": "x"}
+    body = urllib.parse.urlencode(dict(fields, sign=feennex.sign(fields, "SECRET"))).encode()
+    form = "application/x-www-form-urlencoded"
+    with pytest.raises(feennex.CallbackRejected) as rejected:
+        feennex.verify_callback(body, form, "127.0.0.1", "SECRET", allow=["127.0.0.1"])
+    assert rejected.value.reason == "unexpected_field"
+    widened = feennex.verify_callback(body, form, "127.0.0.1", "SECRET", allow=["127.0.0.1"],
+                                      allow_fields=["a00"])
+    assert widened.field("a00") == "x"
+    loose = feennex.verify_callback(body, form, "127.0.0.1", "SECRET", allow=["127.0.0.1"],
+                                    permissive=True)
+    assert loose.shop_order_id == "1"
+    without_payment = {k: v for k, v in fields.items() if k not in ("payment_id", "a00")}
+    body = urllib.parse.urlencode(
+        dict(without_payment, sign=feennex.sign(without_payment, "SECRET"))).encode()
+    with pytest.raises(feennex.CallbackRejected) as rejected:
+        feennex.verify_callback(body, form, "127.0.0.1", "SECRET", allow=["127.0.0.1"])
+    assert rejected.value.reason == "missing_field"
+    with pytest.raises(feennex.InvalidValue):
+        feennex.verify_callback(body, form, "127.0.0.1", "SECRET", allow=["127.0.0.1"],
+                                allow_fields=["a00"], permissive=True)

@@ -291,13 +291,14 @@ static void requests_and_answers(void) {
 }
 
 static void callbacks(void) {
-    const char *names[] = {"shop_amount", "shop_currency", "shop_id", "shop_order_id", "status"};
-    const char *values[] = {"10.00", "840", "6", "o-1", "success"};
+    const char *names[] = {"payment_id", "shop_amount", "shop_currency", "shop_id", "shop_order_id", "status"};
+    const char *values[] = {"9001", "10.00", "840", "6", "o-1", "success"};
     char *sign = NULL, *out = NULL, *error = NULL;
-    CHECK(feennex_sign(names, values, 5, "cb-secret", &sign, NULL) == FEENNEX_STATUS_OK, "sign");
+    CHECK(feennex_sign(names, values, 6, "cb-secret", &sign, NULL) == FEENNEX_STATUS_OK, "sign");
     char body[512];
     int length = snprintf(body, sizeof body,
-                          "shop_amount=10.00&shop_currency=840&shop_id=6&shop_order_id=o-1&status=success&payway=&sign=%s",
+                          "payment_id=9001&shop_amount=10.00&shop_currency=840&shop_id=6&shop_order_id=o-1"
+                          "&status=success&payway=&sign=%s",
                           sign);
     const char *allow[] = {"87.98.145.206", "51.68.53.104-51.68.53.107"};
     const char *form = "application/x-www-form-urlencoded";

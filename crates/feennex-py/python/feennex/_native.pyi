@@ -40,7 +40,13 @@ def verify_callback(
     *,
     allow: Optional[List[str]] = None,
     checked_upstream: bool = False,
-) -> Notification: ...
+    allow_fields: List[str] = ...,
+    permissive: bool = False,
+) -> Notification:
+    """Verifies a callback: sender, body, signature (constant time) and field set.
+    By default only the documented callback fields are accepted and a payment's
+    fields are required; ``allow_fields`` adds names; ``permissive=True`` checks
+    the signature only (confirm the payment with the API before acting)."""
 
 class Notification:
     """A callback whose signature was verified."""
@@ -117,4 +123,6 @@ class Session:
         *,
         allow: Optional[List[str]] = None,
         checked_upstream: bool = False,
+        allow_fields: List[str] = ...,
+        permissive: bool = False,
     ) -> Notification: ...

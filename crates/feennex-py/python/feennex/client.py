@@ -384,12 +384,22 @@ class Client:
         *,
         allow: Optional[List[str]] = None,
         checked_upstream: bool = False,
+        allow_fields: Optional[List[str]] = None,
+        permissive: bool = False,
     ) -> Notification:
         """Verifies a callback with this shop's key. Say who may send: ``allow`` (a
         list of addresses, CIDR blocks or FIRST-LAST ranges), or
-        ``checked_upstream=True`` when a proxy in front already checked."""
+        ``checked_upstream=True`` when a proxy in front already checked. Only the
+        documented callback fields are accepted unless ``allow_fields`` names more
+        or ``permissive=True`` (signature only)."""
         return self.session.verify_callback(
-            body, content_type, sender, allow=allow, checked_upstream=checked_upstream
+            body,
+            content_type,
+            sender,
+            allow=allow,
+            checked_upstream=checked_upstream,
+            allow_fields=list(allow_fields or []),
+            permissive=permissive,
         )
 
 
