@@ -53,8 +53,10 @@ mod input;
 mod journal;
 mod lines;
 mod pool;
+mod postgres;
 mod report;
 mod runner;
+mod store;
 
 pub use batch::{BatchError, BatchFile};
 pub use dry_run::{DryRun, DryRunError, dry_run};
@@ -64,5 +66,10 @@ pub use input::{
     parse_amount, parse_currency,
 };
 pub use journal::{Binding, Journal, JournalError, Settled};
-pub use report::{Outcome, ReportLine, ReportWriter, Summary, neutralized, write_report};
-pub use runner::{Observer, Quiet, RowRef, RunError, run};
+pub use postgres::{PgOptions, PgStore};
+pub use report::{
+    Outcome, ReportLine, ReportWriter, Summary, neutralized, summarize, write_report,
+    write_report_from,
+};
+pub use runner::{Observer, Quiet, RowRef, RunError, run, run_on};
+pub use store::{Claim, SettledRows, Store, StoreError};
