@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use feennex_hyper::drive_prepared;
 use feennex_proto::Session;
@@ -112,6 +113,8 @@ where
         held: Mutex::new(HashSet::new()),
     });
     let mut only = None;
+    // Rows held by live workers settle soon; a dead worker's wait for its lease.
+    let mut wait = Duration::from_millis(50);
     loop {
         for_each_row(batch, concurrency, stop.clone(), payer.clone(), only).await.map_err(
             |error| match error {
@@ -123,7 +126,8 @@ where
         if held.is_empty() || stop.load(Ordering::SeqCst) {
             return Ok(());
         }
-        tokio::time::sleep(store.retry_after()).await;
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(store.retry_after().max(wait));
         only = Some(Arc::new(held));
     }
 }

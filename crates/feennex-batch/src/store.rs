@@ -59,7 +59,8 @@ pub trait Store: Send + Sync + 'static {
         settled: &Settled,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// How long to wait before asking again for rows that were [`Claim::Held`].
+    /// The longest wait before asking again for rows that were [`Claim::Held`]
+    /// (waits start short and double up to it).
     fn retry_after(&self) -> std::time::Duration {
         std::time::Duration::from_secs(1)
     }
