@@ -21,6 +21,11 @@
 //! Run it again after any stop (a crash, `kill -9`, Ctrl-C): rows whose create may
 //! have left are looked up before anything is created again.
 //!
+//! The journal is one [`Store`]; [`PgStore`] is the other: a batch in PostgreSQL
+//! that many workers share, each row claimed under a renewed lease. [`run_on`]
+//! pays a batch on either; [`write_report_from`] reports from a store's
+//! [`SettledRows`].
+//!
 //! ```no_run
 //! use std::sync::{Arc, atomic::AtomicBool};
 //! use feennex_batch::*;

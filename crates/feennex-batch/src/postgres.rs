@@ -321,6 +321,8 @@ async fn register(
             )
             .await
             .map_err(database)?;
+        // Fresh statistics, so that claims find their row by key from the start.
+        transaction.batch_execute("ANALYZE feennex_rows").await.map_err(database)?;
         return transaction.commit().await.map_err(database);
     }
     let stored = transaction
@@ -445,7 +447,7 @@ impl Store for PgStore {
                              AND state IN ('new', 'intent', 'failed', 'unknown')
                              AND (owner IS NULL OR owner = $3 OR lease_until < clock_timestamp())
                            FOR UPDATE SKIP LOCKED) c
-                     WHERE r.batch_id = $1 AND r.record = c.record
+                     WHERE r.batch_id = $1 AND r.record = $2 AND r.record = c.record
                      RETURNING r.state
                  )
                  SELECT true, state, NULL::bigint, NULL::text, NULL::integer, NULL::boolean,
