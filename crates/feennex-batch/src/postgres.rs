@@ -552,3 +552,22 @@ impl Store for PgStore {
         (self.lease / 4).clamp(Duration::from_millis(200), Duration::from_secs(5))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_store_that_cannot_be_reached_says_so_without_its_password() {
+        // Port 1 on loopback: nothing listens there.
+        for url in [
+            "postgres://payouts:s3cret-pass@127.0.0.1:1/payouts",
+            "postgres://payouts:s3cret-pass@127.0.0.1:notaport/payouts",
+        ] {
+            let error = connect(url).await.unwrap_err();
+            let text = format!("{error} {error:?}");
+            assert!(matches!(error, StoreError::Database(_)), "{text}");
+            assert!(!text.contains("s3cret-pass"), "{text}");
+        }
+    }
+}
