@@ -48,8 +48,8 @@ measure() {
     shift 2
     local csv="$work/$label.csv"
     make_batch "$count" "$label" > "$csv"
-    /usr/bin/time -v "$bin" --base-url "$base_url" --shop-id 1 --timeout 10 \
-        payouts run "$csv" "$@" > "$work/out" 2> "$work/time" || {
+    /usr/bin/time -v "$bin" payouts --base-url "$base_url" --shop-id 1 --timeout 10 \
+        run "$csv" "$@" > "$work/out" 2> "$work/time" || {
         echo "run $label failed:"; cat "$work/out" "$work/time"; exit 1; }
     local seconds rss
     seconds=$(awk -F': ' '/Elapsed \(wall clock\)/ {

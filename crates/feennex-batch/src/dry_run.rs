@@ -64,7 +64,7 @@ where
         found: Mutex::new(DryRun::default()),
     });
     let stop = Arc::new(AtomicBool::new(false));
-    match for_each_row(batch, concurrency, stop, quoter.clone()).await {
+    match for_each_row(batch, concurrency, stop, quoter.clone(), None).await {
         Ok(()) => {}
         Err(PoolError::Batch(error)) => return Err(DryRunError::Batch(error)),
         Err(PoolError::Handler(never)) => match never {},

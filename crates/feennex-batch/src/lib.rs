@@ -21,6 +21,11 @@
 //! Run it again after any stop (a crash, `kill -9`, Ctrl-C): rows whose create may
 //! have left are looked up before anything is created again.
 //!
+//! The journal is one [`Store`]; [`PgStore`] is the other: a batch in PostgreSQL
+//! that many workers share, each row claimed under a renewed lease. [`run_on`]
+//! pays a batch on either; [`write_report_from`] reports from a store's
+//! [`SettledRows`].
+//!
 //! ```no_run
 //! use std::sync::{Arc, atomic::AtomicBool};
 //! use feennex_batch::*;
@@ -53,8 +58,10 @@ mod input;
 mod journal;
 mod lines;
 mod pool;
+mod postgres;
 mod report;
 mod runner;
+mod store;
 
 pub use batch::{BatchError, BatchFile};
 pub use dry_run::{DryRun, DryRunError, dry_run};
@@ -64,5 +71,10 @@ pub use input::{
     parse_amount, parse_currency,
 };
 pub use journal::{Binding, Journal, JournalError, Settled};
-pub use report::{Outcome, ReportLine, ReportWriter, Summary, neutralized, write_report};
-pub use runner::{Observer, Quiet, RowRef, RunError, run};
+pub use postgres::{PgOptions, PgStore};
+pub use report::{
+    Outcome, ReportLine, ReportWriter, Summary, neutralized, summarize, write_report,
+    write_report_from,
+};
+pub use runner::{Observer, Quiet, RowRef, RunError, run, run_on};
+pub use store::{Claim, SettledRows, Store, StoreError};

@@ -1,6 +1,7 @@
 //! A fixed pool of workers pulling rows from one reader: at most `concurrency`
 //! rows in flight and a few waiting, whatever the number of rows.
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,14 +29,15 @@ pub(crate) enum PoolError<E> {
     Handler(E),
 }
 
-/// Runs `handler` on every valid row of `batch`, `concurrency` at a time, until
-/// the rows end or `stop` is set (rows already taken finish). Must be called
-/// within a tokio runtime.
+/// Runs `handler` on every valid row of `batch` (or `only` those records),
+/// `concurrency` at a time, until the rows end or `stop` is set (rows already
+/// taken finish). Must be called within a tokio runtime.
 pub(crate) async fn for_each_row<H: RowHandler>(
     batch: &BatchFile,
     concurrency: usize,
     stop: Arc<AtomicBool>,
     handler: Arc<H>,
+    only: Option<Arc<HashSet<u64>>>,
 ) -> Result<(), PoolError<H::Error>> {
     let concurrency = concurrency.max(1);
     let (sender, receiver) = mpsc::channel::<Row>(concurrency * 2);
@@ -47,6 +49,9 @@ pub(crate) async fn for_each_row<H: RowHandler>(
                 break;
             }
             let Ok(row) = row? else { continue };
+            if only.as_ref().is_some_and(|only| !only.contains(&row.record)) {
+                continue;
+            }
             if sender.blocking_send(row).is_err() {
                 break;
             }

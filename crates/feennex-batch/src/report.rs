@@ -229,14 +229,43 @@ pub fn write_report(
     journal: &crate::journal::Journal,
     path: &Path,
 ) -> Result<(Summary, std::io::Result<()>), crate::batch::BatchError> {
+    write_report_of(batch, |id| journal.settled(id), Some(path))
+}
+
+/// The report of `batch` as a store's settled rows tell it (see
+/// [`Store`](crate::Store)), written to `path` if given, with its summary.
+pub fn write_report_from(
+    batch: &crate::batch::BatchFile,
+    settled: &crate::store::SettledRows,
+    path: Option<&Path>,
+) -> Result<(Summary, std::io::Result<()>), crate::batch::BatchError> {
+    write_report_of(batch, |id| settled.get(id).cloned(), path)
+}
+
+/// The summary of `batch` as `journal` tells it, writing nothing.
+pub fn summarize(
+    batch: &crate::batch::BatchFile,
+    journal: &crate::journal::Journal,
+) -> Result<Summary, crate::batch::BatchError> {
+    Ok(write_report_of(batch, |id| journal.settled(id), None)?.0)
+}
+
+fn write_report_of(
+    batch: &crate::batch::BatchFile,
+    settled: impl Fn(&str) -> Option<Settled>,
+    path: Option<&Path>,
+) -> Result<(Summary, std::io::Result<()>), crate::batch::BatchError> {
     let mut summary = Summary::default();
-    let mut writer = ReportWriter::create(path);
+    let mut writer = match path {
+        Some(path) => ReportWriter::create(path).map(Some),
+        None => Ok(None),
+    };
     let mut write_error = None;
     for row in batch.rows()? {
         let line = match row? {
             Ok(row) => {
                 let id = row.intent.shop_payment_id();
-                ReportLine::of_row(row.line, id, journal.settled(id))
+                ReportLine::of_row(row.line, id, settled(id))
             }
             Err(invalid) => ReportLine::skipped(
                 invalid.line,
@@ -246,8 +275,8 @@ pub fn write_report(
         };
         summary.add(&line);
         let failed = match &mut writer {
-            Ok(report) => report.write(&line).err(),
-            Err(_) => None,
+            Ok(Some(report)) => report.write(&line).err(),
+            Ok(None) | Err(_) => None,
         };
         if let Some(error) = failed {
             write_error = Some(error);
@@ -256,7 +285,8 @@ pub fn write_report(
     }
     let written = match (writer, write_error) {
         (_, Some(error)) => Err(error),
-        (Ok(report), None) => report.finish(),
+        (Ok(Some(report)), None) => report.finish(),
+        (Ok(None), None) => Ok(()),
         (Err(error), None) => Err(error),
     };
     Ok((summary, written))

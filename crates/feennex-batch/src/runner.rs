@@ -2,8 +2,10 @@
 //! transport, its intent durable before the create, its outcome checked against
 //! the row and journalled, progress told to an observer.
 
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use feennex_hyper::drive_prepared;
 use feennex_proto::Session;
@@ -17,6 +19,7 @@ use crate::input::{Create, Row};
 use crate::journal::{Journal, JournalError, Settled};
 use crate::pool::{PoolError, RowHandler, for_each_row};
 use crate::report::{Outcome, ReportLine};
+use crate::store::{Claim, Store, StoreError};
 
 /// A row, as an observer sees it.
 #[derive(Debug, Clone, Copy)]
@@ -54,6 +57,18 @@ pub enum RunError {
     /// The file could not be read again.
     #[error(transparent)]
     Batch(#[from] BatchError),
+    /// The batch store failed (the database went away, for one).
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for RunError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Journal(error) => RunError::Journal(error),
+            other => RunError::Store(other),
+        }
+    }
 }
 
 /// Pays every row of `batch` that the journal does not show settled,
@@ -71,50 +86,103 @@ pub async fn run<T>(
 where
     T: AsyncTransport + Send + Sync + 'static,
 {
-    let payer = Arc::new(Payer { session, transport, journal, observer });
-    for_each_row(batch, concurrency, stop, payer).await.map_err(|error| match error {
-        PoolError::Batch(error) => RunError::Batch(error),
-        PoolError::Handler(error) => RunError::Journal(error),
-    })
+    run_on(session, transport, batch, journal, concurrency, stop, observer).await
 }
 
-struct Payer<T> {
+/// [`run`] on any [`Store`]: with a shared one, rows other workers hold are asked
+/// for again until they are settled (by their worker, or by this one once their
+/// lease runs out).
+pub async fn run_on<T, S>(
     session: Arc<Session>,
     transport: Arc<T>,
-    journal: Arc<Journal>,
+    batch: &BatchFile,
+    store: Arc<S>,
+    concurrency: usize,
+    stop: Arc<AtomicBool>,
     observer: Arc<dyn Observer>,
+) -> Result<(), RunError>
+where
+    T: AsyncTransport + Send + Sync + 'static,
+    S: Store,
+{
+    let payer = Arc::new(Payer {
+        session,
+        transport,
+        store: store.clone(),
+        observer,
+        held: Mutex::new(HashSet::new()),
+    });
+    let mut only = None;
+    // Rows held by live workers settle soon; a dead worker's wait for its lease.
+    let mut wait = Duration::from_millis(50);
+    loop {
+        for_each_row(batch, concurrency, stop.clone(), payer.clone(), only).await.map_err(
+            |error| match error {
+                PoolError::Batch(error) => RunError::Batch(error),
+                PoolError::Handler(error) => RunError::from(error),
+            },
+        )?;
+        let held = std::mem::take(&mut *payer.held.lock().unwrap_or_else(PoisonError::into_inner));
+        if held.is_empty() || stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(store.retry_after().max(wait));
+        only = Some(Arc::new(held));
+    }
 }
 
-impl<T: AsyncTransport + Send + Sync + 'static> RowHandler for Payer<T> {
-    type Error = JournalError;
+struct Payer<T, S> {
+    session: Arc<Session>,
+    transport: Arc<T>,
+    store: Arc<S>,
+    observer: Arc<dyn Observer>,
+    /// Records other workers held when asked: asked for again after the pass.
+    held: Mutex<HashSet<u64>>,
+}
 
-    async fn handle(&self, row: Row) -> Result<(), JournalError> {
+impl<T: AsyncTransport + Send + Sync + 'static, S: Store> RowHandler for Payer<T, S> {
+    type Error = StoreError;
+
+    async fn handle(&self, row: Row) -> Result<(), StoreError> {
         let id = row.intent.shop_payment_id().to_owned();
         let reference = RowRef { line: row.line, shop_payment_id: &id };
-        let action = next_action(self.journal.last(&id));
+        let last = match self.store.claim(&row).await? {
+            Claim::Mine(last) => last,
+            Claim::Done(settled) => {
+                let outcome = ReportLine::of_row(row.line, &id, settled).outcome;
+                self.observer.row_finished(reference, outcome);
+                return Ok(());
+            }
+            Claim::Held => {
+                self.held.lock().unwrap_or_else(PoisonError::into_inner).insert(row.record);
+                return Ok(());
+            }
+        };
+        let action = next_action(last);
         if action == Action::Done {
-            let outcome = ReportLine::of_row(row.line, &id, self.journal.settled(&id)).outcome;
-            self.observer.row_finished(reference, outcome);
             return Ok(());
         }
         self.observer.row_started(reference);
-        if action == Action::Create {
-            self.journal.write_intent(row.record, row.line, &row.intent).await?;
+        if action == Action::Create && !self.store.write_intent(&row).await? {
+            // The lease ran out: the worker that holds the row now settles it.
+            self.held.lock().unwrap_or_else(PoisonError::into_inner).insert(row.record);
+            return Ok(());
         }
         let resume = action == Action::LookUpFirst;
-        let resolution = match row.create {
+        let resolution = match row.create.clone() {
             Create::Transfer(create) => self.pay(create, resume, &row.intent).await,
             Create::Withdraw(create) => self.pay(create, resume, &row.intent).await,
         };
         let settled = settled(resolution);
-        self.journal.write_outcome(&id, &settled).await?;
+        self.store.write_outcome(&row, &settled).await?;
         let outcome = ReportLine::of_row(row.line, &id, Some(settled)).outcome;
         self.observer.row_finished(reference, outcome);
         Ok(())
     }
 }
 
-impl<T: AsyncTransport + Send + Sync + 'static> Payer<T> {
+impl<T: AsyncTransport + Send + Sync + 'static, S: Store> Payer<T, S> {
     /// One payout made exactly once (or looked up first), and what it means for
     /// the row.
     async fn pay<C>(&self, create: C, resume: bool, intent: &RowIntent) -> Resolution

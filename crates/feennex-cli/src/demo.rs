@@ -81,6 +81,8 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write) -> Result<(), Failure> {
         dry_run: false,
         skip_invalid: true,
         batch_id: None,
+        store: None,
+        lease: 30,
     };
     let report = directory.join("payouts.csv.report.csv");
     let result = crate::payouts::run_batch(&Api::new(merchant, options), &run_args, out);

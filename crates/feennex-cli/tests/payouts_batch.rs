@@ -151,6 +151,10 @@ fn a_run_killed_midway_resumes_and_pays_every_row_exactly_once() {
     assert!(!status.success());
     let paid_before = journal_lines(&journal, "paid");
     assert!(paid_before < 120, "killed too late: {paid_before} rows paid");
+    let status = status_counts(&sandbox, &csv);
+    let settled_paid = status.get("paid").unwrap_or(&0) + status.get("already-paid").unwrap_or(&0);
+    assert_eq!(settled_paid, paid_before as u64, "{status:?}");
+    assert_eq!(status.get("skipped"), Some(&2), "{status:?}");
 
     let second: Output = feennex(&sandbox, &args).output().unwrap();
     assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
@@ -173,7 +177,32 @@ fn a_run_killed_midway_resumes_and_pays_every_row_exactly_once() {
     let ledger_totals = totals(ledger.iter().map(|(_, amount, currency)| (*amount, *currency)));
     assert_eq!(report_totals, ledger_totals);
     assert!(stdout.contains(&format!("paid in 840 USD: {}", ledger_totals[&840])), "{stdout}");
+    let after = feennex(&sandbox, &["payouts", "status", csv.to_str().unwrap()]).output().unwrap();
+    assert!(after.status.success(), "{}", text(&after.stderr));
+    let summary = |text: &str| {
+        text.lines()
+            .filter(|l| l.starts_with("rows:") || l.starts_with("paid in"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        summary(&text(&after.stdout)),
+        summary(&stdout),
+        "status differs from the run's summary"
+    );
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// `payouts status` of the batch's journal: the count per outcome.
+fn status_counts(sandbox: &Sandbox, csv: &Path) -> BTreeMap<String, u64> {
+    let output = feennex(sandbox, &["payouts", "status", csv.to_str().unwrap()]).output().unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    let line = stdout.lines().find_map(|line| line.strip_prefix("rows: ")).unwrap_or_default();
+    line.split(", ")
+        .filter_map(|part| part.split_once(' '))
+        .map(|(count, outcome)| (outcome.to_owned(), count.parse().unwrap()))
+        .collect()
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! a progress display, signals and exit codes.
 
 mod progress;
+mod shared;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,7 +23,7 @@ use progress::Progress;
 /// Exit code: some rows refused (or a dry run found a refusal or a short balance).
 const EXIT_REFUSED: u8 = 3;
 /// Exit code: some outcomes unknown; run again.
-const EXIT_UNKNOWN: u8 = 4;
+pub(crate) const EXIT_UNKNOWN: u8 = 4;
 /// Exit code: the report could not be written (the summary was printed).
 const EXIT_NO_REPORT: u8 = 5;
 /// Exit code: payouts under some rows' ids do not match the rows.
@@ -55,6 +56,26 @@ pub enum PayoutsCommand {
     /// short balance); 4 some outcomes unknown (run again); 5 the report could
     /// not be written; 6 conflicts; 130 stopped (run again).
     Run(PayoutsRunArgs),
+    /// Print a batch's counts per outcome and paid totals per currency, from its
+    /// journal or its PostgreSQL store. Sends nothing.
+    Status(PayoutsStatusArgs),
+}
+
+/// `feennex payouts status`.
+#[derive(Debug, Args)]
+pub struct PayoutsStatusArgs {
+    /// The CSV file.
+    pub file: PathBuf,
+    /// The journal (default: FILE.journal beside the CSV).
+    #[arg(long, value_name = "PATH", conflicts_with = "store")]
+    pub journal: Option<PathBuf>,
+    /// The PostgreSQL store (postgres://user:password@host:port/database); prefer
+    /// the environment variable, which keeps the password out of the process list.
+    #[arg(long, value_name = "URL", env = "FEENNEX_STORE_URL", hide_env_values = true)]
+    pub store: Option<String>,
+    /// The batch's id, if the run was given one.
+    #[arg(long, value_name = "ID")]
+    pub batch_id: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -80,16 +101,33 @@ pub struct PayoutsRunArgs {
     /// file). Give the journal's id to continue a batch whose file was edited.
     #[arg(long, value_name = "ID")]
     pub batch_id: Option<String>,
+    /// Keep the batch in PostgreSQL instead of a journal file, so any number of
+    /// workers on any machines share it (postgres://user:password@host:port/db).
+    /// Prefer the environment variable: it keeps the password out of the process
+    /// list.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "FEENNEX_STORE_URL",
+        hide_env_values = true,
+        conflicts_with = "journal"
+    )]
+    pub store: Option<String>,
+    /// With --store: seconds a worker's claim on a row lasts unless renewed; a
+    /// worker that dies leaves its rows to the others after this long.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(2..=3600))]
+    pub lease: u32,
 }
 
 pub fn run(args: &PayoutsArgs, out: &mut dyn Write) -> Result<(), Failure> {
     match &args.command {
         PayoutsCommand::Run(run) => run_batch(&Api::from_args(&args.api)?, run, out),
+        PayoutsCommand::Status(status) => shared::status(&Api::from_args(&args.api)?, status, out),
     }
 }
 
 /// Where a file beside the CSV goes by default: `payouts.csv` → `payouts.csv.journal`.
-fn beside(csv: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn beside(csv: &Path, suffix: &str) -> PathBuf {
     let mut name = csv.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
@@ -125,8 +163,12 @@ pub fn run_batch(api: &Api, args: &PayoutsRunArgs, out: &mut dyn Write) -> Resul
         return print_dry_run(out, &found);
     }
 
-    let journal_path = args.journal.clone().unwrap_or_else(|| beside(&args.file, ".journal"));
     let report_path = args.report.clone().unwrap_or_else(|| beside(&args.file, ".report.csv"));
+    if let Some(url) = &args.store {
+        let shared = shared::Shared { api, args, batch: &batch, url, report_path: &report_path };
+        return shared.run(&runtime, session, transport, out);
+    }
+    let journal_path = args.journal.clone().unwrap_or_else(|| beside(&args.file, ".journal"));
     check_distinct(&[("input", &args.file), ("journal", &journal_path), ("report", &report_path)])
         .map_err(|e| input(&e))?;
     let merchant = api.merchant();
@@ -175,7 +217,11 @@ pub fn run_batch(api: &Api, args: &PayoutsRunArgs, out: &mut dyn Write) -> Resul
 
 /// The exit status of a finished run, the most urgent first: 0 when every valid
 /// row is paid or was already paid.
-fn verdict(summary: &Summary, stopped: bool, written: Result<(), String>) -> Result<(), Failure> {
+pub(crate) fn verdict(
+    summary: &Summary,
+    stopped: bool,
+    written: Result<(), String>,
+) -> Result<(), Failure> {
     let again = "run the same command again to continue";
     if stopped || summary.count(Outcome::Pending) > 0 {
         return Err(Failure::Unfinished(EXIT_STOPPED, format!("stopped before the end; {again}")));
@@ -241,7 +287,7 @@ fn print_dry_run(out: &mut dyn Write, found: &feennex_batch::DryRun) -> Result<(
 
 /// The first Ctrl-C or SIGTERM lets rows in flight finish; a second one leaves at
 /// once (the journal is consistent either way).
-async fn stop_on_signals(stop: Arc<AtomicBool>, progress: Progress) {
+pub(crate) async fn stop_on_signals(stop: Arc<AtomicBool>, progress: Progress) {
     #[cfg(unix)]
     let mut terminate =
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {

@@ -1,0 +1,126 @@
+//! The PostgreSQL store against a real server: the binding, claims and leases,
+//! and a file that changed. Needs `FEENNEX_TEST_STORE_URL` (run `.ci/postgres`).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use feennex_batch::{BatchFile, Binding, Claim, PgOptions, PgStore, Settled, Store, StoreError};
+use feennex_proto::batch::LastRecord;
+
+fn store_url() -> String {
+    std::env::var("FEENNEX_TEST_STORE_URL").unwrap_or_else(|_| {
+        panic!("FEENNEX_TEST_STORE_URL is not set: these tests need a PostgreSQL server; run them with .ci/postgres")
+    })
+}
+
+/// A batch file of `rows` wallet payouts (the first `changed` rows paying one more).
+fn batch(name: &str, rows: usize, changed: usize) -> (PathBuf, BatchFile) {
+    let dir = std::env::temp_dir().join(format!("feennex-pgstore-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.csv"));
+    let mut csv = String::from("payee_account,amount,payee_currency,shop_currency\n");
+    for row in 0..rows {
+        let amount = 10 + row + usize::from(row < changed);
+        csv.push_str(&format!("20{:010},{amount},840,840\n", 5_000 + row));
+    }
+    std::fs::write(&path, csv).unwrap();
+    let id = format!("{name}{}", std::process::id());
+    let scanned = BatchFile::scan(&path, Some(&id)).unwrap();
+    (path, scanned)
+}
+
+fn rows(batch: &BatchFile) -> Vec<feennex_batch::Row> {
+    batch.rows().unwrap().map(|row| row.unwrap().unwrap()).collect()
+}
+
+fn lease(seconds: f64) -> PgOptions {
+    PgOptions::default().with_lease(Duration::from_secs_f64(seconds))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_shop_or_endpoint_or_a_changed_file_is_refused() {
+    let (_, file) = batch("binding", 3, 0);
+    let url = store_url();
+    let binding = Binding::new(1, "http://127.0.0.1:1", file.batch_id());
+    let first = PgStore::open(&url, &binding, &file, lease(30.0)).await.unwrap();
+    drop(first);
+    for other in [
+        Binding::new(2, "http://127.0.0.1:1", file.batch_id()),
+        Binding::new(1, "http://127.0.0.1:2", file.batch_id()),
+    ] {
+        match PgStore::open(&url, &other, &file, lease(30.0)).await {
+            Err(StoreError::Mismatch(message)) => assert!(message.contains("not"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+    }
+    // The same id, a row that asks for another amount.
+    let (_, changed) = batch("binding", 3, 1);
+    match PgStore::open(&url, &binding, &changed, lease(30.0)).await {
+        Err(StoreError::Mismatch(message)) => assert!(message.contains("line 2"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    // A row lost from the file.
+    let (_, shorter) = batch("binding", 2, 0);
+    match PgStore::open(&url, &binding, &shorter, lease(30.0)).await {
+        Err(StoreError::Mismatch(message)) => assert!(message.contains("1 row(s)"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    // The file as it was is taken again.
+    let (_, same) = batch("binding", 3, 0);
+    PgStore::open(&url, &binding, &same, lease(30.0)).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_is_one_workers_until_its_lease_runs_out_and_the_next_looks_up_first() {
+    let (_, file) = batch("claims", 4, 0);
+    let url = store_url();
+    let binding = Binding::new(1, "http://127.0.0.1:1", file.batch_id());
+    // Several workers starting at once register the batch once.
+    let opened = futures_join(&url, &binding, &file).await;
+    let [first, second, third] = opened;
+    let rows = rows(&file);
+
+    assert_eq!(first.claim(&rows[0]).await.unwrap(), Claim::Mine(LastRecord::None));
+    assert_eq!(second.claim(&rows[0]).await.unwrap(), Claim::Held);
+    assert!(first.write_intent(&rows[0]).await.unwrap());
+    // The holder renews its lease: still held well after one lease.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    assert_eq!(second.claim(&rows[0]).await.unwrap(), Claim::Held);
+
+    // The holder dies: after its lease the row is the next worker's, with its intent.
+    drop(first);
+    tokio::time::sleep(Duration::from_millis(1_300)).await;
+    assert_eq!(second.claim(&rows[0]).await.unwrap(), Claim::Mine(LastRecord::Intent));
+    assert_eq!(third.claim(&rows[0]).await.unwrap(), Claim::Held);
+
+    let paid = Settled::Paid {
+        payout_id: 77,
+        write_off: "10.5".parse().unwrap(),
+        shop_currency: 840,
+        preexisting: false,
+    };
+    second.write_outcome(&rows[0], &paid).await.unwrap();
+    assert_eq!(third.claim(&rows[0]).await.unwrap(), Claim::Done(Some(paid.clone())));
+    // An unknown outcome from a worker that no longer holds the row, written late,
+    // does not undo a payout.
+    let unknown = Settled::Unknown { message: "late".into() };
+    third.write_outcome(&rows[0], &unknown).await.unwrap();
+    let settled = third.settled_rows().await.unwrap();
+    assert_eq!(settled.get(rows[0].intent.shop_payment_id()), Some(&paid));
+    assert_eq!(settled.len(), 1);
+
+    // A worker whose lease ran out may not record an intent: it sends nothing.
+    assert_eq!(third.claim(&rows[1]).await.unwrap(), Claim::Mine(LastRecord::None));
+    let short = PgStore::open(&url, &binding, &file, lease(0.2)).await.unwrap();
+    assert_eq!(short.claim(&rows[2]).await.unwrap(), Claim::Mine(LastRecord::None));
+    drop(short);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(second.claim(&rows[2]).await.unwrap(), Claim::Mine(LastRecord::None));
+    assert!(!third.write_intent(&rows[2]).await.unwrap());
+}
+
+async fn futures_join(url: &str, binding: &Binding, file: &BatchFile) -> [PgStore; 3] {
+    let open = || PgStore::open(url, binding, file, lease(0.9));
+    let (a, b, c) = tokio::join!(open(), open(), open());
+    [a.unwrap(), b.unwrap(), c.unwrap()]
+}
