@@ -16,29 +16,8 @@ cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
 rows=${ROWS:-20000}
 concurrency=${CONCURRENCY:-16}
-cargo build --release --locked -q -p feennex-cli
-bin=$PWD/target/release/feennex
-work=$(mktemp -d)
-secret=bench-secret
-"$bin" sandbox --listen 127.0.0.1:0 --shop "1:$secret" --balance 840=1000000000 \
-    > "$work/sandbox.out" 2>&1 &
-sandbox_pid=$!
-trap 'kill "$sandbox_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 100); do
-    grep -q '^listening on ' "$work/sandbox.out" && break
-    sleep 0.1
-done
-base_url=$(sed -n 's/^listening on //p' "$work/sandbox.out")
-export FEENNEX_SECRET_KEY=$secret
-
-# A batch of $1 rows; $2 makes its ids differ from other batches.
-make_batch() {
-    awk -v rows="$1" -v tag="$2" 'BEGIN {
-        print "payee_account,amount,payee_currency,shop_currency,description"
-        for (i = 0; i < rows; i++)
-            printf "20%010d,%d.%02d,840,840,%s %d\n", i % 9999999999, 1 + i % 9, i % 100, tag, i
-    }'
-}
+# shellcheck source=benches/batch_common.sh
+. benches/batch_common.sh
 
 # $1 workers (0: one run on the file journal) on a fresh batch.
 measure() {
