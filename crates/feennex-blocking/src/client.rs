@@ -108,14 +108,14 @@ impl ClientBuilder {
     /// [`ClientBuilder::proxy`], the proxy comes from the environment, read now,
     /// by the same rule as the async client's (not ureq's own).
     pub fn build(self) -> Result<Client, BuildError> {
-        let session = Session::new(self.merchant, self.options)?;
-        let options = session.options();
         let roots = match &self.roots {
             Some(roots) => RootCerts::new_with_certs(
                 &roots.iter().map(|der| Certificate::from_der(der).to_owned()).collect::<Vec<_>>(),
             ),
             None => RootCerts::WebPki,
         };
+        let session = Session::new(self.merchant, self.options)?;
+        let options = session.options();
         let proxies = match &self.proxy {
             Some(proxies) => proxies.clone(),
             None => ProxyConfig::from_env()?,
