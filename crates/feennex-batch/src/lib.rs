@@ -22,7 +22,7 @@
 //! have left are looked up before anything is created again.
 //!
 //! The journal is one [`Store`]; [`PgStore`] is the other: a batch in PostgreSQL
-//! that many workers share, each row claimed under a renewed lease. [`run_on`]
+//! that many workers share, each row claimed under a renewed lease. [`run`]
 //! pays a batch on either; [`write_report_from`] reports from a store's
 //! [`SettledRows`].
 //!
@@ -76,5 +76,5 @@ pub use report::{
     Outcome, ReportLine, ReportWriter, Summary, neutralized, summarize, write_report,
     write_report_from,
 };
-pub use runner::{Observer, Quiet, RowRef, RunError, run, run_on};
+pub use runner::{Observer, Quiet, RowRef, RunError, run};
 pub use store::{Claim, SettledRows, Store, StoreError};

@@ -16,7 +16,7 @@ use feennex_proto::transport::AsyncTransport;
 
 use crate::batch::{BatchError, BatchFile};
 use crate::input::{Create, Row};
-use crate::journal::{Journal, JournalError, Settled};
+use crate::journal::{JournalError, Settled};
 use crate::pool::{PoolError, RowHandler, for_each_row};
 use crate::report::{Outcome, ReportLine};
 use crate::store::{Claim, Store, StoreError};
@@ -74,25 +74,11 @@ impl From<StoreError> for RunError {
 /// Pays every row of `batch` that the journal does not show settled,
 /// `concurrency` at a time, over `transport`. Setting `stop` lets the rows in
 /// flight finish and returns. Must be called within a tokio runtime.
-pub async fn run<T>(
-    session: Arc<Session>,
-    transport: Arc<T>,
-    batch: &BatchFile,
-    journal: Arc<Journal>,
-    concurrency: usize,
-    stop: Arc<AtomicBool>,
-    observer: Arc<dyn Observer>,
-) -> Result<(), RunError>
-where
-    T: AsyncTransport + Send + Sync + 'static,
-{
-    run_on(session, transport, batch, journal, concurrency, stop, observer).await
-}
-
-/// [`run`] on any [`Store`]: with a shared one, rows other workers hold are asked
-/// for again until they are settled (by their worker, or by this one once their
-/// lease runs out).
-pub async fn run_on<T, S>(
+///
+/// Any [`Store`] works: the file [`Journal`](crate::Journal) or a shared one, where rows other
+/// workers hold are asked for again until they are settled (by their worker, or by
+/// this one once their lease runs out).
+pub async fn run<T, S>(
     session: Arc<Session>,
     transport: Arc<T>,
     batch: &BatchFile,

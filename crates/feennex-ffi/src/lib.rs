@@ -223,16 +223,9 @@ pub unsafe extern "C" fn feennex_build(
     out.clear();
     run(error, || {
         // SAFETY: the caller passes a live merchant and two strings.
-        let (merchant, operation, params) = unsafe {
-            (
-                args::ref_arg(merchant, "merchant")?,
-                str_arg(operation, "operation")?,
-                str_arg(params_json, "params_json")?,
-            )
-        };
-        let params = args::json(params)?;
-        let request =
-            Operation::from_name(operation)?.build(merchant.session.merchant(), &params)?;
+        let (merchant, operation, params) =
+            unsafe { operation_args(merchant, operation, params_json) }?;
+        let request = operation.build(merchant.session.merchant(), &params)?;
         out.set_json(&request)
     })
 }
@@ -348,16 +341,9 @@ pub unsafe extern "C" fn feennex_machine_new(
     out.clear();
     run(error, || {
         // SAFETY: the caller passes a live merchant and two strings.
-        let (merchant, operation, params) = unsafe {
-            (
-                args::ref_arg(merchant, "merchant")?,
-                str_arg(operation, "operation")?,
-                str_arg(params_json, "params_json")?,
-            )
-        };
-        let params = args::json(params)?;
-        let machine =
-            Operation::from_name(operation)?.machine(&merchant.session, &params, resume)?;
+        let (merchant, operation, params) =
+            unsafe { operation_args(merchant, operation, params_json) }?;
+        let machine = operation.machine(&merchant.session, &params, resume)?;
         out.set_box(FeennexMachine { machine })
     })
 }
@@ -450,6 +436,28 @@ pub unsafe extern "C" fn feennex_string_free(text: *mut c_char) {
         // `CString::into_raw`, and the caller gives it up.
         drop(unsafe { std::ffi::CString::from_raw(text) });
     }
+}
+
+/// The merchant, the operation and its parameters, as `feennex_build` and
+/// `feennex_machine_new` take them.
+///
+/// # Safety
+/// `merchant` is NULL or a live handle; `operation` and `params_json` are NULL or
+/// NUL-terminated strings that outlive the call.
+unsafe fn operation_args<'a>(
+    merchant: *const FeennexMerchant,
+    operation: *const c_char,
+    params_json: *const c_char,
+) -> Result<(&'a FeennexMerchant, Operation, serde_json::Value), Failure> {
+    // SAFETY: the caller's promise, passed on.
+    let (merchant, operation, params) = unsafe {
+        (
+            args::ref_arg(merchant, "merchant")?,
+            str_arg(operation, "operation")?,
+            str_arg(params_json, "params_json")?,
+        )
+    };
+    Ok((merchant, Operation::from_name(operation)?, args::json(params)?))
 }
 
 #[cfg(test)]

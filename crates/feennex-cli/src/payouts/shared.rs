@@ -63,7 +63,7 @@ impl Shared<'_> {
         let progress = Progress::new(self.batch.valid_rows());
         let stop = Arc::new(AtomicBool::new(false));
         runtime.spawn(stop_on_signals(stop.clone(), progress.clone()));
-        let outcome = runtime.block_on(feennex_batch::run_on(
+        let outcome = runtime.block_on(feennex_batch::run(
             session,
             transport,
             self.batch,
