@@ -17,21 +17,32 @@ use feennex_benches::{
     SECRET, TRANSFER_CREATE_FIELDS, TRANSFER_CREATED_BODY, canned_server, compress_floor, merchant,
     padded_blocks, sha256_hex, transfer_create, transfer_create_message,
 };
+use feennex_proto::transport::AsyncTransport;
 use feennex_proto::{SecretKey, TransferCreate, http::StatusCode, parse_response, sign};
 
 /// One timed operation: `run(n)` performs it `n` times.
 struct Operation {
     name: &'static str,
     run: Box<dyn FnMut(u64)>,
-    /// Operations performed by one `run`, set so that a round lasts `ROUND_TARGET`.
+    /// Operations performed by one `run`, set so that a run lasts `round`.
     batch: u64,
     /// Threads started by a run, each performing it `n` times (0: none, the
     /// measuring thread performs it).
     threads: u64,
+    /// How long one run should last: long enough that what a run starts (threads,
+    /// tasks) weighs little beside the operations it times.
+    round: Duration,
 }
 
 /// How long one operation's share of a round should last.
 const ROUND_TARGET: Duration = Duration::from_micros(400);
+
+/// A run of an operation that starts threads: 25 rounds' worth.
+const THREADS_ROUND_TARGET: Duration = Duration::from_millis(10);
+
+/// A run of an end-to-end operation: hundreds of requests, so that the tasks it
+/// starts and the last requests' tail weigh little beside the steady flow.
+const E2E_ROUND_TARGET: Duration = Duration::from_millis(60);
 
 /// A ratio to report: `numerator / denominator` of time per operation, or its
 /// inverse for throughput ratios.
@@ -71,7 +82,11 @@ const CPU_RATIOS: &[Ratio] = &[
     rate_ratio("sign_two_cores", "sign_one_core", ">= 1.9"),
 ];
 
-const E2E_RATIOS: &[Ratio] = &[rate_ratio("e2e_hyper_sdk", "e2e_hyper_raw", ">= 0.9")];
+const E2E_RATIOS: &[Ratio] = &[
+    rate_ratio("e2e_hyper_sdk", "e2e_hyper_raw", ">= 0.9"),
+    rate_ratio("e2e_sdk_without_machine", "e2e_hyper_raw", ""),
+    rate_ratio("e2e_hyper_sdk", "e2e_sdk_without_machine", ""),
+];
 
 fn main() {
     let mut repeats = 5;
@@ -176,6 +191,7 @@ fn cpu_operations() -> Vec<Operation> {
             });
         });
         operation.threads = threads;
+        operation.round = THREADS_ROUND_TARGET;
         operations.push(operation);
     }
     operations
@@ -214,8 +230,13 @@ fn e2e_operations() -> Vec<Operation> {
     };
     let create = Arc::new(transfer_create());
     let sdk_runtime = client_runtime.clone();
+    // The same build, transport and parse as the SDK's, without its machine and
+    // driver: what the SDK's bytes cost on the wire.
+    let (sdk_parts, create_for_parts, parts_runtime) =
+        (sdk.clone(), create.clone(), client_runtime.clone());
+    let shop = Arc::new(merchant(&base_url));
     vec![
-        operation("e2e_hyper_sdk", move |n| {
+        e2e_operation("e2e_hyper_sdk", move |n| {
             let (sdk, create) = (sdk.clone(), create.clone());
             sdk_runtime.block_on(run_concurrently(n, move || {
                 let (sdk, create) = (sdk.clone(), create.clone());
@@ -225,7 +246,22 @@ fn e2e_operations() -> Vec<Operation> {
                 }
             }));
         }),
-        operation("e2e_hyper_raw", move |n| {
+        e2e_operation("e2e_sdk_without_machine", move |n| {
+            let (transport, shop, create) =
+                (sdk_parts.transport().clone(), shop.clone(), create_for_parts.clone());
+            parts_runtime.block_on(run_concurrently(n, move || {
+                let (transport, shop, create) = (transport.clone(), shop.clone(), create.clone());
+                async move {
+                    let request = shop.build(&*create).unwrap();
+                    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+                    let response = transport.send(request, deadline).await.unwrap();
+                    let created =
+                        parse_response::<TransferCreate>(response.status(), response.body());
+                    assert_eq!(created.unwrap().id, 5_512_034);
+                }
+            }));
+        }),
+        e2e_operation("e2e_hyper_raw", move |n| {
             let raw = raw.clone();
             client_runtime.block_on(run_concurrently(n, move || {
                 let raw = raw.clone();
@@ -237,18 +273,21 @@ fn e2e_operations() -> Vec<Operation> {
     ]
 }
 
-fn operation(name: &'static str, run: impl FnMut(u64) + 'static) -> Operation {
-    Operation { name, run: Box::new(run), batch: 1, threads: 0 }
+/// An end-to-end operation: its runs last [`E2E_ROUND_TARGET`].
+fn e2e_operation(name: &'static str, run: impl FnMut(u64) + 'static) -> Operation {
+    Operation { round: E2E_ROUND_TARGET, ..operation(name, run) }
 }
 
-/// Sets each operation's batch so that one run lasts about `ROUND_TARGET`: the
+fn operation(name: &'static str, run: impl FnMut(u64) + 'static) -> Operation {
+    Operation { name, run: Box::new(run), batch: 1, threads: 0, round: ROUND_TARGET }
+}
+
+/// Sets each operation's batch so that one run lasts about its `round`: the
 /// batch doubles until a run lasts long enough, then the fastest of three runs of
 /// that batch sets the rate (a single slow run would otherwise shrink the batch).
 fn calibrate(operations: &mut [Operation]) {
     for operation in operations {
-        // Operations that start threads run longer, so that starting them
-        // weighs little.
-        let target = ROUND_TARGET * if operation.threads > 0 { 25 } else { 1 };
+        let target = operation.round;
         let mut n = 1;
         let mut time = |n: u64| {
             let start = Instant::now();

@@ -19,7 +19,7 @@ where
     T: BlockingTransport + ?Sized,
 {
     let _span = prepared.label.span().entered();
-    run(prepared.machine, transport, CallLog::new(&prepared.label))
+    run(prepared.machine, transport, CallLog::new(prepared.label))
 }
 
 /// Runs any machine of the core to its end over `transport`, on this thread.
@@ -42,20 +42,23 @@ where
     X::Output: CallOutcome,
     T: BlockingTransport + ?Sized,
 {
+    let mut now = Instant::now();
     loop {
-        match machine.poll(Instant::now(), SystemTime::now(), fastrand::u64(..)) {
+        match machine.poll(now, SystemTime::now(), fastrand::u64(..)) {
             Step::Send { request, deadline, role } => {
-                log.sending(Instant::now(), role, request.uri().path(), deadline);
+                log.sending(now, role, request.uri().path(), deadline);
                 let outcome = transport.send(request, deadline).map_err(Error::transport);
-                log.received(Instant::now(), &outcome);
-                machine.receive(Instant::now(), outcome);
+                now = Instant::now();
+                log.received(now, &outcome);
+                machine.receive(now, outcome);
             }
             Step::Wait(duration) => {
-                log.waiting(Instant::now(), duration);
+                log.waiting(now, duration);
                 std::thread::sleep(duration);
+                now = Instant::now();
             }
             Step::Done(output) => {
-                log.finished(Instant::now(), &output);
+                log.finished(now, &output);
                 return output;
             }
         }

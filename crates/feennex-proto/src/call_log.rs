@@ -58,10 +58,10 @@ pub struct CallLog {
 
 impl CallLog {
     /// The log of the call `label` names.
-    pub fn new(label: &CallLabel) -> Self {
+    pub fn new(label: CallLabel) -> Self {
         Self {
             endpoint: label.endpoint,
-            shop_payment_id: label.shop_payment_id.clone(),
+            shop_payment_id: label.shop_payment_id,
             started: None,
             attempt: 0,
             last: Sent::Nothing,

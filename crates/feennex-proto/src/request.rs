@@ -5,6 +5,7 @@
 mod body_buffer;
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
@@ -163,39 +164,55 @@ impl std::str::FromStr for BaseUrl {
 }
 
 /// A merchant's shop as the API sees it: where to send, which shop, and the key
-/// that signs. Cheap to clone; `Debug` never shows the key.
-#[derive(Clone, Debug)]
+/// that signs. Shared, not copied, by its clones, so every machine of a client
+/// holds the one copy of the key; `Debug` never shows the key.
+#[derive(Clone)]
 pub struct Merchant {
+    shop: Arc<Shop>,
+}
+
+#[derive(Clone)]
+struct Shop {
     base_url: BaseUrl,
     shop_id: ShopId,
     secret: SecretKey,
 }
 
+impl fmt::Debug for Merchant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Merchant")
+            .field("base_url", self.base_url())
+            .field("shop_id", &self.shop_id())
+            .field("secret", self.secret())
+            .finish()
+    }
+}
+
 impl Merchant {
     /// A shop on the production API.
     pub fn new(shop_id: ShopId, secret: SecretKey) -> Self {
-        Self { base_url: BaseUrl::default(), shop_id, secret }
+        Self { shop: Arc::new(Shop { base_url: BaseUrl::default(), shop_id, secret }) }
     }
 
     /// The same shop on another base URL (the sandbox, a proxy, another brand).
     pub fn with_base_url(mut self, base_url: BaseUrl) -> Self {
-        self.base_url = base_url;
+        Arc::make_mut(&mut self.shop).base_url = base_url;
         self
     }
 
     /// The shop id.
     pub fn shop_id(&self) -> ShopId {
-        self.shop_id
+        self.shop.shop_id
     }
 
     /// The base URL.
     pub fn base_url(&self) -> &BaseUrl {
-        &self.base_url
+        &self.shop.base_url
     }
 
     /// The key, for signing inside the core only.
     pub(crate) fn secret(&self) -> &SecretKey {
-        &self.secret
+        &self.shop.secret
     }
 
     /// Builds the signed HTTP request of an operation: `POST`, JSON body with the
@@ -218,7 +235,8 @@ impl Merchant {
     pub fn build<E: Endpoint>(&self, endpoint: &E) -> Result<http::Request<Vec<u8>>, Error> {
         let body = self.body(endpoint);
         const JSON: http::HeaderValue = http::HeaderValue::from_static("application/json");
-        let uri = self.base_url.uri(E::PATH).map_err(|error| Error::invalid("base_url", error))?;
+        let uri =
+            self.base_url().uri(E::PATH).map_err(|error| Error::invalid("base_url", error))?;
         let content_length = http::HeaderValue::from(body.len());
         // Set in place rather than through `http::request::Builder`, which moves
         // the whole request head for every header.
@@ -234,14 +252,14 @@ impl Merchant {
 
     /// The signed JSON body of an operation.
     pub fn body<E: Endpoint>(&self, endpoint: &E) -> Vec<u8> {
-        let mut body = BodyWriter::new(self.shop_id, false);
+        let mut body = BodyWriter::new(self.shop_id(), false);
         endpoint.write_fields(&mut body);
-        body.finish(&self.secret)
+        body.finish(self.secret())
     }
 
     /// The string-to-sign of an operation, without the secret, for diagnostics.
     pub fn string_to_sign<E: Endpoint>(&self, endpoint: &E) -> String {
-        let mut body = BodyWriter::new(self.shop_id, true);
+        let mut body = BodyWriter::new(self.shop_id(), true);
         endpoint.write_fields(&mut body);
         body.signed_text.unwrap_or_default()
     }

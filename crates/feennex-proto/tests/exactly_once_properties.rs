@@ -257,19 +257,25 @@ fn a_lost_answer_is_reconciled_by_lookup_and_adopted() {
 #[test]
 fn not_found_after_an_unknown_outcome_creates_again_with_the_same_bytes() {
     let script = [Outcome::BadGateway, Outcome::Api(7), Outcome::Answer];
-    let mut bodies = Vec::new();
+    let mut creates = Vec::new();
     let (retry, limits) = policy(Duration::from_secs(60));
     let machine = ExactlyOncePayout::new(&merchant(), create(), retry, limits).unwrap();
     let run = Simulation::new(machine).run(|sent| {
         let is_create = sent.role == RequestRole::Create;
         if is_create {
-            bodies.push(sent.request.body().clone());
+            let request = &sent.request;
+            creates.push((
+                request.method().clone(),
+                request.uri().clone(),
+                request.headers().clone(),
+                request.body().clone(),
+            ));
         }
         Reply::outcome(scripted(is_create, script[sent.number - 1]).0)
     });
     let result = run.output.unwrap();
-    assert_eq!(bodies.len(), 2);
-    assert_eq!(bodies[0], bodies[1]);
+    assert_eq!(creates.len(), 2);
+    assert_eq!(creates[0], creates[1]);
     let outcome = result.unwrap();
     assert!(matches!(outcome.record, PayoutRecord::Created(_)));
     assert_eq!(outcome.creates_sent, 2);

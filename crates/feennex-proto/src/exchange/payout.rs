@@ -17,7 +17,7 @@ use std::time::{Instant, SystemTime};
 
 use rust_decimal::Decimal;
 
-use super::{Exchange, InFlight, RequestRole, Step, copy_request, remaining};
+use super::{Exchange, InFlight, RequestRole, Step, remaining};
 use crate::endpoints::{
     TransferCreate, TransferStatus, WithdrawCreate, WithdrawShopPaymentStatus, Withdrawal,
 };
@@ -207,7 +207,8 @@ pub type PayoutResult<C> = Result<
 pub struct ExactlyOncePayout<C: IdempotentCreate> {
     merchant: Merchant,
     create: C,
-    create_request: Request,
+    /// The signed create, until its first attempt takes it.
+    create_request: Option<Request>,
     retry: RetryPolicy,
     limits: PayoutLimits,
     phase: Phase,
@@ -226,8 +227,10 @@ pub struct ExactlyOncePayout<C: IdempotentCreate> {
 }
 
 impl<C: IdempotentCreate> ExactlyOncePayout<C> {
-    /// Prepares the payout; the create request is signed once and every attempt
-    /// sends the same bytes.
+    /// Prepares the payout and signs its create, so that a create that cannot be
+    /// built fails here. The first attempt sends that request; a later one sends it
+    /// built again, the very same bytes, since building is deterministic (this
+    /// saves a copy of every request for the rare retry).
     pub fn new(
         merchant: &Merchant,
         create: C,
@@ -235,7 +238,7 @@ impl<C: IdempotentCreate> ExactlyOncePayout<C> {
         limits: PayoutLimits,
     ) -> Result<Self, Error> {
         Ok(Self {
-            create_request: merchant.build(&create)?,
+            create_request: Some(merchant.build(&create)?),
             merchant: merchant.clone(),
             create,
             retry,
@@ -312,8 +315,15 @@ impl<C: IdempotentCreate> ExactlyOncePayout<C> {
                         self.last_error.take().unwrap_or(Error::LimitReached { limit: "creates" });
                     return self.give_up(error);
                 }
+                let request = match self.create_request.take() {
+                    Some(request) => request,
+                    None => match self.merchant.build(&self.create) {
+                        Ok(request) => request,
+                        Err(error) => return self.give_up(error),
+                    },
+                };
                 self.create_attempts += 1;
-                copy_request(&self.create_request)
+                request
             }
             Target::Lookup => {
                 if self.status_checks >= self.limits.max_status_checks {
