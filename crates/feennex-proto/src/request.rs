@@ -3,6 +3,8 @@
 //! `http::Request`.
 
 mod body_buffer;
+mod content_length;
+mod endpoint_uris;
 
 use std::fmt;
 use std::sync::Arc;
@@ -15,6 +17,7 @@ use crate::secret::SecretKey;
 use crate::sign::SignState;
 use crate::types::{Amount, Currency, ShopId, ShopPaymentId};
 use body_buffer::BodyBuffer;
+use endpoint_uris::EndpointUris;
 
 /// Where the production API lives.
 pub const DEFAULT_BASE_URL: &str = "https://core.feennex.com";
@@ -176,6 +179,7 @@ struct Shop {
     base_url: BaseUrl,
     shop_id: ShopId,
     secret: SecretKey,
+    uris: EndpointUris,
 }
 
 impl fmt::Debug for Merchant {
@@ -191,12 +195,15 @@ impl fmt::Debug for Merchant {
 impl Merchant {
     /// A shop on the production API.
     pub fn new(shop_id: ShopId, secret: SecretKey) -> Self {
-        Self { shop: Arc::new(Shop { base_url: BaseUrl::default(), shop_id, secret }) }
+        let shop = Shop { base_url: BaseUrl::default(), shop_id, secret, uris: Default::default() };
+        Self { shop: Arc::new(shop) }
     }
 
     /// The same shop on another base URL (the sandbox, a proxy, another brand).
     pub fn with_base_url(mut self, base_url: BaseUrl) -> Self {
-        Arc::make_mut(&mut self.shop).base_url = base_url;
+        let shop = Arc::make_mut(&mut self.shop);
+        shop.base_url = base_url;
+        shop.uris = EndpointUris::default();
         self
     }
 
@@ -235,9 +242,10 @@ impl Merchant {
     pub fn build<E: Endpoint>(&self, endpoint: &E) -> Result<http::Request<Vec<u8>>, Error> {
         let body = self.body(endpoint);
         const JSON: http::HeaderValue = http::HeaderValue::from_static("application/json");
-        let uri =
-            self.base_url().uri(E::PATH).map_err(|error| Error::invalid("base_url", error))?;
-        let content_length = http::HeaderValue::from(body.len());
+        let shop = &*self.shop;
+        let uri = shop.uris.get(&shop.base_url, E::PATH);
+        let uri = uri.map_err(|error| Error::invalid("base_url", error))?;
+        let content_length = content_length::header_value(body.len());
         // Set in place rather than through `http::request::Builder`, which moves
         // the whole request head for every header.
         let mut request = http::Request::new(body);
@@ -382,7 +390,7 @@ impl BodyWriter {
         self.json.extend(&bytes[copied..]);
     }
 
-    fn signed(&mut self, name: &'static str, value: &str) {
+    fn signed(&mut self, name: &'static str, value: &[u8]) {
         debug_assert!(
             self.signed_count == 0 || self.last_signed_name < name,
             "signed field {name} written after {}",
@@ -393,29 +401,29 @@ impl BodyWriter {
             if self.signed_count > 0 {
                 text.push(':');
             }
-            text.push_str(value);
+            text.push_str(&String::from_utf8_lossy(value));
         }
         self.signed_count += 1;
-        self.state.push(value);
+        self.state.push_bytes(value);
     }
 
     /// A signed field sent as a JSON string.
     pub fn signed_str(&mut self, name: &'static str, value: &str) {
-        self.signed(name, value);
+        self.signed(name, value.as_bytes());
         self.key(name);
         self.string_value(value);
     }
 
     /// A signed field sent as a JSON number; `digits` must be a valid JSON number.
-    fn signed_number(&mut self, name: &'static str, digits: &str) {
+    fn signed_number(&mut self, name: &'static str, digits: &[u8]) {
         self.signed(name, digits);
         self.key(name);
-        self.json.extend(digits.as_bytes());
+        self.json.extend(digits);
     }
 
     /// A signed amount, sent as a JSON number in canonical form.
     pub fn signed_amount(&mut self, name: &'static str, amount: Amount) {
-        self.signed_number(name, amount.as_str());
+        self.signed_number(name, amount.as_str().as_bytes());
     }
 
     /// A signed currency code, sent as a JSON number.
@@ -493,7 +501,7 @@ fn itoa_buffer() -> [u8; 20] {
 }
 
 /// Writes the decimal digits of `value` into `buffer` without allocating.
-fn write_u64(buffer: &mut [u8; 20], mut value: u64) -> &str {
+fn write_u64(buffer: &mut [u8; 20], mut value: u64) -> &[u8] {
     let mut start = buffer.len();
     loop {
         start -= 1;
@@ -503,7 +511,7 @@ fn write_u64(buffer: &mut [u8; 20], mut value: u64) -> &str {
             break;
         }
     }
-    std::str::from_utf8(&buffer[start..]).unwrap_or_default()
+    &buffer[start..]
 }
 
 #[cfg(test)]
@@ -552,7 +560,7 @@ mod tests {
     #[test]
     fn integers_are_written_without_allocation() {
         let mut buffer = itoa_buffer();
-        assert_eq!(write_u64(&mut buffer, 0), "0");
-        assert_eq!(write_u64(&mut buffer, u64::MAX), "18446744073709551615");
+        assert_eq!(write_u64(&mut buffer, 0), b"0");
+        assert_eq!(write_u64(&mut buffer, u64::MAX), b"18446744073709551615");
     }
 }

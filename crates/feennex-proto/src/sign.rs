@@ -117,11 +117,17 @@ impl SignState {
     /// Adds the next value, in ascending order of field name.
     #[inline]
     pub fn push(&mut self, value: &str) {
+        self.push_bytes(value.as_bytes());
+    }
+
+    /// [`push`](Self::push) of a value's bytes, for values written as bytes.
+    #[inline]
+    pub(crate) fn push_bytes(&mut self, value: &[u8]) {
         if !self.first {
             self.hasher.write_byte(SEPARATOR);
         }
         self.first = false;
-        self.hasher.write(value.as_bytes());
+        self.hasher.write(value);
     }
 
     /// Appends the secret and produces the signature.
