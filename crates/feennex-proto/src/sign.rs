@@ -110,8 +110,11 @@ impl Default for SignState {
 
 impl SignState {
     /// An empty state.
+    #[inline]
     pub fn new() -> Self {
-        Self { hasher: Sha256Blocks::new(), first: true }
+        let mut state = Self { hasher: Sha256Blocks::ZEROED, first: true };
+        state.hasher.start();
+        state
     }
 
     /// Adds the next value, in ascending order of field name.
