@@ -198,6 +198,14 @@ mod tests {
 
     use super::*;
 
+    fn sha256_hex(text: &str) -> String {
+        Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+    }
+
+    fn joined(fields: &[(&str, String)]) -> String {
+        fields.iter().map(|(_, value)| value.as_str()).collect::<Vec<_>>().join(":")
+    }
+
     #[test]
     fn empty_field_list_signs_the_secret_alone() {
         let secret = SecretKey::new("abc");
@@ -218,6 +226,24 @@ mod tests {
         let text = string_to_sign(&fields);
         assert!(text.starts_with("000:001:002:"));
         assert!(text.ends_with(":098:099"));
+    }
+
+    /// A list in order up to a point signs as its sorted copy does.
+    #[test]
+    fn lists_out_of_order_late_sign_as_their_sorted_copy() {
+        let secret = SecretKey::new("s");
+        let names = ["amount", "currency", "payway", "shop_id", "shop_order_id"];
+        for cut in 1..names.len() {
+            let mut fields: Vec<(&str, String)> =
+                names.iter().map(|name| (*name, format!("v-{name}"))).collect();
+            // Sorted up to `cut`, then the first name again.
+            fields.insert(cut, ("a", "v-a".to_owned()));
+            let mut sorted = fields.clone();
+            sorted.sort_by(|a, b| a.0.cmp(b.0));
+            let expected = sha256_hex(&format!("{}s", joined(&sorted)));
+            assert_eq!(sign(&fields, &secret).as_str(), expected, "cut {cut}");
+            assert_eq!(string_to_sign(&fields), joined(&sorted), "cut {cut}");
+        }
     }
 
     #[test]
