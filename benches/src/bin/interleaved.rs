@@ -6,7 +6,8 @@
 //! median over rounds gives each operation's time, and the whole measurement is
 //! repeated to show the spread of every ratio.
 //!
-//! Usage: `interleaved [--repeats N] [--rounds N] [--e2e]` (release build).
+//! Usage: `interleaved [--repeats N] [--rounds N] [--e2e] [--only OPERATION]`
+//! (release build). `--only` times one operation alone, to run under a profiler.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use feennex_benches::{
     SECRET, TRANSFER_CREATE_FIELDS, TRANSFER_CREATED_BODY, canned_server, compress_floor, merchant,
     padded_blocks, sha256_hex, transfer_create, transfer_create_message,
 };
+use feennex_proto::exchange::{Call, CallKind, RetryPolicy};
 use feennex_proto::transport::AsyncTransport;
 use feennex_proto::{SecretKey, TransferCreate, http::StatusCode, parse_response, sign};
 
@@ -84,14 +86,17 @@ const CPU_RATIOS: &[Ratio] = &[
 
 const E2E_RATIOS: &[Ratio] = &[
     rate_ratio("e2e_hyper_sdk", "e2e_hyper_raw", ">= 0.9"),
+    rate_ratio("e2e_raw_with_deadline", "e2e_hyper_raw", ""),
+    rate_ratio("e2e_build_and_transport", "e2e_hyper_raw", ""),
     rate_ratio("e2e_sdk_without_machine", "e2e_hyper_raw", ""),
-    rate_ratio("e2e_hyper_sdk", "e2e_sdk_without_machine", ""),
+    rate_ratio("e2e_single_call_machine", "e2e_hyper_raw", ""),
 ];
 
 fn main() {
     let mut repeats = 5;
     let mut rounds = 200;
     let mut e2e = false;
+    let mut only: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut number = || args.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage());
@@ -99,11 +104,16 @@ fn main() {
             "--repeats" => repeats = number(),
             "--rounds" => rounds = number(),
             "--e2e" => e2e = true,
+            "--only" => only = Some(args.next().unwrap_or_else(|| usage())),
             _ => usage(),
         }
     }
     let (mut operations, ratios) =
         if e2e { (e2e_operations(), E2E_RATIOS) } else { (cpu_operations(), CPU_RATIOS) };
+    if let Some(only) = &only {
+        // One operation alone, for a profiler; ratios need both sides.
+        operations.retain(|operation| operation.name == only);
+    }
     calibrate(&mut operations);
     let mut per_repeat: Vec<Vec<f64>> = Vec::new();
     for repeat in 0..repeats {
@@ -115,7 +125,7 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: interleaved [--repeats N] [--rounds N] [--e2e]");
+    eprintln!("usage: interleaved [--repeats N] [--rounds N] [--e2e] [--only OPERATION]");
     std::process::exit(2);
 }
 
@@ -217,6 +227,8 @@ fn field_list(count: usize, arrangement: &str) -> Vec<(String, String)> {
     fields
 }
 
+/// The end-to-end operations: bare hyper, then the SDK's layers added one at a
+/// time, so that the cost of each shows in the ratios.
 fn e2e_operations() -> Vec<Operation> {
     let server_runtime = Box::leak(Box::new(runtime()));
     let address = canned_server::start(server_runtime, TRANSFER_CREATED_BODY);
@@ -228,53 +240,97 @@ fn e2e_operations() -> Vec<Operation> {
         let raw = RawSender::new(merchant(&base_url).build(&transfer_create()).unwrap());
         (sdk, raw)
     };
-    let create = Arc::new(transfer_create());
-    let sdk_runtime = client_runtime.clone();
-    // The same build, transport and parse as the SDK's, without its machine and
-    // driver: what the SDK's bytes cost on the wire.
-    let (sdk_parts, create_for_parts, parts_runtime) =
-        (sdk.clone(), create.clone(), client_runtime.clone());
     let shop = Arc::new(merchant(&base_url));
+    let create = Arc::new(transfer_create());
+    let transport = Arc::new(sdk.transport().clone());
+    let on_client = || client_runtime.clone();
     vec![
-        e2e_operation("e2e_hyper_sdk", move |n| {
-            let (sdk, create) = (sdk.clone(), create.clone());
-            sdk_runtime.block_on(run_concurrently(n, move || {
+        e2e_operation("e2e_hyper_raw", on_client(), {
+            let raw = raw.clone();
+            move || {
+                let raw = raw.clone();
+                async move { assert_eq!(raw.send().await, TRANSFER_CREATED_BODY.len()) }
+            }
+        }),
+        e2e_operation("e2e_raw_with_deadline", on_client(), {
+            move || {
+                let raw = raw.clone();
+                async move {
+                    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+                    let sent = tokio::time::timeout_at(deadline, raw.send()).await;
+                    assert_eq!(sent.unwrap(), TRANSFER_CREATED_BODY.len());
+                }
+            }
+        }),
+        e2e_operation("e2e_build_and_transport", on_client(), {
+            let (shop, create, transport) = (shop.clone(), create.clone(), transport.clone());
+            move || {
+                let (shop, create, transport) = (shop.clone(), create.clone(), transport.clone());
+                async move {
+                    let request = shop.build(&*create).unwrap();
+                    let response = transport.send(request, far_deadline()).await.unwrap();
+                    assert_eq!(response.body().len(), TRANSFER_CREATED_BODY.len());
+                }
+            }
+        }),
+        e2e_operation("e2e_sdk_without_machine", on_client(), {
+            let (shop, create, transport) = (shop.clone(), create.clone(), transport.clone());
+            move || {
+                let (shop, create, transport) = (shop.clone(), create.clone(), transport.clone());
+                async move {
+                    let request = shop.build(&*create).unwrap();
+                    let response = transport.send(request, far_deadline()).await.unwrap();
+                    let created =
+                        parse_response::<TransferCreate>(response.status(), response.body());
+                    assert_eq!(created.unwrap().id, 5_512_034);
+                }
+            }
+        }),
+        e2e_operation("e2e_single_call_machine", on_client(), {
+            let (shop, create, transport) = (shop.clone(), create.clone(), transport.clone());
+            move || {
+                let (shop, create, transport) = (shop.clone(), create.clone(), transport.clone());
+                async move {
+                    let call =
+                        Call::with_kind(&shop, &*create, CallKind::Create, RetryPolicy::default());
+                    let created = feennex_hyper::drive(call.unwrap(), &*transport).await;
+                    assert_eq!(created.unwrap().id, 5_512_034);
+                }
+            }
+        }),
+        e2e_operation("e2e_hyper_sdk", on_client(), {
+            move || {
                 let (sdk, create) = (sdk.clone(), create.clone());
                 async move {
                     let paid = sdk.payout(TransferCreate::clone(&create)).await.unwrap();
                     assert_eq!(paid.summary.id, 5_512_034);
                 }
-            }));
-        }),
-        e2e_operation("e2e_sdk_without_machine", move |n| {
-            let (transport, shop, create) =
-                (sdk_parts.transport().clone(), shop.clone(), create_for_parts.clone());
-            parts_runtime.block_on(run_concurrently(n, move || {
-                let (transport, shop, create) = (transport.clone(), shop.clone(), create.clone());
-                async move {
-                    let request = shop.build(&*create).unwrap();
-                    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-                    let response = transport.send(request, deadline).await.unwrap();
-                    let created =
-                        parse_response::<TransferCreate>(response.status(), response.body());
-                    assert_eq!(created.unwrap().id, 5_512_034);
-                }
-            }));
-        }),
-        e2e_operation("e2e_hyper_raw", move |n| {
-            let raw = raw.clone();
-            client_runtime.block_on(run_concurrently(n, move || {
-                let raw = raw.clone();
-                async move {
-                    assert_eq!(raw.send().await, TRANSFER_CREATED_BODY.len());
-                }
-            }));
+            }
         }),
     ]
 }
 
-/// An end-to-end operation: its runs last [`E2E_ROUND_TARGET`].
-fn e2e_operation(name: &'static str, run: impl FnMut(u64) + 'static) -> Operation {
+/// A deadline no answer on loopback comes near.
+fn far_deadline() -> Instant {
+    Instant::now() + Duration::from_secs(30)
+}
+
+/// An end-to-end operation: `n` requests made by `request`, [`IN_FLIGHT`] at a
+/// time, on `runtime`; its runs last [`E2E_ROUND_TARGET`].
+///
+/// [`IN_FLIGHT`]: feennex_benches::concurrent::IN_FLIGHT
+fn e2e_operation<F, Fut>(
+    name: &'static str,
+    runtime: Arc<tokio::runtime::Runtime>,
+    request: F,
+) -> Operation
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    let run = move |n| {
+        runtime.block_on(run_concurrently(n, request.clone()));
+    };
     Operation { round: E2E_ROUND_TARGET, ..operation(name, run) }
 }
 
@@ -332,7 +388,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 fn report(operations: &[Operation], per_repeat: &[Vec<f64>], ratios: &[Ratio]) {
-    let index = |name: &str| operations.iter().position(|o| o.name == name).unwrap();
+    let index = |name: &str| operations.iter().position(|o| o.name == name);
     println!("{:<34} {:>12} {:>22}", "operation", "ns/op", "(min-max over repeats)");
     for (i, operation) in operations.iter().enumerate() {
         let times: Vec<f64> = per_repeat.iter().map(|t| t[i]).collect();
@@ -347,7 +403,9 @@ fn report(operations: &[Operation], per_repeat: &[Vec<f64>], ratios: &[Ratio]) {
     println!();
     println!("{:<64} {:>7} {:>15}  goal", "ratio", "median", "(min-max)");
     for ratio in ratios {
-        let (n, d) = (index(ratio.numerator), index(ratio.denominator));
+        let (Some(n), Some(d)) = (index(ratio.numerator), index(ratio.denominator)) else {
+            continue;
+        };
         let values: Vec<f64> = per_repeat
             .iter()
             .map(|t| if ratio.throughput { t[d] / t[n] } else { t[n] / t[d] })
