@@ -331,17 +331,21 @@ impl fmt::Debug for BodyWriter {
 }
 
 impl BodyWriter {
+    #[inline]
     fn new(shop_id: ShopId, keep_signed_text: bool) -> Self {
         let mut json = BodyBuffer::new();
         json.push(b'{');
-        Self {
+        let mut writer = Self {
             json,
-            state: SignState::new(),
+            state: SignState::ZEROED,
             shop_id,
             last_signed_name: "",
             signed_count: 0,
             signed_text: keep_signed_text.then(String::new),
-        }
+        };
+        // Started in place: a started state moved in would be copied whole.
+        writer.state.start();
+        writer
     }
 
     fn key(&mut self, name: &str) {

@@ -112,9 +112,20 @@ impl SignState {
     /// An empty state.
     #[inline]
     pub fn new() -> Self {
-        let mut state = Self { hasher: Sha256Blocks::ZEROED, first: true };
-        state.hasher.start();
+        let mut state = Self::ZEROED;
+        state.start();
         state
+    }
+
+    /// All zeros, not yet a state: [`start`](Self::start) makes it an empty one.
+    /// For a state inside a larger value, built in place: `new()` moved into a
+    /// field is a copy of its 176 bytes.
+    pub(crate) const ZEROED: Self = Self { hasher: Sha256Blocks::ZEROED, first: true };
+
+    /// Makes a [`ZEROED`](Self::ZEROED) value an empty state.
+    #[inline]
+    pub(crate) fn start(&mut self) {
+        self.hasher.start();
     }
 
     /// Adds the next value, in ascending order of field name.
