@@ -240,9 +240,12 @@ fn e2e_operations() -> Vec<Operation> {
         let raw = RawSender::new(merchant(&base_url).build(&transfer_create()).unwrap());
         (sdk, raw)
     };
-    let shop = Arc::new(merchant(&base_url));
     let create = Arc::new(transfer_create());
-    let transport = Arc::new(sdk.transport().clone());
+    let parts = SdkParts {
+        shop: Arc::new(merchant(&base_url)),
+        create: create.clone(),
+        transport: Arc::new(sdk.transport().clone()),
+    };
     let on_client = || client_runtime.clone();
     vec![
         e2e_operation("e2e_hyper_raw", on_client(), {
@@ -263,23 +266,21 @@ fn e2e_operations() -> Vec<Operation> {
             }
         }),
         e2e_operation("e2e_build_and_transport", on_client(), {
-            let (shop, create, transport) = (shop.clone(), create.clone(), transport.clone());
+            let parts = parts.clone();
             move || {
-                let (shop, create, transport) = (shop.clone(), create.clone(), transport.clone());
+                let parts = parts.clone();
                 async move {
-                    let request = shop.build(&*create).unwrap();
-                    let response = transport.send(request, far_deadline()).await.unwrap();
+                    let response = parts.build_and_send().await;
                     assert_eq!(response.body().len(), TRANSFER_CREATED_BODY.len());
                 }
             }
         }),
         e2e_operation("e2e_sdk_without_machine", on_client(), {
-            let (shop, create, transport) = (shop.clone(), create.clone(), transport.clone());
+            let parts = parts.clone();
             move || {
-                let (shop, create, transport) = (shop.clone(), create.clone(), transport.clone());
+                let parts = parts.clone();
                 async move {
-                    let request = shop.build(&*create).unwrap();
-                    let response = transport.send(request, far_deadline()).await.unwrap();
+                    let response = parts.build_and_send().await;
                     let created =
                         parse_response::<TransferCreate>(response.status(), response.body());
                     assert_eq!(created.unwrap().id, 5_512_034);
@@ -287,13 +288,14 @@ fn e2e_operations() -> Vec<Operation> {
             }
         }),
         e2e_operation("e2e_single_call_machine", on_client(), {
-            let (shop, create, transport) = (shop.clone(), create.clone(), transport.clone());
+            let parts = parts.clone();
             move || {
-                let (shop, create, transport) = (shop.clone(), create.clone(), transport.clone());
+                let parts = parts.clone();
                 async move {
+                    let SdkParts { shop, create, transport } = &parts;
                     let call =
-                        Call::with_kind(&shop, &*create, CallKind::Create, RetryPolicy::default());
-                    let created = feennex_hyper::drive(call.unwrap(), &*transport).await;
+                        Call::with_kind(shop, &**create, CallKind::Create, RetryPolicy::default());
+                    let created = feennex_hyper::drive(call.unwrap(), &**transport).await;
                     assert_eq!(created.unwrap().id, 5_512_034);
                 }
             }
@@ -308,6 +310,22 @@ fn e2e_operations() -> Vec<Operation> {
             }
         }),
     ]
+}
+
+/// What the SDK's layers are made of, to time them apart.
+#[derive(Clone)]
+struct SdkParts {
+    shop: Arc<feennex_proto::Merchant>,
+    create: Arc<TransferCreate>,
+    transport: Arc<feennex_hyper::HyperTransport>,
+}
+
+impl SdkParts {
+    /// The create built and signed, then sent through the SDK's transport.
+    async fn build_and_send(&self) -> feennex_proto::transport::Response {
+        let request = self.shop.build(&*self.create).unwrap();
+        self.transport.send(request, far_deadline()).await.unwrap()
+    }
 }
 
 /// A deadline no answer on loopback comes near.
