@@ -31,7 +31,7 @@ use std::ffi::c_char;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use feennex_ops::proto::Session;
-use feennex_ops::{CallbackInput, Failure, Machine, Operation};
+use feennex_ops::{CallbackInput, Failure, FieldRule, Machine, Operation};
 
 use args::{Out, bytes_arg, optional_str_arg, str_arg, str_array_arg};
 
@@ -312,7 +312,8 @@ pub unsafe extern "C" fn feennex_verify_callback(
                 ));
             }
         };
-        let input = CallbackInput { body, content_type, remote_ip, allow };
+        let input =
+            CallbackInput { body, content_type, remote_ip, allow, fields: FieldRule::default() };
         out.set_json(&feennex_ops::verify_callback(input, secret)?)
     })
 }

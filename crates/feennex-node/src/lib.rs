@@ -11,7 +11,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use feennex_ops::proto::Merchant;
-use feennex_ops::{CallbackInput, Failure, Machine, Operation};
+use feennex_ops::{CallbackInput, Failure, FieldRule, Machine, Operation};
 use napi::bindgen_prelude::Buffer;
 use napi::{Error, Result, Status};
 use napi_derive::napi;
@@ -105,6 +105,7 @@ pub fn verify_callback(
             content_type: &content_type,
             remote_ip: &remote_ip,
             allow: allow.as_deref(),
+            fields: FieldRule::default(),
         };
         json_text(&feennex_ops::verify_callback(input, &secret)?)
     })
