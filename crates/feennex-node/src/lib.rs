@@ -91,6 +91,8 @@ pub fn parse_response(operation: String, status: u32, body: Buffer) -> Result<St
 
 /// The fields of a verified callback, as JSON text. `allow` lists the permitted
 /// senders; `null` states that a proxy in front already checked them.
+/// `allow_fields` names fields accepted besides the documented ones;
+/// `permissive` leaves the field set unchecked (not both).
 #[napi]
 pub fn verify_callback(
     body: Buffer,
@@ -98,6 +100,8 @@ pub fn verify_callback(
     remote_ip: String,
     allow: Option<Vec<String>>,
     secret: String,
+    allow_fields: Vec<String>,
+    permissive: bool,
 ) -> Result<String> {
     guard(|| {
         let input = CallbackInput {
@@ -105,7 +109,7 @@ pub fn verify_callback(
             content_type: &content_type,
             remote_ip: &remote_ip,
             allow: allow.as_deref(),
-            fields: FieldRule::default(),
+            fields: FieldRule { allow_fields: &allow_fields, permissive },
         };
         json_text(&feennex_ops::verify_callback(input, &secret)?)
     })
