@@ -68,6 +68,16 @@ export interface CallbackOptions {
   /** A proxy in front already refused other senders (instead of `allow`). */
   checkedUpstream?: true;
   secret: string;
+  /**
+   * Fields accepted besides the documented ones, such as a payway's `phone`.
+   * Each name is one more place a re-split callback can hide text: allow only those you need.
+   */
+  allowFields?: Iterable<string>;
+  /**
+   * Check the signature only, not which fields the callback has (not with `allowFields`).
+   * A re-split callback passes this: confirm the payment with the API before acting.
+   */
+  permissive?: boolean;
 }
 
 /** The fields of a verified callback, by name (JSON nulls as null). Throws kind `callback_rejected` otherwise. */

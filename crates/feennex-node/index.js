@@ -123,21 +123,34 @@ function parseResponse(operation, statusCode, body) {
   return JSON.parse(json);
 }
 
+/** Names of fields to accept besides the documented ones: an array (or other iterable) of strings. */
+function fieldNames(allowFields) {
+  if (allowFields === undefined) return [];
+  if (allowFields === null || typeof allowFields !== 'object' || !(Symbol.iterator in allowFields)) {
+    throw invalid('allow_fields', 'expected an array of field names');
+  }
+  return Array.from(allowFields, (name) => requireString('allow_fields', name));
+}
+
 /**
  * Verifies a callback: the sender (`allow`: addresses, CIDR blocks, ranges; or
  * `checkedUpstream: true` when a proxy in front checked it), the body (form or
- * JSON) and the signature. Returns its fields; throws a `FeennexError` of kind
- * `callback_rejected` otherwise.
+ * JSON), the signature, and the field set: the documented fields only, those of
+ * a payment present, unless `allowFields` names more (such as a payway's
+ * `phone`) or `permissive: true` leaves it unchecked (not both). Returns its
+ * fields; throws a `FeennexError` of kind `callback_rejected` otherwise.
  */
-function verifyCallback({ body, contentType, remoteIp, allow, checkedUpstream, secret } = {}) {
+function verifyCallback({ body, contentType, remoteIp, allow, checkedUpstream, secret, allowFields, permissive = false } = {}) {
   if (allow === undefined && checkedUpstream !== true) {
     throw invalid('allow', 'name the allowed senders, or state checkedUpstream: true');
   }
   if (allow !== undefined && checkedUpstream === true) throw invalid('allow', 'give allow or checkedUpstream, not both');
   const ranges = allow === undefined ? null : Array.from(allow, (range) => requireString('allow', range));
+  const names = fieldNames(allowFields);
+  if (typeof permissive !== 'boolean') throw invalid('permissive', 'expected true or false');
   const json = call(() => native.verifyCallback(
     bodyBytes(body), requireString('contentType', contentType), requireString('remoteIp', remoteIp), ranges,
-    requireString('secret', secret),
+    requireString('secret', secret), names, permissive,
   ));
   return JSON.parse(json);
 }

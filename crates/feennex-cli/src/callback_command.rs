@@ -5,7 +5,8 @@ use std::net::IpAddr;
 
 use clap::{Args, Subcommand};
 use feennex_proto::callback::{
-    CallbackPolicy, ConfirmError, IpRange, Notification, SenderCheck, verify_callback_with,
+    CallbackPolicy, ConfirmError, FieldRuleError, IpRange, Notification, SenderCheck,
+    verify_callback_with,
 };
 
 use crate::config;
@@ -68,6 +69,7 @@ fn verify(
     input: &mut dyn Read,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
+    let fields = policy(args)?;
     let secret = config::secret(&args.api.shop.secret)?;
     let senders = if args.sender_checked_upstream {
         SenderCheck::CheckedUpstream
@@ -76,15 +78,9 @@ fn verify(
     };
     let api = if args.confirm { Some(Api::from_args(&args.api)?) } else { None };
     let body = read_body(input)?;
-    let notification = verify_callback_with(
-        &body,
-        &args.content_type,
-        args.remote_ip,
-        &secret,
-        &senders,
-        &policy(args),
-    )
-    .map_err(|rejection| Failure::Rejected(format!("callback rejected: {rejection}")))?;
+    let notification =
+        verify_callback_with(&body, &args.content_type, args.remote_ip, &secret, &senders, &fields)
+            .map_err(|rejection| Failure::Rejected(format!("callback rejected: {rejection}")))?;
     if let Some(api) = api {
         confirm(&api, &notification)?;
     }
@@ -93,11 +89,15 @@ fn verify(
     crate::output::print(out, format_args!("{json}"))
 }
 
-fn policy(args: &CallbackVerifyArgs) -> CallbackPolicy {
-    if args.permissive {
-        return CallbackPolicy::permissive();
-    }
-    args.allow_field.iter().fold(CallbackPolicy::strict(), |policy, name| policy.allow_field(name))
+/// The field policy of `--allow-field` and `--permissive`, by the core's rule.
+fn policy(args: &CallbackVerifyArgs) -> Result<CallbackPolicy, Failure> {
+    CallbackPolicy::from_rule(&args.allow_field, args.permissive).map_err(|error| {
+        let flag = match error {
+            FieldRuleError::AllowedAndPermissive => "--permissive",
+            _ => "--allow-field",
+        };
+        Failure::Input(format!("invalid {flag}: {error}"))
+    })
 }
 
 /// Reads standard input up to [`MAX_CALLBACK_BYTES`]; more is an input error.

@@ -516,6 +516,15 @@ fn callback_verify_refuses_unknown_fields_unless_allowed_or_permissive() {
         let output = verify_callback(&more, &callback_body("10.00"));
         assert!(output.status.success(), "{extra:?}: {}", text(&output.stderr));
     }
+    // An empty name would let an unnamed filler field through.
+    let mut unnamed = args.to_vec();
+    unnamed.extend_from_slice(&["--allow-field", "zz,"]);
+    let output = verify_callback(&unnamed, &callback_body("10.00"));
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output.stderr).trim(),
+        "error: invalid --allow-field: an allowed field name is empty"
+    );
 }
 
 #[test]

@@ -118,9 +118,11 @@ enum FeennexStatus feennex_parse(const char *operation,
 // Verifies a callback: the sender `remote_ip` must be one of the `allow_count`
 // entries of `allow` (addresses, CIDR blocks, `FIRST-LAST` ranges) unless
 // `checked_upstream` states that a proxy in front checked it (then `allow` must
-// be empty); the body (`content_type` form or JSON) must be signed with `secret`.
-// Its fields as a JSON object into `*out`; a refusal ends in
-// `FEENNEX_STATUS_FAILED` with kind `callback_rejected`.
+// be empty); the body (`content_type` form or JSON) must be signed with `secret`;
+// its fields must be the documented ones, with those of a payment present (see
+// [`feennex_verify_callback_fields`] to accept more). Its fields as a JSON object
+// into `*out`; a refusal ends in `FEENNEX_STATUS_FAILED` with kind
+// `callback_rejected`.
 //
 // # Safety
 // `body` points to `body_len` readable bytes (or is NULL when 0); the strings are
@@ -136,6 +138,30 @@ enum FeennexStatus feennex_verify_callback(const uint8_t *body,
                                            const char *secret,
                                            char **out,
                                            char **error);
+
+// [`feennex_verify_callback`] with a chosen field set: the `allow_fields_count`
+// names of `allow_fields` are accepted besides the documented callback fields
+// (such as a payway's `phone`), or `permissive` leaves the field set unchecked
+// (then confirm the payment with the API before acting). Giving names and
+// `permissive` together, or an empty name, is refused with
+// `FEENNEX_STATUS_INVALID_ARGUMENT` and the argument at fault in `*error`.
+//
+// # Safety
+// As [`feennex_verify_callback`]; `allow_fields` points to `allow_fields_count`
+// NUL-terminated strings (or is NULL when 0).
+enum FeennexStatus feennex_verify_callback_fields(const uint8_t *body,
+                                                  size_t body_len,
+                                                  const char *content_type,
+                                                  const char *remote_ip,
+                                                  const char *const *allow,
+                                                  size_t allow_count,
+                                                  bool checked_upstream,
+                                                  const char *const *allow_fields,
+                                                  size_t allow_fields_count,
+                                                  bool permissive,
+                                                  const char *secret,
+                                                  char **out,
+                                                  char **error);
 
 // The machine that sends `operation` with `params_json` into `*out`: exactly once
 // for `transfer/create` and `withdraw/create` (looked up first when `resume`),

@@ -31,7 +31,7 @@ use std::ffi::c_char;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use feennex_ops::proto::Session;
-use feennex_ops::{CallbackInput, Failure, Machine, Operation};
+use feennex_ops::{CallbackInput, Failure, FieldRule, Machine, Operation};
 
 use args::{Out, bytes_arg, optional_str_arg, str_arg, str_array_arg};
 
@@ -260,9 +260,11 @@ pub unsafe extern "C" fn feennex_parse(
 /// Verifies a callback: the sender `remote_ip` must be one of the `allow_count`
 /// entries of `allow` (addresses, CIDR blocks, `FIRST-LAST` ranges) unless
 /// `checked_upstream` states that a proxy in front checked it (then `allow` must
-/// be empty); the body (`content_type` form or JSON) must be signed with `secret`.
-/// Its fields as a JSON object into `*out`; a refusal ends in
-/// `FEENNEX_STATUS_FAILED` with kind `callback_rejected`.
+/// be empty); the body (`content_type` form or JSON) must be signed with `secret`;
+/// its fields must be the documented ones, with those of a payment present (see
+/// [`feennex_verify_callback_fields`] to accept more). Its fields as a JSON object
+/// into `*out`; a refusal ends in `FEENNEX_STATUS_FAILED` with kind
+/// `callback_rejected`.
 ///
 /// # Safety
 /// `body` points to `body_len` readable bytes (or is NULL when 0); the strings are
@@ -282,16 +284,64 @@ pub unsafe extern "C" fn feennex_verify_callback(
     out: *mut *mut c_char,
     error: *mut *mut c_char,
 ) -> FeennexStatus {
+    // SAFETY: the caller's promise, passed on; no field names to read.
+    unsafe {
+        feennex_verify_callback_fields(
+            body,
+            body_len,
+            content_type,
+            remote_ip,
+            allow,
+            allow_count,
+            checked_upstream,
+            std::ptr::null(),
+            0,
+            false,
+            secret,
+            out,
+            error,
+        )
+    }
+}
+
+/// [`feennex_verify_callback`] with a chosen field set: the `allow_fields_count`
+/// names of `allow_fields` are accepted besides the documented callback fields
+/// (such as a payway's `phone`), or `permissive` leaves the field set unchecked
+/// (then confirm the payment with the API before acting). Giving names and
+/// `permissive` together, or an empty name, is refused with
+/// `FEENNEX_STATUS_INVALID_ARGUMENT` and the argument at fault in `*error`.
+///
+/// # Safety
+/// As [`feennex_verify_callback`]; `allow_fields` points to `allow_fields_count`
+/// NUL-terminated strings (or is NULL when 0).
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn feennex_verify_callback_fields(
+    body: *const u8,
+    body_len: usize,
+    content_type: *const c_char,
+    remote_ip: *const c_char,
+    allow: *const *const c_char,
+    allow_count: usize,
+    checked_upstream: bool,
+    allow_fields: *const *const c_char,
+    allow_fields_count: usize,
+    permissive: bool,
+    secret: *const c_char,
+    out: *mut *mut c_char,
+    error: *mut *mut c_char,
+) -> FeennexStatus {
     let out = Out::new(out);
     out.clear();
     run(error, || {
-        // SAFETY: the caller passes the bytes, strings and array described above.
-        let (body, content_type, remote_ip, allow, secret) = unsafe {
+        // SAFETY: the caller passes the bytes, strings and arrays described above.
+        let (body, content_type, remote_ip, allow, allow_fields, secret) = unsafe {
             (
                 bytes_arg(body, body_len, "body")?,
                 str_arg(content_type, "content_type")?,
                 str_arg(remote_ip, "remote_ip")?,
                 str_array_arg(allow, allow_count, "allow")?,
+                str_array_arg(allow_fields, allow_fields_count, "allow_fields")?,
                 str_arg(secret, "secret")?,
             )
         };
@@ -312,7 +362,9 @@ pub unsafe extern "C" fn feennex_verify_callback(
                 ));
             }
         };
-        let input = CallbackInput { body, content_type, remote_ip, allow };
+        let allow_fields: Vec<String> = allow_fields.into_iter().map(str::to_owned).collect();
+        let fields = FieldRule { allow_fields: &allow_fields, permissive };
+        let input = CallbackInput { body, content_type, remote_ip, allow, fields };
         out.set_json(&feennex_ops::verify_callback(input, secret)?)
     })
 }

@@ -25,9 +25,13 @@ fn committed_header_is_current() {
         committed == generated,
         "include/feennex.h is out of date: run FEENNEX_UPDATE_HEADER=1 cargo test -p feennex-ffi --test header"
     );
-    for function in
-        ["feennex_sign", "feennex_machine_poll", "feennex_string_free", "feennex_verify_callback"]
-    {
+    for function in [
+        "feennex_sign",
+        "feennex_machine_poll",
+        "feennex_string_free",
+        "feennex_verify_callback",
+        "feennex_verify_callback_fields",
+    ] {
         assert!(generated.contains(function), "{function} is missing from the header");
     }
 }

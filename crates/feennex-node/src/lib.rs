@@ -11,7 +11,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use feennex_ops::proto::Merchant;
-use feennex_ops::{CallbackInput, Failure, Machine, Operation};
+use feennex_ops::{CallbackInput, Failure, FieldRule, Machine, Operation};
 use napi::bindgen_prelude::Buffer;
 use napi::{Error, Result, Status};
 use napi_derive::napi;
@@ -91,6 +91,8 @@ pub fn parse_response(operation: String, status: u32, body: Buffer) -> Result<St
 
 /// The fields of a verified callback, as JSON text. `allow` lists the permitted
 /// senders; `null` states that a proxy in front already checked them.
+/// `allow_fields` names fields accepted besides the documented ones;
+/// `permissive` leaves the field set unchecked (not both).
 #[napi]
 pub fn verify_callback(
     body: Buffer,
@@ -98,6 +100,8 @@ pub fn verify_callback(
     remote_ip: String,
     allow: Option<Vec<String>>,
     secret: String,
+    allow_fields: Vec<String>,
+    permissive: bool,
 ) -> Result<String> {
     guard(|| {
         let input = CallbackInput {
@@ -105,6 +109,7 @@ pub fn verify_callback(
             content_type: &content_type,
             remote_ip: &remote_ip,
             allow: allow.as_deref(),
+            fields: FieldRule { allow_fields: &allow_fields, permissive },
         };
         json_text(&feennex_ops::verify_callback(input, &secret)?)
     })

@@ -92,3 +92,64 @@ test('a callback with another key, an altered amount or an unknown sender is ref
   assert.throws(() => verify(form(signed), { allow: undefined }), { kind: 'invalid_input', field: 'allow' });
   assert.throws(() => verify(form(signed), { allow: ['not an address'] }), { kind: 'invalid_input', field: 'allow' });
 });
+
+test('a qiwi_rub invoice\'s callback carries phone: refused by default, accepted when allowed or permissive', async () => {
+  const options = (body, contentType, remoteIp, extra = {}) => ({
+    body, contentType, remoteIp, allow: ['127.0.0.1'], secret: SECRET, ...extra,
+  });
+  const server = await receiver((body, contentType, remoteIp) => feennex.verifyCallback(
+    options(body, contentType, remoteIp, { allowFields: ['phone'] }),
+  ));
+  try {
+    const invoice = await client.invoiceCreate({
+      amount: '150', currency: 643, payway: 'qiwi_rub', shop_order_id: 'node-cb-phone',
+      add_ons: { phone: '+79001234567' }, callback_url: server.url,
+    });
+    const delivered = server.next();
+    await sandbox.admin.post(`payments/invoice/${invoice.id}/complete`);
+    await delivered;
+    const [delivery] = server.deliveries;
+    assert.equal(delivery.error, undefined, delivery.error?.message);
+    assert.equal(delivery.fields.phone, '+79001234567');
+    assert.equal(delivery.fields.shop_order_id, 'node-cb-phone');
+    assert.equal(delivery.fields.status, 'success');
+
+    const form = 'application/x-www-form-urlencoded';
+    const verify = (extra) => feennex.verifyCallback(options(delivery.body, form, '127.0.0.1', extra));
+    const rejected = { name: 'FeennexError', kind: 'callback_rejected' };
+    assert.throws(() => verify({}), { ...rejected, message: /unexpected field "phone"/ });
+    assert.throws(() => verify({ allowFields: ['email'] }), { ...rejected, message: /unexpected field "phone"/ });
+    assert.throws(() => verify({ allowFields: [], permissive: false }), { ...rejected, message: /"phone"/ });
+    assert.equal(verify({ allowFields: new Set(['phone']) }).phone, '+79001234567');
+    const loose = verify({ permissive: true });
+    assert.equal(loose.phone, '+79001234567');
+    assert.equal(loose.payment_id, delivery.fields.payment_id);
+    // Widened, the signature still counts.
+    const altered = Buffer.from(delivery.body.toString().replace('phone=%2B79001234567', 'phone=%2B79009999999'));
+    assert.notDeepEqual(altered, delivery.body);
+    assert.throws(() => feennex.verifyCallback(options(altered, form, '127.0.0.1', { permissive: true })), {
+      ...rejected, message: /bad signature/,
+    });
+  } finally {
+    await server.close();
+  }
+});
+
+test('a field rule that contradicts itself or has the wrong types is refused before anything is checked', () => {
+  // Not even signed: a bad rule is reported first.
+  const verify = (extra) => feennex.verifyCallback({
+    body: 'shop_id=6', contentType: 'application/x-www-form-urlencoded', remoteIp: '127.0.0.1',
+    allow: ['127.0.0.1'], secret: SECRET, ...extra,
+  });
+  const invalid = (field) => ({ name: 'FeennexError', kind: 'invalid_input', field });
+  assert.throws(() => verify({ allowFields: ['phone'], permissive: true }), { ...invalid('permissive'), message: /not both/ });
+  assert.throws(() => verify({ allowFields: ['phone', ''] }), { ...invalid('allow_fields'), message: /empty/ });
+  assert.throws(() => verify({ allowFields: 'phone' }), invalid('allow_fields'));
+  assert.throws(() => verify({ allowFields: null }), invalid('allow_fields'));
+  assert.throws(() => verify({ allowFields: [7] }), invalid('allow_fields'));
+  assert.throws(() => verify({ allowFields: { phone: true } }), invalid('allow_fields'));
+  assert.throws(() => verify({ permissive: 'yes' }), invalid('permissive'));
+  assert.throws(() => verify({ permissive: 1 }), invalid('permissive'));
+  // A good rule gets as far as the signature.
+  assert.throws(() => verify({ allowFields: ['phone'] }), { name: 'FeennexError', kind: 'callback_rejected', message: /no sign/ });
+});

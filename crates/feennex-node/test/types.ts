@@ -21,6 +21,12 @@ async function example(): Promise<string> {
   if (step.step === 'done') console.log(step.value.summary.write_off);
   try {
     feennex.verifyCallback({ body: '', contentType: 'application/json', remoteIp: '127.0.0.1', allow: ['127.0.0.1'], secret: 's' });
+    const fields: Record<string, string | null> = feennex.verifyCallback({
+      body: Buffer.from(''), contentType: 'application/json', remoteIp: '127.0.0.1', checkedUpstream: true, secret: 's',
+      allowFields: ['phone'],
+    });
+    feennex.verifyCallback({ body: '', contentType: 'application/json', remoteIp: '127.0.0.1', allow: ['127.0.0.1'], secret: 's', permissive: true });
+    console.log(fields.phone);
   } catch (error) {
     if (error instanceof feennex.FeennexError && error.code === 9) console.log(error.codeName);
   }

@@ -31,7 +31,7 @@ mod operation;
 mod params;
 mod signing;
 
-pub use callback::{CallbackInput, verify_callback};
+pub use callback::{CallbackInput, FieldRule, verify_callback};
 pub use failure::Failure;
 pub use machine::{Machine, StepView};
 pub use operation::{Operation, RequestView, merchant, session};

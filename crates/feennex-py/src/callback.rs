@@ -51,21 +51,11 @@ pub struct FieldRule {
 }
 
 impl FieldRule {
+    /// The core's policy; both given, or an empty name, raises `InvalidValue`
+    /// naming the argument at fault.
     fn policy(&self, py: Python<'_>) -> PyResult<CallbackPolicy> {
-        if self.permissive && !self.allow_fields.is_empty() {
-            return Err(invalid(
-                py,
-                "permissive",
-                "give allow_fields or permissive=True, not both",
-            ));
-        }
-        if self.permissive {
-            return Ok(CallbackPolicy::permissive());
-        }
-        Ok(self
-            .allow_fields
-            .iter()
-            .fold(CallbackPolicy::strict(), |policy, name| policy.allow_field(name.clone())))
+        CallbackPolicy::from_rule(self.allow_fields.iter().map(String::as_str), self.permissive)
+            .map_err(|error| invalid(py, error.argument(), error))
     }
 }
 

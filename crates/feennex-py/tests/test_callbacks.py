@@ -165,6 +165,11 @@ def test_field_sets_are_strict_by_default_and_widened_only_on_request() -> None:
     with pytest.raises(feennex.CallbackRejected) as rejected:
         feennex.verify_callback(body, form, "127.0.0.1", "SECRET", allow=["127.0.0.1"])
     assert rejected.value.reason == "missing_field"
-    with pytest.raises(feennex.InvalidValue):
+    with pytest.raises(feennex.InvalidValue) as raised:
         feennex.verify_callback(body, form, "127.0.0.1", "SECRET", allow=["127.0.0.1"],
                                 allow_fields=["a00"], permissive=True)
+    assert raised.value.field == "permissive"
+    with pytest.raises(feennex.InvalidValue) as raised:
+        feennex.verify_callback(body, form, "127.0.0.1", "SECRET", allow=["127.0.0.1"],
+                                allow_fields=["a00", ""])
+    assert raised.value.field == "allow_fields"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -325,6 +326,178 @@ static void callbacks(void) {
     feennex_string_free(sign);
 }
 
+/* A callback with the `phone` field a qiwi_rub invoice carries, which the API does
+ * not document: refused by default, accepted when allowed by name or permissive. */
+static void callback_fields(void) {
+    const char *names[] = {"payment_id", "phone", "shop_amount", "shop_currency", "shop_id", "shop_order_id", "status"};
+    const char *values[] = {"9001", "+79001234567", "150.00", "643", "6", "o-2", "success"};
+    char *sign = NULL, *out = NULL, *error = NULL;
+    CHECK(feennex_sign(names, values, 7, "cb-secret", &sign, NULL) == FEENNEX_STATUS_OK, "sign");
+    char text[512];
+    int length = snprintf(text, sizeof text,
+                          "payment_id=9001&phone=%%2B79001234567&shop_amount=150.00&shop_currency=643&shop_id=6"
+                          "&shop_order_id=o-2&status=success&sign=%s",
+                          sign);
+    feennex_string_free(sign);
+    const uint8_t *body = (const uint8_t *)text;
+    const char *allow[] = {"87.98.145.206"};
+    const char *form = "application/x-www-form-urlencoded";
+    const char *ip = "87.98.145.206";
+
+    CHECK(feennex_verify_callback(body, (size_t)length, form, ip, allow, 1, false, "cb-secret", &out, &error) ==
+              FEENNEX_STATUS_FAILED, "strict by default");
+    CHECK(error && strstr(error, "callback_rejected") && strstr(error, "unexpected field \\\"phone\\\""), "%s", error);
+    feennex_string_free(error);
+    CHECK(feennex_verify_callback_fields(body, (size_t)length, form, ip, allow, 1, false, NULL, 0, false, "cb-secret",
+                                         &out, &error) == FEENNEX_STATUS_FAILED, "strict with no names");
+    CHECK(error && strstr(error, "unexpected field"), "%s", error);
+    feennex_string_free(error);
+
+    const char *phone[] = {"phone"};
+    CHECK(feennex_verify_callback_fields(body, (size_t)length, form, ip, allow, 1, false, phone, 1, false, "cb-secret",
+                                         &out, NULL) == FEENNEX_STATUS_OK, "phone allowed");
+    CHECK(out && strstr(out, "\"phone\":\"+79001234567\"") && strstr(out, "\"shop_order_id\":\"o-2\""), "%s", out);
+    feennex_string_free(out);
+    const char *email[] = {"email"};
+    CHECK(feennex_verify_callback_fields(body, (size_t)length, form, ip, allow, 1, false, email, 1, false, "cb-secret",
+                                         &out, &error) == FEENNEX_STATUS_FAILED, "another name allowed");
+    CHECK(error && strstr(error, "phone"), "%s", error);
+    feennex_string_free(error);
+    CHECK(feennex_verify_callback_fields(body, (size_t)length, form, ip, allow, 1, false, NULL, 0, true, "cb-secret",
+                                         &out, NULL) == FEENNEX_STATUS_OK, "permissive");
+    CHECK(out && strstr(out, "\"phone\":\"+79001234567\""), "%s", out);
+    feennex_string_free(out);
+    /* Permissive or widened, the signature still counts. */
+    CHECK(feennex_verify_callback_fields(body, (size_t)length, form, ip, allow, 1, false, NULL, 0, true, "other-shop",
+                                         &out, &error) == FEENNEX_STATUS_FAILED, "permissive with another key");
+    CHECK(error && strstr(error, "bad signature"), "%s", error);
+    feennex_string_free(error);
+
+    /* A rule that contradicts itself, or names nothing, is refused before any check. */
+    out = (char *)1;
+    CHECK(feennex_verify_callback_fields(body, (size_t)length, form, ip, allow, 1, false, phone, 1, true, "cb-secret",
+                                         &out, &error) == FEENNEX_STATUS_INVALID_ARGUMENT, "names and permissive");
+    CHECK(out == NULL, "out written on failure");
+    CHECK(error && strstr(error, "\"field\":\"permissive\"") && strstr(error, "not both"), "%s", error);
+    feennex_string_free(error);
+    const char *unnamed[] = {"phone", ""};
+    CHECK(feennex_verify_callback_fields(body, (size_t)length, form, ip, allow, 1, false, unnamed, 2, false, "cb-secret",
+                                         &out, &error) == FEENNEX_STATUS_INVALID_ARGUMENT, "an empty name");
+    CHECK(error && strstr(error, "\"field\":\"allow_fields\""), "%s", error);
+    feennex_string_free(error);
+    const char *missing[] = {"phone", NULL};
+    const char not_utf8[] = {'p', (char)0xff, 0};
+    const char *garbled[] = {not_utf8};
+    CHECK(feennex_verify_callback_fields(body, (size_t)length, form, ip, allow, 1, false, missing, 2, false, "cb-secret",
+                                         &out, &error) == FEENNEX_STATUS_INVALID_ARGUMENT, "a NULL name");
+    CHECK(error && strstr(error, "\"field\":\"allow_fields\""), "%s", error);
+    feennex_string_free(error);
+    CHECK(feennex_verify_callback_fields(body, (size_t)length, form, ip, allow, 1, false, NULL, 3, false, "cb-secret",
+                                         &out, NULL) == FEENNEX_STATUS_INVALID_ARGUMENT, "a NULL array of names");
+    CHECK(feennex_verify_callback_fields(body, (size_t)length, form, ip, allow, 1, false, garbled, 1, false, "cb-secret",
+                                         &out, NULL) == FEENNEX_STATUS_INVALID_ARGUMENT, "a name not in UTF-8");
+    CHECK(out == NULL, "out written on failure");
+}
+
+/* Reads one HTTP request from `fd` into a new string, its body at *body; NULL on failure. */
+static char *read_request(int fd, const char **body) {
+    size_t capacity = 8192, length = 0;
+    char *buffer = malloc(capacity);
+    for (;;) {
+        if (capacity - length < 2048) buffer = realloc(buffer, capacity *= 2);
+        ssize_t got = read(fd, buffer + length, capacity - length - 1);
+        if (got <= 0) break;
+        length += (size_t)got;
+        buffer[length] = '\0';
+        char *split = strstr(buffer, "\r\n\r\n");
+        if (!split) continue;
+        size_t declared = 0;
+        for (char *line = buffer; line < split; line = strstr(line, "\r\n") + 2) {
+            if (strncasecmp(line, "content-length:", 15) == 0) declared = strtoul(line + 15, NULL, 10);
+        }
+        if (length - (size_t)(split + 4 - buffer) >= declared) {
+            *body = split + 4;
+            return buffer;
+        }
+    }
+    free(buffer);
+    return NULL;
+}
+
+/* The sandbox's own callback of a qiwi_rub invoice, received on a loopback socket:
+ * it carries the payer's phone, so only a widened field set accepts it. */
+static void sandbox_callback_with_phone(const char *base_url) {
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in address = {0};
+    address.sin_family = AF_INET;
+    address.sin_port = 0;
+    inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+    socklen_t address_len = sizeof address;
+    struct timeval tv = {10, 0};
+    setsockopt(listener, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    CHECK(bind(listener, (struct sockaddr *)&address, sizeof address) == 0 && listen(listener, 4) == 0 &&
+              getsockname(listener, (struct sockaddr *)&address, &address_len) == 0,
+          "listen: %s", strerror(errno));
+
+    FeennexMerchant *merchant = NULL;
+    FeennexMachine *machine = NULL;
+    CHECK(feennex_merchant_new(6, "ffi-secret", base_url, 2000, &merchant, NULL) == FEENNEX_STATUS_OK, "merchant");
+    char params[512];
+    snprintf(params, sizeof params,
+             "{\"amount\":\"150\",\"currency\":643,\"payway\":\"qiwi_rub\",\"shop_order_id\":\"c-cb-phone\","
+             "\"add_ons\":{\"phone\":\"+79001234567\"},\"callback_url\":\"http://127.0.0.1:%d/callback\"}",
+             ntohs(address.sin_port));
+    CHECK(feennex_machine_new(merchant, "invoice/create", params, false, &machine, NULL) == FEENNEX_STATUS_OK,
+          "invoice machine");
+    char *end = machine ? drive(machine) : NULL;
+    long long invoice = end ? json_number(end, "id") : -1;
+    CHECK(end && strstr(end, "\"step\":\"done\"") && invoice > 0, "%s", end);
+    feennex_string_free(end);
+    feennex_machine_free(machine);
+    feennex_merchant_free(merchant);
+
+    char route[128];
+    snprintf(route, sizeof route, "/_sandbox/payments/invoice/%lld/complete", invoice);
+    HttpResult completed = http_send("POST", route, "{}", 5000);
+    CHECK(completed.status == 200, "complete: %d", completed.status);
+    free(completed.body);
+
+    int fd = accept(listener, NULL, NULL);
+    CHECK(fd >= 0, "no callback came: %s", strerror(errno));
+    const char *body = NULL;
+    char *request = fd >= 0 ? read_request(fd, &body) : NULL;
+    CHECK(request != NULL, "the callback could not be read");
+    if (fd >= 0) {
+        const char *reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK";
+        CHECK(write(fd, reply, strlen(reply)) == (ssize_t)strlen(reply), "reply");
+        close(fd);
+    }
+    close(listener);
+    if (!request) return;
+
+    const uint8_t *bytes = (const uint8_t *)body;
+    size_t length = strlen(body);
+    const char *allow[] = {"127.0.0.1"};
+    const char *form = "application/x-www-form-urlencoded";
+    char *out = NULL, *error = NULL;
+    CHECK(feennex_verify_callback(bytes, length, form, "127.0.0.1", allow, 1, false, "ffi-secret", &out, &error) ==
+              FEENNEX_STATUS_FAILED, "strict refuses the phone");
+    CHECK(error && strstr(error, "unexpected field") && strstr(error, "phone"), "%s", error);
+    feennex_string_free(error);
+    const char *phone[] = {"phone"};
+    CHECK(feennex_verify_callback_fields(bytes, length, form, "127.0.0.1", allow, 1, false, phone, 1, false,
+                                         "ffi-secret", &out, &error) == FEENNEX_STATUS_OK, "phone allowed: %s", error);
+    feennex_string_free(error);
+    CHECK(out && strstr(out, "\"phone\":\"+79001234567\"") && strstr(out, "\"shop_order_id\":\"c-cb-phone\"") &&
+              strstr(out, "\"status\":\"success\""), "%s", out);
+    feennex_string_free(out);
+    CHECK(feennex_verify_callback_fields(bytes, length, form, "127.0.0.1", allow, 1, false, NULL, 0, true,
+                                         "ffi-secret", &out, NULL) == FEENNEX_STATUS_OK, "permissive");
+    CHECK(out && strstr(out, "\"phone\":\"+79001234567\""), "%s", out);
+    feennex_string_free(out);
+    free(request);
+}
+
 static void payouts_against_the_sandbox(const char *base_url) {
     parse_base_url(base_url);
     FeennexMerchant *merchant = NULL;
@@ -406,7 +579,9 @@ int main(int argc, char **argv) {
     bad_arguments();
     requests_and_answers();
     callbacks();
+    callback_fields();
     payouts_against_the_sandbox(argv[1]);
+    sandbox_callback_with_phone(argv[1]);
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);
         return 1;

@@ -44,7 +44,7 @@ use std::net::IpAddr;
 
 pub use confirm::{ConfirmError, Confirmation, ConfirmationMismatch};
 pub use notification::{CallbackStatus, ExpectedOrder, Notification, OrderMismatch};
-pub use policy::{CallbackPolicy, KNOWN_CALLBACK_FIELDS, REQUIRED_CALLBACK_FIELDS};
+pub use policy::{CallbackPolicy, FieldRuleError, KNOWN_CALLBACK_FIELDS, REQUIRED_CALLBACK_FIELDS};
 pub use replay::{CallbackDelivery, DeliveryKey, ReplayGuard};
 pub use sender::{IpRange, IpRangeError, SenderCheck};
 

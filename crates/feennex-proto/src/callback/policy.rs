@@ -87,6 +87,26 @@ impl CallbackPolicy {
         self
     }
 
+    /// The policy a caller states with a list of extra names and a permissive
+    /// flag, as the command line and the bindings take it: strict with those
+    /// names allowed, or permissive when the list is empty. Asking for both is a
+    /// contradiction, and an empty name would let an unnamed filler field through,
+    /// so both are refused rather than guessed at.
+    pub fn from_rule<I>(allow_fields: I, permissive: bool) -> Result<Self, FieldRuleError>
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        let allowed: BTreeSet<String> = allow_fields.into_iter().map(Into::into).collect();
+        if permissive && !allowed.is_empty() {
+            return Err(FieldRuleError::AllowedAndPermissive);
+        }
+        if allowed.contains("") {
+            return Err(FieldRuleError::EmptyName);
+        }
+        Ok(Self { strict: !permissive, allowed })
+    }
+
     /// Whether the field set is checked.
     pub fn is_strict(&self) -> bool {
         self.strict
@@ -117,6 +137,30 @@ impl CallbackPolicy {
         match well_formed.iter().find(|(_, ok)| !ok) {
             Some((name, _)) => Err(CallbackRejection::MalformedField { name: (*name).to_owned() }),
             None => Ok(()),
+        }
+    }
+}
+
+/// Why a list of allowed names and a permissive flag make no [`CallbackPolicy`]
+/// (see [`CallbackPolicy::from_rule`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FieldRuleError {
+    /// Names to allow and permissive were both given: permissive accepts every
+    /// name, so the list would say nothing.
+    #[error("give allowed field names or permissive, not both")]
+    AllowedAndPermissive,
+    /// A name to allow is empty.
+    #[error("an allowed field name is empty")]
+    EmptyName,
+}
+
+impl FieldRuleError {
+    /// The argument at fault, in snake case: `permissive` or `allow_fields`.
+    pub fn argument(&self) -> &'static str {
+        match self {
+            Self::AllowedAndPermissive => "permissive",
+            Self::EmptyName => "allow_fields",
         }
     }
 }
@@ -190,6 +234,31 @@ mod tests {
         let odd = fields(&[("a00", "x"), ("shop_amount", "not a number")]);
         assert_eq!(CallbackPolicy::permissive().check(&odd), Ok(()));
         assert!(!CallbackPolicy::permissive().is_strict());
+    }
+
+    #[test]
+    fn a_rule_becomes_the_policy_it_states_or_is_refused() {
+        assert_eq!(
+            CallbackPolicy::from_rule(Vec::<String>::new(), false),
+            Ok(CallbackPolicy::strict())
+        );
+        assert_eq!(
+            CallbackPolicy::from_rule(["phone", "email"], false),
+            Ok(CallbackPolicy::strict().allow_field("phone").allow_field("email"))
+        );
+        assert_eq!(CallbackPolicy::from_rule([""; 0], true), Ok(CallbackPolicy::permissive()));
+
+        let both = CallbackPolicy::from_rule(["phone"], true);
+        assert_eq!(both, Err(FieldRuleError::AllowedAndPermissive));
+        assert_eq!(both.unwrap_err().argument(), "permissive");
+        let empty = CallbackPolicy::from_rule(["phone", ""], false);
+        assert_eq!(empty, Err(FieldRuleError::EmptyName));
+        assert_eq!(empty.unwrap_err().argument(), "allow_fields");
+        // Both given is named first, as it is the larger mistake.
+        assert_eq!(
+            CallbackPolicy::from_rule([""], true),
+            Err(FieldRuleError::AllowedAndPermissive)
+        );
     }
 
     #[test]
