@@ -6,8 +6,9 @@
 //! median over rounds gives each operation's time, and the whole measurement is
 //! repeated to show the spread of every ratio.
 //!
-//! Usage: `interleaved [--repeats N] [--rounds N] [--e2e] [--only OPERATION]`
-//! (release build). `--only` times one operation alone, to run under a profiler.
+//! Usage: `interleaved [--repeats N] [--rounds N] [--e2e] [--only OPERATION]
+//! [--count N]` (release build). `--only` times one operation alone, to run under
+//! a profiler; `--count` runs each operation exactly N times, untimed, for counters.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -97,6 +98,7 @@ fn main() {
     let mut rounds = 200;
     let mut e2e = false;
     let mut only: Option<String> = None;
+    let mut count: Option<u64> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut number = || args.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage());
@@ -105,6 +107,7 @@ fn main() {
             "--rounds" => rounds = number(),
             "--e2e" => e2e = true,
             "--only" => only = Some(args.next().unwrap_or_else(|| usage())),
+            "--count" => count = Some(number() as u64),
             _ => usage(),
         }
     }
@@ -113,6 +116,12 @@ fn main() {
     if let Some(only) = &only {
         // One operation alone, for a profiler; ratios need both sides.
         operations.retain(|operation| operation.name == only);
+    }
+    if let Some(count) = count {
+        // Exactly `count` operations of each, untimed: for counters such as
+        // `perf stat`, which need to know how many ran.
+        operations.iter_mut().for_each(|operation| (operation.run)(count));
+        return;
     }
     calibrate(&mut operations);
     let mut per_repeat: Vec<Vec<f64>> = Vec::new();
@@ -125,7 +134,9 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: interleaved [--repeats N] [--rounds N] [--e2e] [--only OPERATION]");
+    eprintln!(
+        "usage: interleaved [--repeats N] [--rounds N] [--e2e] [--only OPERATION] [--count N]"
+    );
     std::process::exit(2);
 }
 
