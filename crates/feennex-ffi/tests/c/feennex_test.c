@@ -99,6 +99,15 @@ typedef struct {
     size_t body_len;
 } HttpResult;
 
+/* Reads what `fd` has next onto the end of `*buffer` (`*length` bytes of `*capacity`
+ * used), growing it so that room for a terminating NUL always stays; what read gave. */
+static ssize_t read_more(int fd, char **buffer, size_t *capacity, size_t *length) {
+    if (*capacity - *length < 2048) *buffer = realloc(*buffer, *capacity *= 2);
+    ssize_t got = read(fd, *buffer + *length, *capacity - *length - 1);
+    if (got > 0) *length += (size_t)got;
+    return got;
+}
+
 /* Sends one request with `Connection: close` and reads the answer to the end. */
 static HttpResult http_send(const char *method, const char *path, const char *body, long timeout_ms) {
     HttpResult result = {0, 0, NULL, 0};
@@ -128,11 +137,7 @@ static HttpResult http_send(const char *method, const char *path, const char *bo
     }
     size_t capacity = 4096, length = 0;
     char *buffer = malloc(capacity);
-    for (;;) {
-        if (capacity - length < 2048) buffer = realloc(buffer, capacity *= 2);
-        ssize_t got = read(fd, buffer + length, capacity - length - 1);
-        if (got <= 0) break;
-        length += (size_t)got;
+    while (read_more(fd, &buffer, &capacity, &length) > 0) {
     }
     close(fd);
     buffer[length] = '\0';
@@ -403,11 +408,7 @@ static void callback_fields(void) {
 static char *read_request(int fd, const char **body) {
     size_t capacity = 8192, length = 0;
     char *buffer = malloc(capacity);
-    for (;;) {
-        if (capacity - length < 2048) buffer = realloc(buffer, capacity *= 2);
-        ssize_t got = read(fd, buffer + length, capacity - length - 1);
-        if (got <= 0) break;
-        length += (size_t)got;
+    while (read_more(fd, &buffer, &capacity, &length) > 0) {
         buffer[length] = '\0';
         char *split = strstr(buffer, "\r\n\r\n");
         if (!split) continue;
