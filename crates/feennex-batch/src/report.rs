@@ -232,33 +232,17 @@ impl ReportWriter {
     }
 }
 
-/// The report of `batch` as `journal` tells it, written to `path`, with its
-/// summary. The summary is complete even when writing the report fails (the
-/// second result says so): a run that moved money must still say what it did.
+/// The report of `batch` as a store's settled rows tell it
+/// ([`Store::settled_rows`](crate::Store::settled_rows)), written to `path` if
+/// given, with its summary. The summary is complete even when writing the report
+/// fails (the second result says so): a run that moved money must still say what
+/// it did.
 pub fn write_report(
-    batch: &crate::batch::BatchFile,
-    journal: &crate::journal::Journal,
-    path: &Path,
-) -> Result<(Summary, std::io::Result<()>), crate::batch::BatchError> {
-    write_report_of(batch, |id| journal.settled(id), Some(path))
-}
-
-/// The report of `batch` as a store's settled rows tell it (see
-/// [`Store`](crate::Store)), written to `path` if given, with its summary.
-pub fn write_report_from(
     batch: &crate::batch::BatchFile,
     settled: &crate::store::SettledRows,
     path: Option<&Path>,
 ) -> Result<(Summary, std::io::Result<()>), crate::batch::BatchError> {
     write_report_of(batch, |id| settled.get(id).cloned(), path)
-}
-
-/// The summary of `batch` as `journal` tells it, writing nothing.
-pub fn summarize(
-    batch: &crate::batch::BatchFile,
-    journal: &crate::journal::Journal,
-) -> Result<Summary, crate::batch::BatchError> {
-    Ok(write_report_of(batch, |id| journal.settled(id), None)?.0)
 }
 
 fn write_report_of(

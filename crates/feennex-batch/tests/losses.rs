@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use feennex_batch::{
-    BatchFile, Binding, Journal, JournalError, Observer, Outcome, Quiet, RowRef, Summary,
-    check_distinct, run, write_report,
+    BatchFile, Binding, Journal, JournalError, Observer, Outcome, Quiet, RowRef, Run, Store,
+    Summary, check_distinct, write_report,
 };
 use feennex_hyper::Client;
 use feennex_proto::{ClientOptions, Currency, Decimal};
@@ -96,11 +96,19 @@ fn pay_batch(
     };
     let session = Arc::new(client.session().clone());
     let transport = Arc::new(client.transport().clone());
-    runtime
-        .block_on(run(session, transport, &batch, journal.clone(), 2, stop, observer))
-        .map_err(|e| e.to_string())?;
+    let run = Run::builder()
+        .session(session)
+        .driver(transport)
+        .batch(&batch)
+        .store(journal.clone())
+        .concurrency(2)
+        .stop(stop)
+        .observer(observer)
+        .build();
+    runtime.block_on(run.pay()).map_err(|e| e.to_string())?;
     let report = journal.path().with_extension("report.csv");
-    let (summary, written) = write_report(&batch, &journal, &report).unwrap();
+    let settled = runtime.block_on(journal.settled_rows()).unwrap();
+    let (summary, written) = write_report(&batch, &settled, Some(report.as_path())).unwrap();
     written.unwrap();
     Ok((summary, std::fs::read_to_string(report).unwrap()))
 }
