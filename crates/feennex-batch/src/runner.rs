@@ -7,10 +7,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use feennex_proto::Session;
+use std::time::SystemTime;
+
 use feennex_proto::batch::{Action, Resolution, next_action, settle};
 use feennex_proto::exchange::{ExactlyOncePayout, IdempotentCreate, PayoutResult, Start};
 use feennex_proto::session::AsyncDriver;
+use feennex_proto::{ApiError, Error, Session, ShopBalance, Timestamp};
 use typed_builder::TypedBuilder;
 
 use crate::batch::{BatchError, BatchFile};
@@ -59,6 +61,11 @@ pub enum RunError {
     /// The batch store failed (the database went away, for one).
     #[error(transparent)]
     Store(StoreError),
+    /// Feennex refused the shop's own requests: before the first create (the
+    /// balance asked first), or its signature while paying. Nothing was sent after
+    /// the refusal; rows in flight were let finish.
+    #[error("Feennex refused the shop's requests ({0}); nothing more was sent")]
+    Refused(ApiError),
 }
 
 impl From<StoreError> for RunError {
@@ -109,16 +116,21 @@ impl<D, S> std::fmt::Debug for Run<'_, D, S> {
 }
 
 impl<D: AsyncDriver, S: Store> Run<'_, D, S> {
-    /// Pays every row the store does not show settled. Must be called within a
-    /// tokio runtime.
+    /// Pays every row the store does not show settled. The shop's balance is asked
+    /// first: a shop the API refuses (a wrong secret key, above all) ends the run
+    /// before any create, and a signature refused while paying stops it. Must be
+    /// called within a tokio runtime.
     pub async fn pay(self) -> Result<(), RunError> {
         let Self { session, driver, batch, store, concurrency, stop, observer } = self;
+        check_shop(&session, &*driver).await?;
         let payer = Arc::new(Payer {
             session,
             driver,
             store: store.clone(),
             observer,
             held: Mutex::new(HashSet::new()),
+            stop: stop.clone(),
+            refused: Mutex::new(None),
         });
         let mut only = None;
         // Rows held by live workers settle soon; a dead worker's wait for its lease.
@@ -130,6 +142,11 @@ impl<D: AsyncDriver, S: Store> Run<'_, D, S> {
                     PoolError::Handler(error) => RunError::from(error),
                 },
             )?;
+            if let Some(refused) =
+                payer.refused.lock().unwrap_or_else(PoisonError::into_inner).take()
+            {
+                return Err(RunError::Refused(refused));
+            }
             let held =
                 std::mem::take(&mut *payer.held.lock().unwrap_or_else(PoisonError::into_inner));
             if held.is_empty() || stop.load(Ordering::SeqCst) {
@@ -142,6 +159,22 @@ impl<D: AsyncDriver, S: Store> Run<'_, D, S> {
     }
 }
 
+/// Asks the shop's balance, which needs the shop and its key and moves no money:
+/// an API refusal ends the run before anything else is sent. A balance that cannot
+/// be asked for another reason (the network) is left to each payout's own retries.
+async fn check_shop<D: AsyncDriver>(session: &Session, driver: &D) -> Result<(), RunError> {
+    let Ok(now) = Timestamp::try_from(SystemTime::now()) else {
+        return Ok(());
+    };
+    let Ok(balance) = session.call(&ShopBalance::new(now)) else {
+        return Ok(());
+    };
+    match driver.drive(balance).await {
+        Err(Error::Api(refused)) => Err(RunError::Refused(refused)),
+        _ => Ok(()),
+    }
+}
+
 struct Payer<D, S> {
     session: Arc<Session>,
     driver: Arc<D>,
@@ -149,6 +182,10 @@ struct Payer<D, S> {
     observer: Arc<dyn Observer>,
     /// Records other workers held when asked: asked for again after the pass.
     held: Mutex<HashSet<u64>>,
+    /// The run's stop: set when the API refuses the shop's signature.
+    stop: Arc<AtomicBool>,
+    /// That refusal.
+    refused: Mutex<Option<ApiError>>,
 }
 
 impl<D: AsyncDriver, S: Store> RowHandler for Payer<D, S> {
@@ -203,6 +240,16 @@ impl<D: AsyncDriver, S: Store> Payer<D, S> {
             Ok(prepared) => self.driver.drive(prepared).await,
             Err(error) => Err(error),
         };
+        if let Err(error) = &result
+            && let Some(refused) = error.bad_signature()
+        {
+            // Every later request would be refused too: send nothing more.
+            self.stop.store(true, Ordering::SeqCst);
+            self.refused
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_or_insert(refused.clone());
+        }
         settle(&result)
     }
 }

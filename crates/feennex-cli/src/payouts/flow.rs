@@ -5,18 +5,20 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use feennex_batch::{
-    BatchFile, Binding, Journal, PgOptions, PgStore, Run, SettledRows, Store, StoreError, Summary,
-    check_distinct, write_report,
+    BatchFile, Binding, Journal, PgOptions, PgStore, Run, RunError, SettledRows, Store, StoreError,
+    Summary, check_distinct, write_report,
 };
 use feennex_hyper::HyperTransport;
-use feennex_proto::Session;
+use feennex_proto::{ApiError, Session};
 
 use super::progress::Progress;
-use super::{EXIT_UNKNOWN, PayoutsRunArgs, PayoutsStatusArgs, beside, stop_on_signals, verdict};
+use super::{
+    EXIT_REFUSED, EXIT_UNKNOWN, PayoutsRunArgs, PayoutsStatusArgs, beside, stop_on_signals, verdict,
+};
 use crate::exit::Failure;
 use crate::send::Api;
 
@@ -131,28 +133,44 @@ impl Payment<'_> {
             .build();
         let outcome = runtime.block_on(run.pay());
         progress.finish();
-        if let Err(error) = &outcome {
-            eprintln!("error: {error}; the run stopped, rows in flight were let finish");
-        }
-        let stopped_by_store = || {
-            Failure::Unfinished(
-                EXIT_UNKNOWN,
-                "the batch store failed; run again once it is back (rows whose create may have left are looked up first)".into(),
-            )
+        let stopped_by = match &outcome {
+            Ok(()) => None,
+            Err(RunError::Refused(refused)) => Some(refused_failure(self.api, refused)),
+            Err(error) => {
+                eprintln!("error: {error}; the run stopped, rows in flight were let finish");
+                Some(Failure::Unfinished(
+                    EXIT_UNKNOWN,
+                    "the batch store failed; run again once it is back (rows whose create may have left are looked up first)".into(),
+                ))
+            }
         };
         // A store that failed may still say what it settled: a run that moved money
         // says what it did whenever it can.
-        let settled = match runtime.block_on(store.settled_rows()) {
-            Ok(settled) => settled,
-            Err(_) if outcome.is_err() => return Err(stopped_by_store()),
-            Err(error) => return Err(store_failure(&error)),
+        let (settled, stopped_by) = match (runtime.block_on(store.settled_rows()), stopped_by) {
+            (Ok(settled), stopped_by) => (settled, stopped_by),
+            (Err(_), Some(stopped_by)) => return Err(stopped_by),
+            (Err(error), None) => return Err(store_failure(&error)),
         };
         let (summary, written) = print_report(self.batch, &settled, &self.report, place, out)?;
-        if outcome.is_err() {
-            return Err(stopped_by_store());
+        if let Some(stopped_by) = stopped_by {
+            return Err(stopped_by);
         }
-        verdict(&summary, stop.load(Ordering::SeqCst), written)
+        verdict(&summary, written)
     }
+}
+
+/// Why the API refused the shop, in the operator's terms: a refused signature
+/// names the key.
+fn refused_failure(api: &Api, refused: &ApiError) -> Failure {
+    let shop = api.merchant().shop_id().get();
+    let message = if refused.is_bad_signature() {
+        format!(
+            "Feennex refused the signature of shop {shop}: the secret key (FEENNEX_SECRET_KEY or --secret-file) is not this shop's; nothing more was sent"
+        )
+    } else {
+        format!("Feennex refused shop {shop} ({refused}); nothing more was sent")
+    };
+    Failure::Unfinished(EXIT_REFUSED, message)
 }
 
 /// Writes the report, prints the summary and where things are; gives the summary

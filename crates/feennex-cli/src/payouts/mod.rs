@@ -18,8 +18,9 @@ use crate::flags::ApiArgs;
 use crate::send::Api;
 use progress::Progress;
 
-/// Exit code: some rows refused (or a dry run found a refusal or a short balance).
-const EXIT_REFUSED: u8 = 3;
+/// Exit code: some rows refused, or the shop itself (or a dry run found a refusal
+/// or a short balance).
+pub(crate) const EXIT_REFUSED: u8 = 3;
 /// Exit code: some outcomes unknown; run again.
 pub(crate) const EXIT_UNKNOWN: u8 = 4;
 /// Exit code: the report could not be written (the summary was printed).
@@ -172,13 +173,11 @@ pub fn run_batch(api: &Api, args: &PayoutsRunArgs, out: &mut dyn Write) -> Resul
 
 /// The exit status of a finished run, the most urgent first: 0 when every valid
 /// row is paid or was already paid.
-pub(crate) fn verdict(
-    summary: &Summary,
-    stopped: bool,
-    written: Result<(), String>,
-) -> Result<(), Failure> {
+pub(crate) fn verdict(summary: &Summary, written: Result<(), String>) -> Result<(), Failure> {
     let again = "run the same command again to continue";
-    if stopped || summary.count(Outcome::Pending) > 0 {
+    // A stop that came after the last row changes nothing: the run ended as it
+    // would have.
+    if summary.count(Outcome::Pending) > 0 {
         return Err(Failure::Unfinished(EXIT_STOPPED, format!("stopped before the end; {again}")));
     }
     written.map_err(|message| Failure::Unfinished(EXIT_NO_REPORT, message))?;
