@@ -5,7 +5,11 @@
 
 use std::time::{Duration, Instant};
 
-use feennex_proto::{BillCreate, Currency, Endpoint, Error, PaymentUrls, ShopOrderId};
+use feennex_proto::{
+    Error,
+    endpoints::Endpoint,
+    prelude::{BillCreate, Currency, PaymentUrls, ShopOrderId},
+};
 use feennex_sandbox::PaymentKind;
 
 /// A callback's fields in the order of their names, `sign` included.
@@ -15,7 +19,7 @@ pub type Fields = Vec<(String, String)>;
 pub const NOWHERE: &str = "http://127.0.0.1:9/callback";
 
 /// Creates a bill for `amount` USD of the default shop with a callback URL
-/// nobody answers, through `send`; gives it.
+/// nobody answers, through `call`; gives it.
 pub fn create_bill<F>(send: F, order: &str, amount: &str, description: Option<&str>) -> u64
 where
     F: FnOnce(&BillCreate) -> Result<<BillCreate as Endpoint>::Output, Error>,

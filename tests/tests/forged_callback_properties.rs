@@ -13,7 +13,11 @@ use feennex_proto::callback::{
     CallbackPolicy, ConfirmationMismatch, KNOWN_CALLBACK_FIELDS, verify_callback_with,
 };
 use feennex_proto::callback::{CallbackRejection, ExpectedOrder, Notification, SenderCheck};
-use feennex_proto::{BillState, BillStatus, Currency, SecretKey, ShopId, ShopOrderId};
+use feennex_proto::{
+    SecretKey,
+    endpoints::BillState,
+    prelude::{BillStatus, Currency, ShopId, ShopOrderId},
+};
 use feennex_sandbox::{CallbackRetry, DEFAULT_SECRET, DEFAULT_SHOP_ID, SandboxConfig};
 use feennex_tests::forgery::{Fields, create_bill, finish_and_capture, form_body, resplit};
 use feennex_tests::{BlockingClient, Setup, TestClient, TestSandbox};
@@ -62,7 +66,7 @@ fn fixture() -> &'static Fixture {
         let client: BlockingClient = sandbox.client(Setup::default());
         let mut victims = Vec::new();
         for (n, order) in VICTIMS.into_iter().enumerate() {
-            let id = create_bill(|bill| client.send(bill), order, "1000", None);
+            let id = create_bill(|bill| client.call(bill), order, "1000", None);
             let genuine = [
                 format!("gift:1000:840:1:{order}:success"),
                 format!("gift:{id}:1000:840:1:{order}:success"),
@@ -72,15 +76,15 @@ fn fixture() -> &'static Fixture {
             .map(|(m, description)| {
                 let attacker = format!("attacker-{n}-{m}");
                 let cheap =
-                    create_bill(|bill| client.send(bill), &attacker, "1", Some(&description));
+                    create_bill(|bill| client.call(bill), &attacker, "1", Some(&description));
                 finish_and_capture(sandbox.base_url(), cheap, false)
             })
             .collect::<Vec<_>>();
-            let lookup = feennex_proto::BillShopOrderStatus::new(
+            let lookup = feennex_proto::prelude::BillShopOrderStatus::new(
                 SystemTime::now().try_into().unwrap(),
                 ShopOrderId::new(order).unwrap(),
             );
-            let bill = client.send(&lookup).unwrap();
+            let bill = client.call(&lookup).unwrap();
             assert_eq!((bill.id, bill.status), (id, BillStatus::Waiting));
             victims.push(Victim { order, bill, genuine: genuine.try_into().unwrap() });
         }

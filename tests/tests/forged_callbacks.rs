@@ -13,7 +13,10 @@ use feennex_proto::callback::{
 use feennex_proto::callback::{
     CallbackRejection, CallbackStatus, ExpectedOrder, Notification, SenderCheck, verify_callback,
 };
-use feennex_proto::{BillStatus, Currency, ErrorCode, SecretKey, ShopId, ShopOrderId};
+use feennex_proto::{
+    SecretKey,
+    prelude::{BillStatus, Currency, ErrorCode, ShopId, ShopOrderId},
+};
 use feennex_sandbox::{CallbackRetry, DEFAULT_SECRET, DEFAULT_SHOP_ID, SandboxConfig};
 use feennex_tests::forgery::{create_bill, finish_and_capture, form_body, resplit};
 use feennex_tests::{Setup, TestClient, TestSandbox, both_clients};
@@ -60,9 +63,9 @@ fn order_101() -> ExpectedOrder {
 fn a_resplit_callback_is_refused_by_default_and_caught_by_confirmation<C: TestClient>() {
     let sandbox = sandbox();
     let client: C = sandbox.client(Setup::default());
-    let victim = create_bill(|bill| client.send(bill), "101", "1000", None);
+    let victim = create_bill(|bill| client.call(bill), "101", "1000", None);
     let cheap = create_bill(
-        |bill| client.send(bill),
+        |bill| client.call(bill),
         "attacker-7",
         "1",
         Some("gift:1000:840:1:101:success"),
@@ -100,9 +103,9 @@ fn a_resplit_onto_known_names_passes_the_strict_check_and_is_caught_by_confirmat
 >() {
     let sandbox = sandbox();
     let client: C = sandbox.client(Setup::default());
-    let victim = create_bill(|bill| client.send(bill), "101", "1000", None);
+    let victim = create_bill(|bill| client.call(bill), "101", "1000", None);
     let description = format!("gift:{victim}:1000:840:1:101:success");
-    let cheap = create_bill(|bill| client.send(bill), "attacker-8", "1", Some(&description));
+    let cheap = create_bill(|bill| client.call(bill), "attacker-8", "1", Some(&description));
     let genuine = finish_and_capture(sandbox.base_url(), cheap, false);
 
     // The victim's bill id is guessed, the filler lands in known fields whose
@@ -130,14 +133,14 @@ fn a_resplit_onto_known_names_passes_the_strict_check_and_is_caught_by_confirmat
 fn a_genuine_callback_is_confirmed_with_the_bill<C: TestClient>() {
     let sandbox = sandbox();
     let client: C = sandbox.client(Setup::default());
-    let id = create_bill(|bill| client.send(bill), "order-55", "25.5", None);
+    let id = create_bill(|bill| client.call(bill), "order-55", "25.5", None);
     let genuine = finish_and_capture(sandbox.base_url(), id, true);
     let notification = verify(&form_body(&genuine), &CallbackPolicy::strict()).unwrap();
     let bill = client.confirm_callback(&notification).unwrap();
     assert_eq!((bill.id, bill.status), (id, BillStatus::Paid));
     assert_eq!(bill.shop_amount, Some("25.50".parse().unwrap()));
 
-    let rejected = create_bill(|bill| client.send(bill), "order-56", "3", None);
+    let rejected = create_bill(|bill| client.call(bill), "order-56", "3", None);
     let genuine = finish_and_capture(sandbox.base_url(), rejected, false);
     let notification = verify(&form_body(&genuine), &CallbackPolicy::strict()).unwrap();
     assert_eq!(client.confirm_callback(&notification).unwrap().status, BillStatus::Canceled);
@@ -147,7 +150,7 @@ fn a_callback_of_an_order_without_a_bill_cannot_be_confirmed<C: TestClient>() {
     let sandbox = sandbox();
     let client: C = sandbox.client(Setup::default());
     let cheap =
-        create_bill(|bill| client.send(bill), "attacker-9", "1", Some("x:1:840:1:nope:success"));
+        create_bill(|bill| client.call(bill), "attacker-9", "1", Some("x:1:840:1:nope:success"));
     let genuine = finish_and_capture(sandbox.base_url(), cheap, false);
     let claims = [
         ("shop_amount", "1"),

@@ -13,7 +13,7 @@ use std::io::Read;
 use feennex_proto::adoption::PayoutIntent;
 use feennex_proto::batch::IdOrigin;
 use feennex_proto::endpoints::AccountDetails;
-use feennex_proto::{
+use feennex_proto::prelude::{
     Amount, Currency, Decimal, PayeeAccount, Payway, ShopPaymentId, TransferAmountType,
     TransferCreate, WithdrawAccount, WithdrawAmountType, WithdrawCreate,
 };

@@ -16,8 +16,8 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use feennex_proto::Decimal;
 use feennex_proto::batch::LastRecord;
+use feennex_proto::prelude::Decimal;
 use tokio_postgres::{Client, GenericClient, NoTls, Row as DbRow};
 
 use crate::batch::BatchFile;

@@ -12,7 +12,10 @@ use std::time::SystemTime;
 use feennex_proto::batch::{Action, Resolution, next_action, settle};
 use feennex_proto::exchange::{ExactlyOncePayout, IdempotentCreate, PayoutResult, Start};
 use feennex_proto::session::AsyncDriver;
-use feennex_proto::{ApiError, Error, Session, ShopBalance, Timestamp};
+use feennex_proto::{
+    Error, Session,
+    prelude::{ApiError, ShopBalance, Timestamp},
+};
 use typed_builder::TypedBuilder;
 
 use crate::batch::{BatchError, BatchFile};

@@ -9,10 +9,13 @@
 
 use std::time::SystemTime;
 
-use feennex_blocking::proto::{TransferCreate, TransferStatus, TransferTry};
+use feennex_blocking::proto::prelude::{TransferCreate, TransferStatus, TransferTry};
 use feennex_blocking::{
-    Amount, Client, Currency, Merchant, PayeeAccount, SecretKey, ShopPaymentId, Timestamp,
-    TransferAmountType,
+    Client,
+    prelude::{
+        Amount, Currency, Merchant, PayeeAccount, SecretKey, ShopPaymentId, Timestamp,
+        TransferAmountType,
+    },
 };
 
 const USD: Currency = Currency::USD;
@@ -23,7 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let secret = SecretKey::new(std::env::var("FEENNEX_SECRET_KEY")?);
     let client = Client::new(Merchant::new(shop_id, secret).with_base_url(base_url))?;
 
-    let quote = client.send(
+    let quote = client.call(
         &TransferTry::builder()
             .amount("10.50".parse()?)
             .amount_type(TransferAmountType::ReceiveAmount)
@@ -54,7 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let now = Timestamp::try_from(SystemTime::now())?;
-    let found = client.send(&TransferStatus::new(now, id))?;
+    let found = client.call(&TransferStatus::new(now, id))?;
     println!("status of {}: payout {} exists", found.shop_payment_id, found.id);
     Ok(())
 }

@@ -12,8 +12,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Args;
 use feennex_proto::{
-    Amount, BaseUrl, Currency, Merchant, PayeeAccount, SecretKey, ShopId, ShopPaymentId,
-    TransferAmountType, TransferCreate, parse_response, sign,
+    Merchant, SecretKey,
+    prelude::{
+        Amount, BaseUrl, Currency, PayeeAccount, ShopId, ShopPaymentId, TransferAmountType,
+        TransferCreate,
+    },
+    response::parse_response,
+    sign::sign,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::{Args, Subcommand};
-use feennex_proto::{Amount, BillCreate, BillShopOrderStatus, Currency, ShopOrderId};
+use feennex_proto::prelude::{Amount, BillCreate, BillShopOrderStatus, Currency, ShopOrderId};
 
 use crate::config;
 use crate::exit::Failure;

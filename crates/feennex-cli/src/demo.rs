@@ -11,7 +11,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use feennex_proto::{ClientOptions, Decimal, Merchant, SecretKey, ShopId};
+use feennex_proto::{
+    Merchant, SecretKey,
+    prelude::{ClientOptions, Decimal, ShopId},
+};
 use feennex_sandbox::{FaultConfig, FaultKind, Sandbox, SandboxConfig};
 
 use clap::Args;

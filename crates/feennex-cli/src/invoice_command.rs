@@ -4,7 +4,8 @@ use std::io::Write;
 
 use clap::{Args, Subcommand};
 use feennex_proto::{
-    AddOnFields, Amount, Currency, InvoiceCreate, InvoiceTry, Payway, ShopOrderId,
+    endpoints::AddOnFields,
+    prelude::{Amount, Currency, InvoiceCreate, InvoiceTry, Payway, ShopOrderId},
 };
 
 use crate::exit::Failure;

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use clap::Args;
 use feennex_proto::pay_page::{DEFAULT_PAY_PAGE_HOST, PayPage, PayPageLang};
-use feennex_proto::{Amount, BaseUrl, Currency, Payway, ShopOrderId};
+use feennex_proto::prelude::{Amount, BaseUrl, Currency, Payway, ShopOrderId};
 
 use crate::config;
 use crate::exit::Failure;

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::{Args, Subcommand};
-use feennex_proto::{
+use feennex_proto::prelude::{
     Amount, Currency, PayeeAccount, ShopPaymentId, TransferAmountType, TransferCreate,
     TransferStatus, TransferTry,
 };

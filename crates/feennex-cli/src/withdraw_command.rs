@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::{Args, Subcommand};
-use feennex_proto::{
+use feennex_proto::prelude::{
     AccountDetails, Amount, CheckAccount, Currency, Payway, ShopPaymentId, WithdrawAccount,
     WithdrawAmountType, WithdrawCreate, WithdrawShopPaymentStatus, WithdrawStatusById, WithdrawTry,
 };

@@ -45,9 +45,9 @@ fn the_forgery_is_refused_by_default_and_caught_by_confirm_even_when_permissive(
     let once = CallbackRetry::new(Duration::from_secs(60), Duration::from_secs(60), 1);
     let sandbox = TestSandbox::with_config(SandboxConfig::default().with_callbacks(once));
     let client: BlockingClient = sandbox.client(Setup::default());
-    let victim = create_bill(|bill| client.send(bill), "101", "1000", None);
+    let victim = create_bill(|bill| client.call(bill), "101", "1000", None);
     let description = format!("gift:{victim}:1000:840:1:101:success");
-    let cheap = create_bill(|bill| client.send(bill), "attacker-1", "1", Some(&description));
+    let cheap = create_bill(|bill| client.call(bill), "attacker-1", "1", Some(&description));
     let genuine = finish_and_capture(sandbox.base_url(), cheap, false);
 
     // Filler names: refused by the strict default.

@@ -65,7 +65,7 @@ fn signed(fields: &[(&str, Value)], signed_names: &[&str], secret: &str) -> Stri
             (*name, text)
         })
         .collect();
-    let sign = feennex_proto::sign(&texts, &SecretKey::new(secret));
+    let sign = feennex_proto::sign::sign(&texts, &SecretKey::new(secret));
     let mut object: serde_json::Map<String, Value> =
         fields.iter().map(|(n, v)| ((*n).to_owned(), v.clone())).collect();
     object.insert("sign".into(), Value::from(sign.to_string()));

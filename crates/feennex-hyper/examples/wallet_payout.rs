@@ -9,9 +9,10 @@
 
 use std::time::SystemTime;
 
-use feennex_hyper::proto::{TransferCreate, TransferStatus, TransferTry};
+use feennex_hyper::proto::prelude::{TransferCreate, TransferStatus, TransferTry};
 use feennex_hyper::{
-    Client, Currency, Merchant, SecretKey, ShopPaymentId, Timestamp, TransferAmountType,
+    Client,
+    prelude::{Currency, Merchant, SecretKey, ShopPaymentId, Timestamp, TransferAmountType},
 };
 
 #[tokio::main(flavor = "current_thread")]
@@ -22,7 +23,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::new(Merchant::new(shop_id, secret).with_base_url(base_url))?;
 
     let quote = client
-        .send(
+        .call(
             &TransferTry::builder()
                 .amount("10.50".parse()?)
                 .amount_type(TransferAmountType::ReceiveAmount)
@@ -54,7 +55,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let now = Timestamp::try_from(SystemTime::now())?;
-    let found = client.send(&TransferStatus::new(now, id)).await?;
+    let found = client.call(&TransferStatus::new(now, id)).await?;
     println!("status of {}: payout {} exists", found.shop_payment_id, found.id);
     Ok(())
 }

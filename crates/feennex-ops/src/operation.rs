@@ -10,7 +10,10 @@ use feennex_proto::endpoints::{
 };
 use feennex_proto::exchange::IdempotentCreate;
 use feennex_proto::http;
-use feennex_proto::{BaseUrl, ClientOptions, Merchant, SecretKey, Session, ShopId};
+use feennex_proto::{
+    Merchant, SecretKey, Session,
+    prelude::{BaseUrl, ClientOptions, ShopId},
+};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -246,7 +249,7 @@ impl Operation {
         where
             E::Output: Serialize,
         {
-            let output = feennex_proto::parse_response::<E>(status, body)?;
+            let output = feennex_proto::response::parse_response::<E>(status, body)?;
             crate::machine::to_json(&output)
         }
         let status = http::StatusCode::from_u16(status)

@@ -16,8 +16,10 @@ use std::time::{Duration, Instant, SystemTime};
 use feennex_proto::exchange::{Exchange, Step};
 use feennex_proto::transport::{BlockingTransport, Request, Response};
 use feennex_proto::{
-    ClientOptions, Currency, Error, Merchant, SecretKey, Session, ShopPaymentId, Timestamp,
-    TransferAmountType, TransferCreate, http,
+    Error, Merchant, SecretKey, Session, http,
+    prelude::{
+        ClientOptions, Currency, ShopPaymentId, Timestamp, TransferAmountType, TransferCreate,
+    },
 };
 
 /// One connection per request; `Connection: close` marks the end of the answer.

@@ -26,7 +26,7 @@ pub const DEFAULT_BASE_URL: &str = "https://core.feennex.com";
 
 /// An API operation: its path, the fields it sends, and what its answer holds.
 ///
-/// Implemented by one type per endpoint, such as [`TransferCreate`](crate::TransferCreate).
+/// Implemented by one type per endpoint, such as [`TransferCreate`](crate::endpoints::TransferCreate).
 pub trait Endpoint {
     /// The path below the base URL, such as `transfer/create`.
     const PATH: &'static str;
@@ -52,12 +52,12 @@ pub trait Endpoint {
 
 /// An operation answered by one call: every endpoint but the payout creates, whose
 /// outcome may be unknown and must be reconciled (send those with a client's
-/// `payout`, which makes them exactly once). A client's `send` takes only these, so
+/// `payout`, which makes them exactly once). A client's `call` takes only these, so
 /// a payout sent the unsafe way does not compile:
 ///
 /// ```compile_fail
-/// fn send<E: feennex_proto::SingleCall>(_: &E) {}
-/// # let create: feennex_proto::TransferCreate = todo!();
+/// fn send<E: feennex_proto::endpoints::SingleCall>(_: &E) {}
+/// # let create: feennex_proto::prelude::TransferCreate = todo!();
 /// send(&create); // `TransferCreate` is not a `SingleCall`
 /// ```
 pub trait SingleCall: Endpoint {}

@@ -7,7 +7,10 @@ use feennex_proto::callback::{
     CallbackPolicy, CallbackRejection, CallbackStatus, ExpectedOrder, Notification, OrderMismatch,
     SenderCheck, verify_callback, verify_callback_with,
 };
-use feennex_proto::{Currency, SecretKey, ShopId};
+use feennex_proto::{
+    SecretKey,
+    prelude::{Currency, ShopId},
+};
 use sha2::{Digest, Sha256};
 
 const SECRET: &str = "callback-secret-77";

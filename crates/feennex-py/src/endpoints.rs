@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use feennex_proto::endpoints::{AddOnFields, PaymentUrls};
-use feennex_proto::*;
+use feennex_proto::prelude::*;
 
 use crate::errors::{from_core, invalid};
 use crate::values::Params;
@@ -229,7 +229,7 @@ pub fn parse_answer(
     macro_rules! parse {
         ($($path:literal => $endpoint:ty),* $(,)?) => {
             match endpoint {
-                $($path => feennex_proto::parse_response::<$endpoint>(status, body)
+                $($path => feennex_proto::response::parse_response::<$endpoint>(status, body)
                     .map(|output| json(&output)),)*
                 other => return Err(invalid(py, "endpoint", format!("{other:?} is not an endpoint"))),
             }

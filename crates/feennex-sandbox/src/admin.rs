@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use feennex_proto::Currency;
+use feennex_proto::prelude::Currency;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 

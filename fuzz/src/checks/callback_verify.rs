@@ -133,7 +133,7 @@ pub fn callback_verify(data: &[u8]) {
                     value.as_deref().filter(|v| !v.is_empty()).map(|v| (name.as_str(), v))
                 })
                 .collect();
-            assert!(feennex_proto::verify(&signed, &secret, sign));
+            assert!(feennex_proto::sign::verify(&signed, &secret, sign));
             let other = SecretKey::new(format!("{CALLBACK_SECRET}-other"));
             assert_eq!(
                 verify_callback(body, &content_type, sender, &other, &senders),
@@ -210,7 +210,7 @@ fn signed_callback(
         .filter(|(_, value)| !value.is_empty())
         .map(|(name, value)| (name.as_str(), value.as_str()))
         .collect();
-    let sign = feennex_proto::sign(&signed, secret);
+    let sign = feennex_proto::sign::sign(&signed, secret);
     let body = callback_body(&fields, sign.as_str(), json);
     let permissive = CallbackPolicy::permissive();
     let notification =

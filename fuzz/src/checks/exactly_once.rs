@@ -8,8 +8,11 @@ use feennex_proto::exchange::{
 };
 use feennex_proto::transport::{Delivery, Response};
 use feennex_proto::{
-    Currency, Decimal, Error, Merchant, PayeeAccount, Payway, SecretKey, ShopId, ShopPaymentId,
-    TransferAmountType, TransferCreate, WithdrawAccount, WithdrawAmountType, WithdrawCreate,
+    Error, Merchant, SecretKey,
+    prelude::{
+        Currency, Decimal, PayeeAccount, Payway, ShopId, ShopPaymentId, TransferAmountType,
+        TransferCreate, WithdrawAccount, WithdrawAmountType, WithdrawCreate,
+    },
 };
 
 use super::*;

@@ -74,10 +74,14 @@ impl<'a> Input<'a> {
 }
 
 /// An amount from four bytes and a scale byte, or `None` when the SDK refuses it.
-fn fuzzed_amount(input: &mut Input<'_>) -> Option<feennex_proto::Amount> {
+fn fuzzed_amount(input: &mut Input<'_>) -> Option<feennex_proto::prelude::Amount> {
     let units = input.u32();
     let scale = u32::from(input.byte() % 5);
-    feennex_proto::Amount::new(feennex_proto::Decimal::new(i64::from(units), scale)).ok()
+    feennex_proto::prelude::Amount::new(feennex_proto::prelude::Decimal::new(
+        i64::from(units),
+        scale,
+    ))
+    .ok()
 }
 
 fn assert_short_error(error: &dyn std::fmt::Display) {

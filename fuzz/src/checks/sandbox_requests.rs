@@ -1,8 +1,11 @@
 //! The `sandbox_requests` fuzz target's check.
 
 use feennex_proto::{
-    Currency, ErrorCode, Merchant, PayeeAccount, SecretKey, ShopBalance, ShopId, ShopPaymentId,
-    Timestamp, TransferAmountType, TransferCreate, TransferStatus, TransferTry,
+    Merchant, SecretKey,
+    prelude::{
+        Currency, ErrorCode, PayeeAccount, ShopBalance, ShopId, ShopPaymentId, Timestamp,
+        TransferAmountType, TransferCreate, TransferStatus, TransferTry,
+    },
 };
 use serde_json::Value;
 

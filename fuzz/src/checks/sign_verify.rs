@@ -26,21 +26,21 @@ pub fn sign_verify(data: &[u8]) {
     hasher.update(secret_text.as_bytes());
     let expected: String = hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect();
 
-    let signature = feennex_proto::sign(&fields, &secret);
+    let signature = feennex_proto::sign::sign(&fields, &secret);
     assert_eq!(signature.as_str(), expected);
-    assert!(feennex_proto::verify(&fields, &secret, &expected));
-    assert!(feennex_proto::verify(&fields, &secret, &expected.to_ascii_uppercase()));
+    assert!(feennex_proto::sign::verify(&fields, &secret, &expected));
+    assert!(feennex_proto::sign::verify(&fields, &secret, &expected.to_ascii_uppercase()));
     for position in [0, 31, 63] {
         let mut other = expected.clone().into_bytes();
         other[position] = if other[position] == b'0' { b'1' } else { b'0' };
         let other = String::from_utf8(other).unwrap();
-        assert!(!feennex_proto::verify(&fields, &secret, &other), "accepted {other}");
+        assert!(!feennex_proto::sign::verify(&fields, &secret, &other), "accepted {other}");
     }
-    assert!(!feennex_proto::verify(&fields, &secret, &expected[1..]));
-    assert!(!feennex_proto::verify(&fields, &secret, &format!("{expected}0")));
+    assert!(!feennex_proto::sign::verify(&fields, &secret, &expected[1..]));
+    assert!(!feennex_proto::sign::verify(&fields, &secret, &format!("{expected}0")));
 
     let other_secret = SecretKey::new(format!("{secret_text}x"));
-    assert_ne!(feennex_proto::sign(&fields, &other_secret), signature);
+    assert_ne!(feennex_proto::sign::sign(&fields, &other_secret), signature);
 
     // With distinct names the order of the list does not matter.
     let mut names: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();
@@ -48,6 +48,6 @@ pub fn sign_verify(data: &[u8]) {
     names.dedup();
     if names.len() == fields.len() {
         let reversed: Vec<(&str, &str)> = fields.iter().rev().copied().collect();
-        assert_eq!(feennex_proto::sign(&reversed, &secret), signature);
+        assert_eq!(feennex_proto::sign::sign(&reversed, &secret), signature);
     }
 }

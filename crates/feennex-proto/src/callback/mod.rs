@@ -4,7 +4,7 @@
 //!
 //! ```
 //! use feennex_proto::callback::*;
-//! use feennex_proto::*;
+//! use feennex_proto::prelude::*;
 //!
 //! let secret = SecretKey::new("SecretKey01");
 //! let body = b"payment_id=9001&shop_id=6&shop_order_id=101&shop_amount=10.00&shop_currency=840\

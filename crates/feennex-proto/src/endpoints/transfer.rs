@@ -117,7 +117,7 @@ fn optional_text<'de, D: serde::Deserializer<'de>>(
 /// not compile. `amount_type` defaults to `receive_amount`.
 ///
 /// ```
-/// use feennex_proto::*;
+/// use feennex_proto::prelude::*;
 /// let create = TransferCreate::builder()
 ///     .amount("25".parse()?)
 ///     .payee_account(PayeeAccount::new("201234567890")?)
@@ -133,7 +133,7 @@ fn optional_text<'de, D: serde::Deserializer<'de>>(
 /// Positional currencies, which could be swapped silently, do not compile:
 ///
 /// ```compile_fail
-/// use feennex_proto::*;
+/// use feennex_proto::prelude::*;
 /// let create = TransferCreate::new(
 ///     "25".parse().unwrap(), TransferAmountType::ReceiveAmount,
 ///     PayeeAccount::new("201234567890").unwrap(),
@@ -144,7 +144,7 @@ fn optional_text<'de, D: serde::Deserializer<'de>>(
 /// Nor does a builder that lacks a currency:
 ///
 /// ```compile_fail
-/// use feennex_proto::*;
+/// use feennex_proto::prelude::*;
 /// let create = TransferCreate::builder()
 ///     .amount("25".parse().unwrap())
 ///     .payee_account(PayeeAccount::new("201234567890").unwrap())
@@ -222,7 +222,7 @@ pub struct TransferCreated {
 
 /// `transfer/shop_payment_status`: looks a wallet payout up by the merchant's id.
 ///
-/// Answered with error 7 ([`ErrorCode::OperationNotFound`](crate::ErrorCode)) when no
+/// Answered with error 7 ([`ErrorCode::OperationNotFound`](crate::error::ErrorCode)) when no
 /// such payout exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

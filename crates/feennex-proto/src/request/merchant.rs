@@ -69,7 +69,7 @@ impl Merchant {
     /// signature in `sign`.
     ///
     /// ```
-    /// use feennex_proto::*;
+    /// use feennex_proto::prelude::*;
     ///
     /// let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("secret"));
     /// let quote = TransferTry::builder()

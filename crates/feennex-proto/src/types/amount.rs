@@ -21,12 +21,12 @@ const TEXT_CAPACITY: usize = 32;
 /// differently are refused when the `Amount` is made, never at the server.
 ///
 /// ```
-/// use feennex_proto::Amount;
+/// use feennex_proto::prelude::Amount;
 ///
 /// let amount: Amount = "10.50".parse()?;
 /// assert_eq!(amount.as_str(), "10.5");
 /// assert!("0.00001".parse::<Amount>().is_err()); // Python prints 1e-05
-/// # Ok::<(), feennex_proto::AmountError>(())
+/// # Ok::<(), feennex_proto::types::AmountError>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Amount {
