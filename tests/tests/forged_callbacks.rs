@@ -15,7 +15,7 @@ use feennex_proto::callback::{
 };
 use feennex_proto::{BillStatus, Currency, ErrorCode, SecretKey, ShopId, ShopOrderId};
 use feennex_sandbox::{CallbackRetry, DEFAULT_SECRET, DEFAULT_SHOP_ID, SandboxConfig};
-use feennex_tests::forgery::{create_bill, finish_and_capture, form_body, resplit};
+use feennex_tests::forgery::{create_bill, finish_and_capture, form_body, resigned, resplit};
 use feennex_tests::{Setup, TestClient, TestSandbox, both_clients};
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -183,21 +183,7 @@ fn a_callback_naming_another_shop_is_refused_by_confirmation<C: TestClient>() {
     let genuine = finish_and_capture(sandbox.base_url(), id, true);
     let secret = SecretKey::new(DEFAULT_SECRET);
     for other in ["7", "01"] {
-        let mut fields: Vec<(String, String)> = genuine
-            .iter()
-            .filter(|(name, _)| name != "sign")
-            .map(|(name, value)| {
-                let value = if name == "shop_id" { other.to_owned() } else { value.clone() };
-                (name.clone(), value)
-            })
-            .collect();
-        let signed: Vec<(&str, &str)> = fields
-            .iter()
-            .filter(|(_, value)| !value.is_empty())
-            .map(|(name, value)| (name.as_str(), value.as_str()))
-            .collect();
-        let sign = feennex_proto::sign(&signed, &secret).to_string();
-        fields.push(("sign".to_owned(), sign));
+        let fields = resigned(&genuine, &[("shop_id", other)], &secret);
         let notification = verify(&form_body(&fields), &CallbackPolicy::permissive()).unwrap();
         match client.confirm_callback(&notification) {
             Err(ConfirmError::Mismatch(mismatch)) => assert_eq!(
