@@ -13,8 +13,8 @@ use std::io::Read;
 use feennex_proto::batch::RowIntent;
 use feennex_proto::endpoints::AccountDetails;
 use feennex_proto::{
-    Amount, Currency, Decimal, PayeeAccount, Payway, ShopPaymentId, TransferAmountType,
-    TransferCreate, WithdrawAccount, WithdrawAmountType, WithdrawCreate,
+    Amount, Currency, PayeeAccount, Payway, ShopPaymentId, TransferAmountType, TransferCreate,
+    WithdrawAccount, WithdrawAmountType, WithdrawCreate,
 };
 
 use crate::lines::{LineCounting, LineIndex};
@@ -23,9 +23,6 @@ const TRANSFER_REQUIRED: [&str; 4] = ["payee_account", "amount", "payee_currency
 const TRANSFER_OPTIONAL: [&str; 3] = ["amount_type", "shop_payment_id", "description"];
 const WITHDRAW_REQUIRED: [&str; 4] = ["account", "amount", "payway", "shop_currency"];
 const WITHDRAW_OPTIONAL: [&str; 3] = ["amount_type", "shop_payment_id", "account_details"];
-
-/// Most decimal places of a fiat amount the API accepts.
-const MAX_DECIMALS: u32 = 2;
 
 /// Which payouts a file holds, told by its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,14 +253,9 @@ pub fn parse_currency(text: &str) -> Result<Currency, String> {
         })
 }
 
-/// An amount the server accepts: positive, exact, at most two decimal places.
+/// An amount the server accepts, by the core's one rule ([`Amount::parse_for_api`]).
 pub fn parse_amount(text: &str) -> Result<Amount, String> {
-    let amount: Amount = text.parse().map_err(|error| format!("{error}"))?;
-    let value: Decimal = amount.value();
-    if value.scale() > MAX_DECIMALS {
-        return Err(format!("{text} has more than {MAX_DECIMALS} decimal places"));
-    }
-    Ok(amount)
+    Amount::parse_for_api(text).map_err(|error| error.to_string())
 }
 
 impl Columns {
