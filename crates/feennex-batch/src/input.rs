@@ -77,6 +77,12 @@ pub struct InvalidRow {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum InputError {
+    /// The file holds nothing, not even a header row.
+    #[error("the file is empty: it needs a header row and at least one payout row")]
+    Empty,
+    /// The file has a header row and no row after it: nothing to pay.
+    #[error("the file has a header row but no payout rows")]
+    NoRows,
     /// The header names an unknown column, lacks one, or names one twice.
     #[error("header: {0}")]
     Header(String),
@@ -116,6 +122,9 @@ impl<R: Read> RowReader<R> {
         let (counting, lines) = LineCounting::new(input);
         let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(counting);
         let header = csv.headers().map_err(|error| csv_error(&error, &lines))?.clone();
+        if header.iter().all(str::is_empty) {
+            return Err(InputError::Empty);
+        }
         let columns = Columns::from_header(&header)?;
         Ok(Self {
             csv,
@@ -392,6 +401,14 @@ mod tests {
                 [(1, 2, "batch-b1-1".to_owned()), (2, 4, "batch-b1-2".to_owned())],
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn an_empty_file_says_so() {
+        for text in ["", "\n", "\r\n\r\n"] {
+            let error = RowReader::new(text.as_bytes(), "b1").unwrap_err();
+            assert!(matches!(error, InputError::Empty), "{text:?}: {error}");
         }
     }
 

@@ -36,7 +36,7 @@ fn main() -> ExitCode {
         Err(error) => return exit::clap_failure(&error),
     };
     logging::install(&cli.output);
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = output::ClosedPipeIsQuiet::new(std::io::stdout().lock());
     let outcome = match &cli.command {
         Command::Sign(args) => sign_command::run(args, &mut stdout),
         Command::Transfer(args) => transfer_command::run(args, &mut stdout),
