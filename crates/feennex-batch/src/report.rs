@@ -22,6 +22,11 @@ pub enum Outcome {
     /// A payout under the row's id exists but does not match the row: not paid,
     /// needs a person.
     Conflict,
+    /// A payout under the row's id matches what its answer carries, but nothing
+    /// shows it was made for this row (its id does not commit to the row, and no
+    /// journal or store recorded the row before it): not counted as paid, needs a
+    /// person.
+    Unverified,
     /// Refused by Feennex: nothing paid.
     Failed,
     /// Not known yet whether it was paid: run again to settle it.
@@ -39,6 +44,7 @@ impl Outcome {
             Outcome::Paid => "paid",
             Outcome::AlreadyPaid => "already-paid",
             Outcome::Conflict => "conflict",
+            Outcome::Unverified => "unverified",
             Outcome::Failed => "failed",
             Outcome::Unknown => "unknown",
             Outcome::Pending => "pending",
@@ -57,13 +63,13 @@ pub struct ReportLine {
     pub shop_payment_id: String,
     /// How it ended.
     pub outcome: Outcome,
-    /// Feennex's id of the payout (paid, already paid, conflict).
+    /// Feennex's id of the payout (paid, already paid, conflict, unverified).
     pub payout_id: Option<u64>,
     /// What the shop paid, and in which currency.
     pub write_off: Option<(Decimal, u16)>,
     /// The API's error code.
     pub error_code: Option<i64>,
-    /// Why it failed, is unknown, conflicts or was skipped.
+    /// Why it failed, is unknown, conflicts, is unverified or was skipped.
     pub message: String,
 }
 
@@ -92,12 +98,17 @@ impl ReportLine {
                 report.error_code = code;
                 report.message = message;
             }
-            Some(Settled::Unknown { message }) => {
+            Some(Settled::Unknown { message, .. }) => {
                 report.outcome = Outcome::Unknown;
                 report.message = message;
             }
             Some(Settled::Conflict { payout_id, message }) => {
                 report.outcome = Outcome::Conflict;
+                report.payout_id = Some(payout_id);
+                report.message = message;
+            }
+            Some(Settled::Unverified { payout_id, message }) => {
+                report.outcome = Outcome::Unverified;
                 report.payout_id = Some(payout_id);
                 report.message = message;
             }
@@ -221,33 +232,17 @@ impl ReportWriter {
     }
 }
 
-/// The report of `batch` as `journal` tells it, written to `path`, with its
-/// summary. The summary is complete even when writing the report fails (the
-/// second result says so): a run that moved money must still say what it did.
+/// The report of `batch` as a store's settled rows tell it
+/// ([`Store::settled_rows`](crate::Store::settled_rows)), written to `path` if
+/// given, with its summary. The summary is complete even when writing the report
+/// fails (the second result says so): a run that moved money must still say what
+/// it did.
 pub fn write_report(
-    batch: &crate::batch::BatchFile,
-    journal: &crate::journal::Journal,
-    path: &Path,
-) -> Result<(Summary, std::io::Result<()>), crate::batch::BatchError> {
-    write_report_of(batch, |id| journal.settled(id), Some(path))
-}
-
-/// The report of `batch` as a store's settled rows tell it (see
-/// [`Store`](crate::Store)), written to `path` if given, with its summary.
-pub fn write_report_from(
     batch: &crate::batch::BatchFile,
     settled: &crate::store::SettledRows,
     path: Option<&Path>,
 ) -> Result<(Summary, std::io::Result<()>), crate::batch::BatchError> {
     write_report_of(batch, |id| settled.get(id).cloned(), path)
-}
-
-/// The summary of `batch` as `journal` tells it, writing nothing.
-pub fn summarize(
-    batch: &crate::batch::BatchFile,
-    journal: &crate::journal::Journal,
-) -> Result<Summary, crate::batch::BatchError> {
-    Ok(write_report_of(batch, |id| journal.settled(id), None)?.0)
 }
 
 fn write_report_of(
