@@ -118,18 +118,24 @@ fn confirm_refuses_another_shop_id_and_says_what_differs_in_words() {
     let output = verify(&sandbox, &["--confirm"], &form_body(&genuine));
     assert!(output.status.success(), "{}", stderr(&output));
 
-    for other in ["7", "01"] {
+    let mismatch = |other: &str| {
+        format!(
+            "error: callback rejected: it disagrees with the API on shop_id: the callback says \"{other}\", the merchant is 1"
+        )
+    };
+    let refused_by_type = "error: callback rejected: the field shop_id is malformed: it must be a shop id (a positive integer)";
+    let cases = [
+        ("7", &["--confirm"][..], mismatch("7")),
+        ("7", &["--permissive", "--confirm"], mismatch("7")),
+        // The strict check already refuses a number written another way.
+        ("01", &["--confirm"], refused_by_type.to_owned()),
+        ("01", &["--permissive", "--confirm"], mismatch("01")),
+    ];
+    for (other, flags, expected) in cases {
         let body = form_body(&resigned(&genuine, &[("shop_id", other)], &secret));
-        for flags in [&["--confirm"][..], &["--permissive", "--confirm"]] {
-            let output = verify(&sandbox, flags, &body);
-            assert_eq!(output.status.code(), Some(1), "{other} {flags:?}");
-            assert_eq!(
-                stderr(&output).trim(),
-                format!(
-                    "error: callback rejected: it disagrees with the API on shop_id: the callback says \"{other}\", the merchant is 1"
-                )
-            );
-        }
+        let output = verify(&sandbox, flags, &body);
+        assert_eq!(output.status.code(), Some(1), "{other} {flags:?}");
+        assert_eq!(stderr(&output).trim(), expected, "{other} {flags:?}");
     }
 
     let body = form_body(&resigned(&genuine, &[("shop_amount", "250.00")], &secret));

@@ -38,9 +38,9 @@ pub(crate) enum FieldType {
     Language,
     /// A payer's account: letters, digits and `.`, `_`, `@`, `+`, `-`.
     Account,
-    /// Digits that fit 64 bits.
+    /// Digits that fit 64 bits, written as the API writes numbers (no leading zero).
     NumericId,
-    /// A shop id: a positive integer.
+    /// A shop id: a positive integer, written as the API writes it (`6`, not `06`).
     ShopId,
     /// A payment system's alias such as `card_rub`.
     Payway,
@@ -138,10 +138,8 @@ impl FieldType {
             FieldType::Account => {
                 value.bytes().all(|b| b.is_ascii_alphanumeric() || b"._@+-".contains(&b))
             }
-            FieldType::NumericId => {
-                value.bytes().all(|b| b.is_ascii_digit()) && value.parse::<u64>().is_ok()
-            }
-            FieldType::ShopId => value.parse::<ShopId>().is_ok(),
+            FieldType::NumericId => is_canonical_number(value),
+            FieldType::ShopId => is_canonical_number(value) && value.parse::<ShopId>().is_ok(),
             FieldType::Payway => {
                 value.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-".contains(&b))
             }
@@ -152,6 +150,13 @@ impl FieldType {
             FieldType::IpAddress => value.parse::<IpAddr>().is_ok(),
         }
     }
+}
+
+/// Digits fitting 64 bits, without a leading zero (but `0` itself).
+fn is_canonical_number(value: &str) -> bool {
+    value.bytes().all(|b| b.is_ascii_digit())
+        && (value == "0" || !value.starts_with('0'))
+        && value.parse::<u64>().is_ok()
 }
 
 /// RFC 3339, RFC 1123 (an RFC 2822 form), or Python's `str()` of a datetime.
@@ -273,7 +278,9 @@ mod tests {
             ("shop_amount", "1000:840"),
             ("shop_currency", "840:6"),
             ("shop_id", "0"),
+            ("shop_id", "06"),
             ("shop_id", "6:101"),
+            ("payment_id", "09001"),
             ("shop_order_id", &"x".repeat(256)),
             ("shop_refund", "success"),
             ("status", "success:127.0.0.1"),
