@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use feennex_proto::{
-    Error,
+    Error, SecretKey,
     endpoints::Endpoint,
     prelude::{BillCreate, Currency, PaymentUrls, ShopOrderId},
 };
@@ -91,6 +91,32 @@ pub fn resplit(
     let sign = genuine.iter().find(|(name, _)| name == "sign")?.1.clone();
     forged.push(("sign".to_owned(), sign));
     Some(forged)
+}
+
+/// A genuine callback with some values changed and signed again with `secret`:
+/// what the holder of the shop's key could send (or a bug in the sender), to test
+/// the checks that come after the signature.
+pub fn resigned(
+    genuine: &[(String, String)],
+    changes: &[(&str, &str)],
+    secret: &SecretKey,
+) -> Fields {
+    let mut fields: Fields = genuine
+        .iter()
+        .filter(|(name, _)| name != "sign")
+        .map(|(name, value)| {
+            let changed = changes.iter().find(|(changed, _)| changed == name);
+            (name.clone(), changed.map_or_else(|| value.clone(), |(_, new)| (*new).to_owned()))
+        })
+        .collect();
+    let signed: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let sign = feennex_proto::sign::sign(&signed, secret).to_string();
+    fields.push(("sign".to_owned(), sign));
+    fields
 }
 
 /// One piece per name, the rest to the last name; no names for no pieces.

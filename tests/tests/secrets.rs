@@ -504,7 +504,7 @@ fn cli_dry_runs_and_offline_commands_never_print_the_key() {
 fn cli_commands_against_a_sandbox_never_print_the_key() {
     let faults = FaultConfig::none().with(FaultKind::Http502, 0.2).with_seed(5);
     let sandbox = sandbox(faults);
-    let cli = Cli::new("sandbox");
+    let cli = Cli::new("against-a-sandbox");
     let base = sandbox.base_url().to_owned();
     let with_base = |args: &[&'static str]| {
         let mut full: Vec<&str> = args.to_vec();

@@ -17,7 +17,7 @@ pub struct PayUrlArgs {
     #[command(flatten)]
     pub shop: ShopArgs,
     /// The amount to pay, in plain decimal form.
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = Amount::parse_for_api)]
     pub amount: Amount,
     /// The currency of --amount (ISO 4217: 840 or USD).
     #[arg(long)]

@@ -59,6 +59,18 @@ pub enum AmountError {
         "a fractional amount must lie between 0.0001 and 1e15, or the server would sign a different text"
     )]
     OutOfRange,
+    /// A negative number (see [`Amount::parse_for_api`]).
+    #[error("the amount {0} is negative; it must be greater than zero")]
+    Negative(String),
+    /// More decimal places than the API accepts (see [`Amount::check_api_limits`]).
+    #[error(
+        "the amount has {0} decimal places; the API accepts at most {max}",
+        max = super::MAX_AMOUNT_DECIMALS
+    )]
+    TooManyDecimals(u32),
+    /// At or above the API's limit (see [`Amount::check_api_limits`]).
+    #[error("the amount must be less than {limit}, the API's limit", limit = super::AMOUNT_LIMIT)]
+    TooLarge,
 }
 
 impl Amount {
