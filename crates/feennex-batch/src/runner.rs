@@ -16,7 +16,6 @@ use feennex_proto::{
     Error, Session,
     prelude::{ApiError, ShopBalance, Timestamp},
 };
-use typed_builder::TypedBuilder;
 
 use crate::batch::{BatchError, BatchFile};
 use crate::input::{Create, Row};
@@ -87,7 +86,7 @@ impl From<StoreError> for RunError {
 /// rows other workers hold are asked for again until they are settled (by their
 /// worker, or by this one once their lease runs out). Any [`AsyncDriver`] works:
 /// `feennex_hyper::HyperTransport`, or a driver over an HTTP stack of your own.
-#[derive(TypedBuilder)]
+#[derive(bon::Builder)]
 pub struct Run<'a, D, S> {
     /// The shop and its options.
     session: Arc<Session>,

@@ -291,7 +291,7 @@ impl Operation {
                     .payee_currency(p.parse("payee_currency")?)
                     .shop_currency(p.parse("shop_currency")?)
                     .shop_payment_id(p.parse("shop_payment_id")?)
-                    .description_opt(p.text("description")?)
+                    .maybe_description(p.text("description")?)
                     .build();
                 visitor.payout(create)
             }
@@ -305,8 +305,8 @@ impl Operation {
                     .shop_currency(p.parse("shop_currency")?)
                     .shop_order_id(p.parse("shop_order_id")?)
                     .urls(urls(&p)?)
-                    .description_opt(p.text("description")?)
-                    .payer_account_opt(p.text("payer_account")?)
+                    .maybe_description(p.text("description")?)
+                    .maybe_payer_account(p.text("payer_account")?)
                     .build();
                 visitor.single(bill)
             }

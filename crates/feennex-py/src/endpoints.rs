@@ -125,7 +125,7 @@ impl AnyEndpoint {
                     .payee_currency(p.parsed("payee_currency")?)
                     .shop_currency(p.parsed("shop_currency")?)
                     .shop_payment_id(p.parsed("shop_payment_id")?)
-                    .description_opt(p.optional("description")?)
+                    .maybe_description(p.optional("description")?)
                     .build();
                 Self::TransferCreate(create)
             }
@@ -138,8 +138,8 @@ impl AnyEndpoint {
                     .shop_amount(p.amount("shop_amount")?)
                     .shop_currency(p.parsed("shop_currency")?)
                     .shop_order_id(p.parsed("shop_order_id")?)
-                    .description_opt(p.optional("description")?)
-                    .payer_account_opt(p.optional("payer_account")?)
+                    .maybe_description(p.optional("description")?)
+                    .maybe_payer_account(p.optional("payer_account")?)
                     .urls(urls(p)?)
                     .build();
                 Self::BillCreate(bill)

@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use typed_builder::TypedBuilder;
 
 use crate::lenient;
 use crate::request::{BodyWriter, Endpoint};
@@ -17,7 +16,7 @@ use crate::types::{
 ///
 /// Made by [`TransferTry::builder`], whose named setters keep the two currencies
 /// from being swapped unseen; `amount_type` defaults to `receive_amount`.
-#[derive(Debug, Clone, PartialEq, Eq, TypedBuilder)]
+#[derive(Debug, Clone, PartialEq, Eq, bon::Builder)]
 #[non_exhaustive]
 pub struct TransferTry {
     /// The amount, in the currency `amount_type` names.
@@ -152,7 +151,7 @@ fn optional_text<'de, D: serde::Deserializer<'de>>(
 ///     .shop_payment_id(ShopPaymentId::new("salary-alice").unwrap())
 ///     .build();
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, TypedBuilder)]
+#[derive(Debug, Clone, PartialEq, Eq, bon::Builder)]
 #[non_exhaustive]
 pub struct TransferCreate {
     /// The amount, in the currency `amount_type` names.
@@ -169,7 +168,7 @@ pub struct TransferCreate {
     /// The merchant's id of this payout; also its idempotency key.
     pub shop_payment_id: ShopPaymentId,
     /// A note for the payee (not signed).
-    #[builder(default, setter(into, strip_option(fallback = description_opt)))]
+    #[builder(into)]
     pub description: Option<String>,
 }
 
