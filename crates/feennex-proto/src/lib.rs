@@ -114,7 +114,7 @@ pub use response::parse_response;
 #[doc(no_inline)]
 pub use rust_decimal::Decimal;
 #[doc(no_inline)]
-pub use secret::SecretKey;
+pub use secret::{EmptySecretKey, SecretKey};
 #[doc(no_inline)]
 pub use session::{ClientOptions, Session};
 #[doc(no_inline)]

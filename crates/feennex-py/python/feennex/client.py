@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from . import records
-from ._native import Exchange, Notification, Session
+from ._native import DEFAULT_MAX_RESPONSE_BYTES, Exchange, Notification, Session
 from ._native import parse_response as _parse_response
 from .records import PayoutResult
 
@@ -22,8 +22,9 @@ Value = Union[str, int, Decimal]
 
 DEFAULT_BASE_URL = "https://core.feennex.com"
 
-#: The largest answer read; a larger one counts as "no usable answer".
-MAX_RESPONSE_BYTES = 1024 * 1024
+#: The largest answer read by default (the core's); a larger one counts as "no
+#: usable answer".
+MAX_RESPONSE_BYTES = DEFAULT_MAX_RESPONSE_BYTES
 
 _NOT_SENT_ERRNOS = {errno.ECONNREFUSED, errno.EADDRNOTAVAIL, errno.ENETUNREACH, errno.EHOSTUNREACH}
 
@@ -64,14 +65,14 @@ class HttpDriver:
         *,
         user_agent: str = "feennex-python/0.1.0",
         proxies: Optional[Mapping[str, str]] = None,
-        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        max_response_bytes: Optional[int] = None,
     ) -> None:
         handlers: List[Any] = [_NoRedirect()]
         if proxies is not None:
             handlers.append(urllib.request.ProxyHandler(dict(proxies)))
         self._opener = urllib.request.build_opener(*handlers)
         self._user_agent = user_agent
-        self._max_response_bytes = max_response_bytes
+        self._max_response_bytes = max_response_bytes or MAX_RESPONSE_BYTES
         self._random = random.SystemRandom()
 
     def run(self, exchange: Exchange) -> str:
@@ -145,6 +146,7 @@ class Client:
         max_creates: int = 4,
         max_status_checks: int = 12,
         allow_plain_http: bool = False,
+        max_response_bytes: Optional[int] = None,
         driver: Optional[HttpDriver] = None,
     ) -> None:
         self.session = Session(
@@ -156,8 +158,9 @@ class Client:
             max_creates=max_creates,
             max_status_checks=max_status_checks,
             allow_plain_http=allow_plain_http,
+            max_response_bytes=max_response_bytes,
         )
-        self.driver = driver or HttpDriver()
+        self.driver = driver or HttpDriver(max_response_bytes=self.session.max_response_bytes)
 
     def __repr__(self) -> str:
         return f"Client(shop_id={self.session.shop_id}, base_url={self.session.base_url!r})"
