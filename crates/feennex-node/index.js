@@ -40,19 +40,24 @@ function invalid(field, reason) {
   return new FeennexError({ kind: 'invalid_input', field, message: `invalid ${field}: ${reason}`, outcome_unknown: false });
 }
 
+/** The `FeennexError` of an error the addon threw (its message is a JSON failure). */
+function failureOf(error) {
+  if (error instanceof FeennexError) return error;
+  let failure;
+  try {
+    failure = JSON.parse(error.message);
+  } catch {
+    failure = { kind: 'invalid_input', message: String(error.message), outcome_unknown: false };
+  }
+  return new FeennexError(failure);
+}
+
 /** Calls the addon, turning its JSON failures into `FeennexError`s. */
 function call(work) {
   try {
     return work();
   } catch (error) {
-    if (error instanceof FeennexError) throw error;
-    let failure;
-    try {
-      failure = JSON.parse(error.message);
-    } catch {
-      failure = { kind: 'invalid_input', message: String(error.message), outcome_unknown: false };
-    }
-    throw new FeennexError(failure);
+    throw failureOf(error);
   }
 }
 
@@ -83,9 +88,12 @@ function requireString(field, value) {
   return value;
 }
 
+/** How many fields the last `pack` wrote (kept apart to spare an array per signature). */
+let packedCount = 0;
+
 /**
  * The fields as one text for the addon: each name and value followed by a NUL,
- * so that a signature crosses N-API once. Returns [packed, count].
+ * so that a signature crosses N-API once. Their number is left in `packedCount`.
  */
 function pack(fields) {
   if (fields === null || typeof fields !== 'object') throw invalid('fields', 'expected an object or an array of [name, value] pairs');
@@ -96,23 +104,30 @@ function pack(fields) {
       if (!Array.isArray(entry) || entry.length !== 2) throw invalid('fields', 'each field must be a [name, value] pair');
       const name = text('field name', entry[0]);
       const value = entry[1];
-      packed += name + '\0' + (typeof value === 'string' ? value : text(name, value)) + '\0';
+      packed += `${name}\0${typeof value === 'string' ? value : text(name, value)}\0`;
       count += 1;
     }
-    return [packed, count];
+  } else {
+    for (const name in fields) {
+      if (!Object.hasOwn(fields, name)) continue;
+      const value = fields[name];
+      packed += `${name}\0${typeof value === 'string' ? value : text(name, value)}\0`;
+      count += 1;
+    }
   }
-  for (const name of Object.keys(fields)) {
-    const value = fields[name];
-    packed += name + '\0' + (typeof value === 'string' ? value : text(name, value)) + '\0';
-    count += 1;
-  }
-  return [packed, count];
+  packedCount = count;
+  return packed;
 }
 
 /** The signature of `fields` (an object or [name, value] pairs) with the shop's secret. */
 function sign(fields, secret) {
-  const [packed, count] = pack(fields);
-  return call(() => native.signPacked(packed, count, requireString('secret', secret)));
+  const packed = pack(fields);
+  requireString('secret', secret);
+  try {
+    return native.signPacked(packed, packedCount, secret);
+  } catch (error) {
+    throw failureOf(error);
+  }
 }
 
 /**
@@ -128,13 +143,18 @@ class Signer {
 
   /** The signature of `fields`. */
   sign(fields) {
-    const [packed, count] = pack(fields);
-    return call(() => this._native.sign(packed, count));
+    const packed = pack(fields);
+    try {
+      return this._native.sign(packed, packedCount);
+    } catch (error) {
+      throw failureOf(error);
+    }
   }
 
   /** Whether `received` is the signature of `fields` (compared in constant time). */
   verify(fields, received) {
-    const [packed, count] = pack(fields);
+    const packed = pack(fields);
+    const count = packedCount;
     return call(() => this._native.verify(packed, count, requireString('received', received)));
   }
 

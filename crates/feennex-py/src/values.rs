@@ -2,7 +2,9 @@
 //! values it reads: `str` as a string, `int` as a number (or its digits when it
 //! does not fit), `decimal.Decimal` as its plain text, `dict`, `list`, `tuple` and
 //! `None` as themselves. A `float` is refused: it cannot hold an amount of money
-//! exactly; so is a `bool` where a value is expected.
+//! exactly; so is a `bool` where a value is expected. Inside the free-form
+//! objects the core sends unsigned as given (`extra_fields`, `account_details`),
+//! floats and bools are JSON's own.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -11,8 +13,25 @@ use serde_json::{Map, Value};
 
 use crate::errors::invalid;
 
+/// Parameters whose value is free-form JSON, sent unsigned as given.
+const FREE_FORM: [&str; 2] = ["extra_fields", "account_details"];
+
 /// The JSON value of a Python value given for `field`.
 pub fn to_json(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Value> {
+    convert(value, field, false)
+}
+
+fn convert(value: &Bound<'_, PyAny>, field: &str, free_form: bool) -> PyResult<Value> {
+    if free_form {
+        if let Ok(flag) = value.cast::<PyBool>() {
+            return Ok(Value::Bool(flag.is_true()));
+        }
+        if value.is_instance_of::<PyFloat>() {
+            let number = serde_json::Number::from_f64(value.extract::<f64>()?)
+                .ok_or_else(|| invalid(value.py(), field, "the value is not a finite number"))?;
+            return Ok(Value::Number(number));
+        }
+    }
     if value.is_none() {
         return Ok(Value::Null);
     }
@@ -43,7 +62,8 @@ pub fn to_json(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Value> {
                 return Err(PyTypeError::new_err(format!("{field}: the keys must be str")));
             };
             let key = key.to_cow()?.into_owned();
-            let item = to_json(&item, &key)?;
+            let inner = free_form || FREE_FORM.contains(&key.as_str());
+            let item = convert(&item, &key, inner)?;
             object.insert(key, item);
         }
         return Ok(Value::Object(object));

@@ -74,6 +74,11 @@ class HttpDriver:
         self._user_agent = user_agent
         self._max_response_bytes = max_response_bytes or MAX_RESPONSE_BYTES
         self._random = random.SystemRandom()
+        #: The body of the last answer received, and the last failure of the HTTP
+        #: stack: the answer a finished call was read from, the cause of a
+        #: transport error.
+        self.last_body: Optional[bytes] = None
+        self.last_failure: Optional[BaseException] = None
 
     def run(self, exchange: Exchange) -> str:
         """Drives ``exchange`` to its end; returns its JSON answer or raises its
@@ -82,8 +87,8 @@ class HttpDriver:
             step = exchange.poll(self._random.getrandbits(64))
             kind = step[0]
             if kind == "send":
-                _, method, url, headers, body, timeout, _role = step
-                self._send(exchange, method, url, headers, body, timeout)
+                _, method, url, headers, body, timeout, role = step
+                self._send(exchange, method, url, headers, body, timeout, role)
             elif kind == "wait":
                 time.sleep(step[1])
             else:
@@ -97,6 +102,7 @@ class HttpDriver:
         headers: List[Tuple[str, str]],
         body: bytes,
         timeout: float,
+        role: str,
     ) -> None:
         request = urllib.request.Request(url, data=body, method=method)
         for name, value in headers:
@@ -112,12 +118,20 @@ class HttpDriver:
                 status = error.code
                 payload = error.read(limit + 1)
         except Exception as error:  # noqa: BLE001 - every failure is reported to the core
+            self.last_failure = error
             exchange.fail(_delivery(error), f"{type(error).__name__}: {error}")
             return
         if len(payload) > limit:
             exchange.fail("maybe_sent", f"the answer is larger than {limit} bytes")
             return
+        self.last_body = payload
+        self.answered(role, status, payload)
         exchange.receive(status, payload)
+
+    def answered(self, role: str, status: int, payload: bytes) -> None:
+        """Called with each answer before the core reads it (``role`` is
+        ``call``, ``create`` or ``lookup``); a driver may raise here to end the
+        call at once. This one leaves every decision to the core."""
 
 
 def _params(**params: Any) -> Dict[str, Any]:
