@@ -1,6 +1,6 @@
 //! The committed headers are what cbindgen makes of the crate now:
-//! `include/feennex.h` for C, and `include/feennex_php.h`, the same declarations
-//! without preprocessor lines or comments, for PHP's FFI.
+//! `include/feennex.h` for C, and the PHP package's `include/feennex_ffi.h`, the
+//! same declarations without preprocessor lines or comments, for PHP's FFI.
 //! `FEENNEX_UPDATE_HEADER=1 cargo test -p feennex-ffi --test header` rewrites them.
 
 use std::path::Path;
@@ -20,14 +20,14 @@ fn generated(config: &str) -> String {
 
 fn check_committed(config: &str, header: &str) -> String {
     let generated = generated(config);
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("include").join(header);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(header);
     if std::env::var_os("FEENNEX_UPDATE_HEADER").is_some() {
         std::fs::write(&path, &generated).unwrap();
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "include/{header} is out of date: run FEENNEX_UPDATE_HEADER=1 cargo test -p feennex-ffi --test header"
+        "{header} is out of date: run FEENNEX_UPDATE_HEADER=1 cargo test -p feennex-ffi --test header"
     );
     generated
 }
@@ -45,7 +45,7 @@ const FUNCTIONS: [&str; 8] = [
 
 #[test]
 fn committed_c_header_is_current() {
-    let header = check_committed("cbindgen.toml", "feennex.h");
+    let header = check_committed("cbindgen.toml", "include/feennex.h");
     for function in FUNCTIONS {
         assert!(header.contains(function), "{function} is missing from the header");
     }
@@ -53,7 +53,7 @@ fn committed_c_header_is_current() {
 
 #[test]
 fn committed_php_header_is_current_and_has_no_preprocessor_line_or_comment() {
-    let header = check_committed("cbindgen-php.toml", "feennex_php.h");
+    let header = check_committed("cbindgen-php.toml", "../feennex-php/include/feennex_ffi.h");
     for function in FUNCTIONS {
         assert!(header.contains(function), "{function} is missing from the PHP header");
     }
