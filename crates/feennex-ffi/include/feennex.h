@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+// The length of a signature's hex text; the `out` buffer of
+// [`feennex_signer_sign`] and [`feennex_sign_packed`] holds it and a NUL.
+#define FEENNEX_SIGNATURE_LEN 64
+
 // What a call of this library ended with.
 typedef enum FeennexStatus {
   // Done; the `out` parameters hold the results.
@@ -30,6 +34,10 @@ typedef struct FeennexMachine FeennexMachine;
 // A shop: its id, its secret key and the API's base URL. Opaque; free it with
 // `feennex_merchant_free`.
 typedef struct FeennexMerchant FeennexMerchant;
+
+// A shop's key kept for signing many field sets, from [`feennex_signer_new`].
+// Opaque; free it with [`feennex_signer_free`].
+typedef struct FeennexSigner FeennexSigner;
 
 #ifdef __cplusplus
 extern "C" {
@@ -291,6 +299,48 @@ enum FeennexStatus feennex_string_to_sign(const char *const *names,
 // `amount` is a NUL-terminated string; `out` and `error` are valid for writes or
 // NULL.
 enum FeennexStatus feennex_amount_text(const char *amount, char **out, char **error);
+
+// A signer keeping `secret` (copied, never shown; an empty key is refused) into
+// `*out`.
+//
+// # Safety
+// `secret` is a NUL-terminated string; `out` and `error` are valid for writes or
+// NULL.
+enum FeennexStatus feennex_signer_new(const char *secret, struct FeennexSigner **out, char **error);
+
+// Frees a signer (NULL is ignored).
+//
+// # Safety
+// `signer` comes from [`feennex_signer_new`] and is not used afterwards.
+void feennex_signer_free(struct FeennexSigner *signer);
+
+// The signature of `count` fields packed in the `packed_len` bytes of `packed`
+// (each name and value followed by a NUL: `name\0value\0...`, so that a whole
+// field set crosses as one string), written as 64 hex characters and a NUL into
+// `out`, which the caller owns: no allocation, nothing to free. A name or value
+// holding a NUL itself is refused.
+//
+// # Safety
+// `signer` comes from [`feennex_signer_new`]; `packed` points to `packed_len`
+// readable bytes (or is NULL when 0); `out` points to at least
+// `FEENNEX_SIGNATURE_LEN + 1` writable bytes; `error` is valid for writes or NULL.
+enum FeennexStatus feennex_signer_sign(const struct FeennexSigner *signer,
+                                       const char *packed,
+                                       size_t packed_len,
+                                       size_t count,
+                                       char *out,
+                                       char **error);
+
+// [`feennex_signer_sign`] with the key given on each call.
+//
+// # Safety
+// As [`feennex_signer_sign`]; `secret` is a NUL-terminated string.
+enum FeennexStatus feennex_sign_packed(const char *packed,
+                                       size_t packed_len,
+                                       size_t count,
+                                       const char *secret,
+                                       char *out,
+                                       char **error);
 
 #ifdef __cplusplus
 }  // extern "C"

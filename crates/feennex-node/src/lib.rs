@@ -45,28 +45,8 @@ fn pairs(
     Ok(names.into_iter().zip(values).collect())
 }
 
-/// The fields of a packed text: `count` names and values, each followed by a NUL
-/// character (`name\0value\0name\0value\0`), so that a signature crosses
-/// N-API once, as one string. A name or value holding a NUL itself changes the
-/// count and is refused.
 fn unpack(packed: &str, count: u32) -> std::result::Result<Vec<(&str, &str)>, Failure> {
-    let mut parts = packed.split('\0');
-    let mut fields = Vec::with_capacity(count as usize);
-    for _ in 0..count {
-        match (parts.next(), parts.next()) {
-            (Some(name), Some(value)) => fields.push((name, value)),
-            _ => return Err(unpack_error()),
-        }
-    }
-    match (parts.next(), parts.next()) {
-        (Some(""), None) => Ok(fields),
-        (None, None) if count == 0 => Ok(fields),
-        _ => Err(unpack_error()),
-    }
-}
-
-fn unpack_error() -> Failure {
-    Failure::invalid("fields", "a field name or value holds a NUL character")
+    feennex_ops::unpack_fields(packed, count as usize)
 }
 
 /// The signature of packed fields (see `Signer.sign`) with `secret`.

@@ -58,7 +58,9 @@ pub use machine::{Machine, StepView};
 pub use operation::{Operation, RequestView};
 pub use options::{default_max_response_bytes, max_response_bytes, merchant, session};
 pub use pay_page::{PayPageView, pay_page};
-pub use signing::{Signer, amount_text, sign_fields, string_to_sign, withdraw_status_is_final};
+pub use signing::{
+    Signer, amount_text, sign_fields, string_to_sign, unpack_fields, withdraw_status_is_final,
+};
 
 /// The core, re-exported so that bindings name the same version.
 pub use feennex_proto as proto;

@@ -33,6 +33,27 @@ impl Signer {
     }
 }
 
+/// The fields of a packed text: `count` names and values, each followed by a NUL
+/// character (`name\0value\0name\0value\0`), so that a binding hands a whole
+/// field set over as one string. A name or value holding a NUL itself changes
+/// the count and is refused.
+pub fn unpack_fields(packed: &str, count: usize) -> Result<Vec<(&str, &str)>, Failure> {
+    let refused = || Failure::invalid("fields", "a field name or value holds a NUL character");
+    let mut parts = packed.split('\0');
+    let mut fields = Vec::with_capacity(count.min(packed.len()));
+    for _ in 0..count {
+        match (parts.next(), parts.next()) {
+            (Some(name), Some(value)) => fields.push((name, value)),
+            _ => return Err(refused()),
+        }
+    }
+    match (parts.next(), parts.next()) {
+        (Some(""), None) => Ok(fields),
+        (None, None) if count == 0 => Ok(fields),
+        _ => Err(refused()),
+    }
+}
+
 /// The signature of these fields with `secret` (see [`Signer::sign`]).
 pub fn sign_fields<K: AsRef<str>, V: AsRef<str>>(
     fields: &[(K, V)],

@@ -246,3 +246,15 @@ fn extra_fields_of_a_single_call_are_sent_unsigned_and_never_shadow_a_parameter(
     let refused = Operation::TransferCreate.build(&shop(), &payout).unwrap_err();
     assert_eq!(refused.field.as_deref(), Some("extra_fields"));
 }
+
+#[test]
+fn packed_fields_unpack_and_a_nul_inside_is_refused() {
+    let fields = feennex_ops::unpack_fields("a\x001\x00b\x002\x00", 2).unwrap();
+    assert_eq!(fields, [("a", "1"), ("b", "2")]);
+    assert_eq!(feennex_ops::unpack_fields("", 0).unwrap(), []);
+    let cases = [("a\x001\x00b\x002\x00", 1), ("a\x001\x00", 2), ("a\0x\0y\0", 1), ("a\x001", 1)];
+    for (packed, count) in cases {
+        let refused = feennex_ops::unpack_fields(packed, count).unwrap_err();
+        assert_eq!(refused.field.as_deref(), Some("fields"), "{packed:?} {count}");
+    }
+}

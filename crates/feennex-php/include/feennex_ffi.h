@@ -11,6 +11,8 @@ typedef struct FeennexMachine FeennexMachine;
 
 typedef struct FeennexMerchant FeennexMerchant;
 
+typedef struct FeennexSigner FeennexSigner;
+
 void feennex_string_free(char *text);
 
 enum FeennexStatus feennex_verify_callback(const uint8_t *body,
@@ -128,3 +130,21 @@ enum FeennexStatus feennex_string_to_sign(const char *const *names,
                                           char **error);
 
 enum FeennexStatus feennex_amount_text(const char *amount, char **out, char **error);
+
+enum FeennexStatus feennex_signer_new(const char *secret, struct FeennexSigner **out, char **error);
+
+void feennex_signer_free(struct FeennexSigner *signer);
+
+enum FeennexStatus feennex_signer_sign(const struct FeennexSigner *signer,
+                                       const char *packed,
+                                       size_t packed_len,
+                                       size_t count,
+                                       char *out,
+                                       char **error);
+
+enum FeennexStatus feennex_sign_packed(const char *packed,
+                                       size_t packed_len,
+                                       size_t count,
+                                       const char *secret,
+                                       char *out,
+                                       char **error);

@@ -11,12 +11,12 @@ namespace Feennex;
  *
  * @param array<string, string|int> $fields
  */
-function sign(array $fields, string $secret): string
+function sign(array $fields, #[\SensitiveParameter] string $secret): string
 {
-    [$names, $values] = fieldTexts($fields);
-    [$nameArray, $nameBuffers] = Native::strings($names);
-    [$valueArray, $valueBuffers] = Native::strings($values);
-    return Native::call('feennex_sign', [$nameArray, $valueArray, count($names), $secret]);
+    [$packed, $count] = Packed::fields($fields);
+    $buffers = Packed::buffers();
+    $status = Native::ffi()->feennex_sign_packed($packed, strlen($packed), $count, $secret, $buffers[0], $buffers[1]);
+    return Packed::signature($status, $buffers);
 }
 
 /**

@@ -105,3 +105,14 @@ function serialize_or_null(object $value): ?string
         return null;
     }
 }
+
+test('a Signer keeps the key and signs as sign() does; a NUL inside a field is refused', function (): void {
+    $fields = ['amount' => '10.00', 'currency' => '643', 'shop_id' => '5', 'shop_order_id' => '101'];
+    $signer = new Feennex\Signer('SecretKey01');
+    same('e4580435a252d61ef91b71cb23ed7bee4d77de94ced36411526d2ce3b66ada8f', $signer->sign($fields), 'vector');
+    same(Feennex\sign(['a' => '7'], 'k'), (new Feennex\Signer('k'))->sign(['a' => 7]), 'integers');
+    same('secret', throws(FeennexException::class, fn () => new Feennex\Signer(''))->field, 'empty key');
+    same('fields', throws(FeennexException::class, fn () => $signer->sign(['a' => "x\0y"]))->field, 'NUL in a value');
+    same('fields', throws(FeennexException::class, fn () => Feennex\sign(["a\0" => 'x'], 'k'))->field, 'NUL in a name');
+    check(!str_contains(print_r($signer, true), 'SecretKey01'), 'the key is not shown');
+});

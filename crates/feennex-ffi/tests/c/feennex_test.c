@@ -639,6 +639,18 @@ static void shared_rules(void) {
     CHECK(out && strstr(out, "\"action\":\"https://pay.feennex.com/ru/pay\"") && strstr(out, "[\"amount\",\"10\"]") &&
               strstr(out, "[\"sign\",\""), "%s", out);
     feennex_string_free(out);
+    FeennexSigner *signer = NULL;
+    char signature[FEENNEX_SIGNATURE_LEN + 1];
+    const char packed[] = "amount\00010.00\0currency\000643\0shop_id\0005\0shop_order_id\000101\0";
+    CHECK(feennex_signer_new("SecretKey01", &signer, NULL) == FEENNEX_STATUS_OK, "signer");
+    CHECK(feennex_signer_sign(signer, packed, sizeof packed - 1, 4, signature, NULL) == FEENNEX_STATUS_OK &&
+              strcmp(signature, "e4580435a252d61ef91b71cb23ed7bee4d77de94ced36411526d2ce3b66ada8f") == 0,
+          "%s", signature);
+    CHECK(feennex_signer_sign(signer, packed, sizeof packed - 1, 3, signature, &error) == FEENNEX_STATUS_INVALID_ARGUMENT,
+          "a count that does not match");
+    CHECK(error && strstr(error, "\"field\":\"fields\""), "%s", error);
+    feennex_string_free(error);
+    feennex_signer_free(signer);
     CHECK(!feennex_withdraw_status_is_final(4) && !feennex_withdraw_status_is_final(9) &&
               feennex_withdraw_status_is_final(5) && feennex_withdraw_status_is_final(6), "withdrawal finality");
     feennex_merchant_free(merchant);

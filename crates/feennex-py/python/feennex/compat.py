@@ -68,12 +68,14 @@ class PiastrixClientException(FeennexError):
         super().__init__(message, error_code=error_code)
 
 
-def _official(name: str, base: Type[FeennexError], doc: str) -> Type[FeennexError]:
-    """A ``feennex`` exception that is also ``requests.exceptions.<name>`` when
-    ``requests`` is installed."""
+def _official(
+    name: str, base: Type[FeennexError], doc: str, requests_name: Optional[str] = None
+) -> Type[FeennexError]:
+    """A ``feennex`` exception that is also ``requests.exceptions.<name>`` (or
+    ``<requests_name>``) when ``requests`` is installed."""
     bases: Tuple[type, ...] = (base,)
     if _requests is not None:
-        bases += (getattr(_requests, name),)
+        bases += (getattr(_requests, requests_name or name),)
     return type(name, bases, {"__doc__": doc, "__module__": __name__})
 
 
@@ -91,11 +93,12 @@ InvalidJSONError = _official(
     "InvalidJSONError", NotEnvelope, "An answer that is not a Feennex envelope."
 )
 PayoutUnresolvedError = _official(
-    "RequestException",
+    "PayoutUnresolvedError",
     PayoutUnresolved,
     "A payout whose outcome is unknown (where the official client raises a requests "
     "exception, and may pay twice when called again): call again with the same "
     "shop_payment_id, it is looked up first.",
+    "RequestException",
 )
 
 
