@@ -73,15 +73,15 @@ pub fn compress_floor(blocks: &[[u8; 64]]) -> [u32; 8] {
 
 /// The typed request behind [`TRANSFER_CREATE_FIELDS`].
 pub fn transfer_create() -> feennex_proto::TransferCreate {
-    feennex_proto::TransferCreate::new(
-        "1250.75".parse().unwrap(),
-        feennex_proto::TransferAmountType::ReceiveAmount,
-        "201234567890".parse().unwrap(),
-        feennex_proto::Currency::USD,
-        feennex_proto::Currency::USD,
-        "batch-2026-11-21-row-000042".parse().unwrap(),
-    )
-    .description("November payout".to_owned())
+    feennex_proto::TransferCreate::builder()
+        .amount("1250.75".parse().unwrap())
+        .amount_type(feennex_proto::TransferAmountType::ReceiveAmount)
+        .payee_account("201234567890".parse().unwrap())
+        .payee_currency(feennex_proto::Currency::USD)
+        .shop_currency(feennex_proto::Currency::USD)
+        .shop_payment_id("batch-2026-11-21-row-000042".parse().unwrap())
+        .description("November payout".to_owned())
+        .build()
 }
 
 /// The shop of the benches.

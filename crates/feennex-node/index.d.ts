@@ -26,7 +26,8 @@ export type PayoutOperation = 'transfer/create' | 'withdraw/create';
 /** The core's one table of failure kinds (`FAILURE_KINDS`; a test keeps this union equal to it). */
 export type FailureKind =
   | 'invalid_input' | 'api' | 'not_envelope' | 'transport' | 'transport_not_sent' | 'payout_unresolved'
-  | 'limit_reached' | 'out_of_turn' | 'unexpected_data' | 'callback_rejected' | 'order_mismatch' | 'internal';
+  | 'conflict' | 'unverified' | 'limit_reached' | 'out_of_turn' | 'unexpected_data' | 'callback_rejected'
+  | 'order_mismatch' | 'internal';
 
 /** Every failure kind, from the core. */
 export const FAILURE_KINDS: readonly FailureKind[];
@@ -41,7 +42,7 @@ export class FeennexError extends Error {
   readonly name: 'FeennexError';
   /** Which failure. */
   readonly kind: FailureKind;
-  /** The parameter at fault (`invalid_input`; a misspelt one under its own name), or the field that differs (`order_mismatch`). */
+  /** The parameter at fault (`invalid_input`; a misspelt one under its own name), or the field that differs (`order_mismatch`, `conflict`). */
   readonly field?: string;
   /** The API's error code (`api`), such as 9 for insufficient balance. */
   readonly code?: number;
@@ -67,6 +68,17 @@ export class FeennexError extends Error {
   readonly lastError?: FeennexError;
   /** Which limit was reached (`limit_reached`). */
   readonly limit?: string;
+  /** The payout found under the id (`conflict`, `unverified`). */
+  readonly payoutId?: number;
+  /** What was asked, and what the payout found has, in the field that differs (`conflict`). */
+  readonly asked?: string;
+  readonly found?: string;
+  /** What was asked that the answer does not carry (`unverified`). */
+  readonly notCompared?: string[];
+  /** The API's message when it refused this call's create as not unique (`conflict`, `unverified`). */
+  readonly notUnique?: string;
+  /** The API said the id was taken before this call's create could arrive (`payout_unresolved`). */
+  readonly preexisting?: boolean;
   /** Whether the server may have acted although no usable answer came. */
   readonly outcomeUnknown: boolean;
 }

@@ -546,14 +546,14 @@ pub fn exactly_once(data: &[u8]) {
     let merchant = Merchant::new(ShopId::new(6).expect("nonzero"), SecretKey::new("secret"));
     let id = ShopPaymentId::new("p-1").expect("a valid id");
     if flags & 2 == 0 {
-        let create = TransferCreate::new(
-            "10".parse().expect("an amount"),
-            TransferAmountType::ReceiveAmount,
-            PayeeAccount::new("201234567890").expect("a wallet"),
-            Currency::USD,
-            Currency::USD,
-            id,
-        );
+        let create = TransferCreate::builder()
+            .amount("10".parse().expect("an amount"))
+            .amount_type(TransferAmountType::ReceiveAmount)
+            .payee_account(PayeeAccount::new("201234567890").expect("a wallet"))
+            .payee_currency(Currency::USD)
+            .shop_currency(Currency::USD)
+            .shop_payment_id(id)
+            .build();
         drive(&merchant, create, policy, resume, input, (TRANSFER_CREATED, TRANSFER_FOUND));
     } else {
         let create = WithdrawCreate::new(
@@ -706,6 +706,19 @@ fn check_verdict<C: IdempotentCreate>(
             assert_eq!(outcome.creates_sent, creates_sent, "{log:?}");
             assert_eq!(outcome.status_checks, lookups, "{log:?}");
         }
+        Err(Error::Unverified(unverified)) => {
+            // Only a payout there before any create of this call could arrive: the
+            // first create that may have reached the server was answered "not
+            // unique", and nothing but the call itself vouches for the id.
+            let first_sent = log.iter().find(|sent| sent.create && sent.fate != Fate::NotSent);
+            assert!(!resume && first_sent.map(|sent| sent.fate) == Some(Fate::Api(6)), "{log:?}");
+            let last = log.last().copied().expect("a payout without a request");
+            assert!(!last.create && last.fate == Fate::Answered, "{log:?}");
+            assert_eq!(unverified.payout_id, 77);
+        }
+        Err(Error::Conflict(conflict)) => {
+            panic!("the answers describe the payout asked for, yet: {conflict}; {log:?}")
+        }
         Err(Error::PayoutUnresolved { creates_sent: reported, status_checks, .. }) => {
             assert!(resume || creates_sent > 0, "unresolved with nothing sent: {log:?}");
             assert_eq!(reported, creates_sent, "{log:?}");
@@ -807,7 +820,12 @@ fn sdk_requests(sandbox: &feennex_sandbox::DirectSandbox, mut input: Input<'_>, 
     let (payee_currency, shop_currency) = (currency(input.byte()), currency(input.byte()));
     match choice % 3 {
         0 => {
-            let quote = TransferTry::new(amount, amount_type, payee_currency, shop_currency);
+            let quote = TransferTry::builder()
+                .amount(amount)
+                .amount_type(amount_type)
+                .payee_currency(payee_currency)
+                .shop_currency(shop_currency)
+                .build();
             send("/transfer/try", merchant.body(&quote));
         }
         1 => {
@@ -826,15 +844,15 @@ fn sdk_requests(sandbox: &feennex_sandbox::DirectSandbox, mut input: Input<'_>, 
             else {
                 return;
             };
-            let create = TransferCreate::new(
-                amount,
-                amount_type,
-                payee_account,
-                payee_currency,
-                shop_currency,
-                shop_payment_id.clone(),
-            )
-            .description(account);
+            let create = TransferCreate::builder()
+                .amount(amount)
+                .amount_type(amount_type)
+                .payee_account(payee_account)
+                .payee_currency(payee_currency)
+                .shop_currency(shop_currency)
+                .shop_payment_id(shop_payment_id.clone())
+                .description(account)
+                .build();
             let created = send("/transfer/create", merchant.body(&create));
             let lookup = TransferStatus::new(
                 Timestamp::from_unix_millis(0).expect("a time"),

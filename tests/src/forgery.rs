@@ -20,13 +20,13 @@ pub fn create_bill<F>(send: F, order: &str, amount: &str, description: Option<&s
 where
     F: FnOnce(&BillCreate) -> Result<<BillCreate as Endpoint>::Output, Error>,
 {
-    let mut bill = BillCreate::new(
-        Currency::USD,
-        amount.parse().unwrap(),
-        Currency::USD,
-        ShopOrderId::new(order).unwrap(),
-    )
-    .urls(PaymentUrls::default().callback_url(NOWHERE));
+    let mut bill = BillCreate::builder()
+        .payer_currency(Currency::USD)
+        .shop_amount(amount.parse().unwrap())
+        .shop_currency(Currency::USD)
+        .shop_order_id(ShopOrderId::new(order).unwrap())
+        .urls(PaymentUrls::default().callback_url(NOWHERE))
+        .build();
     bill.description = description.map(str::to_owned);
     send(&bill).unwrap().id
 }

@@ -2,7 +2,6 @@
 //! clients, checking real values: amounts to the cent, ids, statuses, and balances
 //! that move by exactly the write-off.
 
-use feennex_proto::exchange::PayoutRecord;
 use feennex_proto::{
     AddOnFields, BillCreate, BillShopOrderStatus, BillStatus, CheckAccount, Currency, ErrorCode,
     FormMethod, InvoiceCreate, InvoiceTry, Payway, ShopBalance, ShopOrderId, TransferAmountType,
@@ -11,8 +10,8 @@ use feennex_proto::{
 };
 use feennex_sandbox::{PaymentKind, SandboxConfig, WithdrawalPace};
 use feennex_tests::{
-    BlockingClient, HyperClient, OPENING_BALANCE, Setup, TestClient, TestSandbox, amount,
-    both_clients, decimal, now, transfer_create, transfer_status, withdraw_create, withdraw_status,
+    OPENING_BALANCE, Setup, TestClient, TestSandbox, amount, both_clients, decimal, now,
+    transfer_create, transfer_status, withdraw_create, withdraw_status,
 };
 
 fn opening() -> feennex_proto::Decimal {
@@ -29,12 +28,14 @@ fn wallet_payout_endpoints_agree_to_the_cent<C: TestClient>() {
     let client: C = sandbox.client(Setup::default());
 
     let quote = client
-        .send(&TransferTry::new(
-            amount("1.11"),
-            TransferAmountType::ReceiveAmount,
-            Currency::EUR,
-            Currency::USD,
-        ))
+        .send(
+            &TransferTry::builder()
+                .amount(amount("1.11"))
+                .amount_type(TransferAmountType::ReceiveAmount)
+                .payee_currency(Currency::EUR)
+                .shop_currency(Currency::USD)
+                .build(),
+        )
         .unwrap();
     assert_eq!((quote.payee_amount, quote.write_off_amount), (decimal("1.11"), decimal("1.19")));
     assert_eq!((quote.payee_currency, quote.shop_currency), (Currency::EUR, Currency::USD));
@@ -124,13 +125,13 @@ fn payment_endpoints_create_look_up_and_credit<C: TestClient>() {
 
     let bill = client
         .send(
-            &BillCreate::new(
-                Currency::EUR,
-                amount("25.5"),
-                Currency::USD,
-                ShopOrderId::new("bill-1").unwrap(),
-            )
-            .description("a bill".to_owned()),
+            &BillCreate::builder()
+                .payer_currency(Currency::EUR)
+                .shop_amount(amount("25.5"))
+                .shop_currency(Currency::USD)
+                .shop_order_id(ShopOrderId::new("bill-1").unwrap())
+                .description("a bill".to_owned())
+                .build(),
         )
         .unwrap();
     // 25.5 USD at 1 / 1.07 EUR per USD is 23.8317..., rounded up to the cent.
@@ -179,80 +180,8 @@ fn payment_endpoints_create_look_up_and_credit<C: TestClient>() {
     assert_eq!(ledger.available(Currency::EUR), opening());
 }
 
-fn payout_of_a_transfer_run_twice_pays_once<C: TestClient>() {
-    let sandbox = TestSandbox::start();
-    let client: C = sandbox.client(Setup::default());
-
-    let first = client.payout(transfer_create("payout-1")).unwrap();
-    let PayoutRecord::Created(created) = &first.record else {
-        panic!("the first run should create: {first:?}");
-    };
-    assert_eq!(created.write_off_amount, decimal("1.19"));
-    assert_eq!((first.creates_sent, first.status_checks, first.reconciled), (1, 0, false));
-    assert_eq!(first.summary.write_off, decimal("1.19"));
-    assert_eq!(first.summary.shop_currency, Currency::USD);
-
-    let again = client.payout(transfer_create("payout-1")).unwrap();
-    assert!(again.reconciled, "{again:?}");
-    let PayoutRecord::Found(found) = &again.record else {
-        panic!("the second run should adopt: {again:?}");
-    };
-    assert_eq!(found.id, created.id);
-    assert_eq!(again.summary, first.summary);
-    assert_eq!(again.status_checks, 1);
-
-    let resumed = client.resume_payout(transfer_create("payout-1")).unwrap();
-    assert_eq!((resumed.summary, resumed.creates_sent), (first.summary, 0));
-
-    let ledger = sandbox.ledger();
-    assert_eq!(ledger.the_transfer("payout-1").id, created.id);
-    ledger.assert_payouts_exactly(&["payout-1"], &[]);
-}
-
-fn payout_of_a_withdrawal_run_twice_pays_once<C: TestClient>() {
-    let sandbox = TestSandbox::start();
-    let client: C = sandbox.client(Setup::default());
-
-    let first = client.payout(withdraw_create("payout-w")).unwrap();
-    let PayoutRecord::Created(created) = &first.record else {
-        panic!("the first run should create: {first:?}");
-    };
-    assert_eq!(created.shop_write_off, decimal("102"));
-    assert!(!first.reconciled);
-
-    let again = client.payout(withdraw_create("payout-w")).unwrap();
-    assert!(again.reconciled, "{again:?}");
-    assert_eq!(again.summary.id, created.id);
-    assert_eq!(again.summary.write_off, decimal("102"));
-    assert!(matches!(again.record, PayoutRecord::Found(_)));
-
-    let ledger = sandbox.ledger();
-    assert_eq!(ledger.the_withdrawal("payout-w").id, created.id);
-    ledger.assert_payouts_exactly(&[], &["payout-w"]);
-}
-
 both_clients!(
     wallet_payout_endpoints_agree_to_the_cent,
     withdrawal_endpoints_follow_the_payout_to_success,
     payment_endpoints_create_look_up_and_credit,
-    payout_of_a_transfer_run_twice_pays_once,
-    payout_of_a_withdrawal_run_twice_pays_once,
 );
-
-#[test]
-fn racing_payouts_of_one_id_from_both_clients_pay_once() {
-    let sandbox = TestSandbox::start();
-    let hyper: HyperClient = sandbox.client(Setup::default());
-    let blocking: BlockingClient = sandbox.client(Setup::default());
-    let (from_hyper, from_blocking) = std::thread::scope(|scope| {
-        let racer = scope.spawn(|| hyper.payout(transfer_create("raced")).unwrap());
-        let from_blocking = blocking.payout(transfer_create("raced")).unwrap();
-        (racer.join().unwrap(), from_blocking)
-    });
-    assert_eq!(from_hyper.summary, from_blocking.summary);
-    // One of them made it, the other was refused with error 6 and adopted it.
-    assert_eq!([from_hyper.reconciled, from_blocking.reconciled].iter().filter(|r| **r).count(), 1);
-    let ledger = sandbox.ledger();
-    assert_eq!(ledger.the_transfer("raced").id, from_hyper.summary.id);
-    ledger.assert_payouts_exactly(&["raced"], &[]);
-}

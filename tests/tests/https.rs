@@ -18,12 +18,14 @@ fn payout_over_https_trusting_a_self_signed_certificate<C: TestClient>() {
     let client = C::build(merchant_at(&front.base_url()), setup);
 
     let quote = client
-        .send(&TransferTry::new(
-            amount("1.11"),
-            TransferAmountType::ReceiveAmount,
-            Currency::EUR,
-            Currency::USD,
-        ))
+        .send(
+            &TransferTry::builder()
+                .amount(amount("1.11"))
+                .amount_type(TransferAmountType::ReceiveAmount)
+                .payee_currency(Currency::EUR)
+                .shop_currency(Currency::USD)
+                .build(),
+        )
         .unwrap();
     assert_eq!(quote.write_off_amount, decimal("1.19"));
     let outcome = client.payout(transfer_create("over-tls")).unwrap();

@@ -44,15 +44,15 @@ fn sandbox(faults: FaultConfig) -> Sandbox {
 }
 
 fn transfer(id: &str) -> TransferCreate {
-    TransferCreate::new(
-        "10.50".parse().unwrap(),
-        TransferAmountType::ReceiveAmount,
-        "201234567890".parse().unwrap(),
-        Currency::USD,
-        Currency::USD,
-        ShopPaymentId::new(id).unwrap(),
-    )
-    .description("secret test".to_owned())
+    TransferCreate::builder()
+        .amount("10.50".parse().unwrap())
+        .amount_type(TransferAmountType::ReceiveAmount)
+        .payee_account("201234567890".parse().unwrap())
+        .payee_currency(Currency::USD)
+        .shop_currency(Currency::USD)
+        .shop_payment_id(ShopPaymentId::new(id).unwrap())
+        .description("secret test".to_owned())
+        .build()
 }
 
 fn fast_options() -> ClientOptions {

@@ -25,18 +25,18 @@ fn payouts_wanted() -> usize {
 }
 
 fn create(index: usize) -> TransferCreate {
-    TransferCreate::new(
-        format!("{}.{:02}", 1 + index % 90, index % 100).parse().unwrap(),
-        if index.is_multiple_of(4) {
+    TransferCreate::builder()
+        .amount(format!("{}.{:02}", 1 + index % 90, index % 100).parse().unwrap())
+        .amount_type(if index.is_multiple_of(4) {
             TransferAmountType::WriteoffAmount
         } else {
             TransferAmountType::ReceiveAmount
-        },
-        format!("20{:010}", index).parse().unwrap(),
-        if index.is_multiple_of(3) { Currency::EUR } else { Currency::USD },
-        Currency::USD,
-        ShopPaymentId::new(format!("soak-{index}")).unwrap(),
-    )
+        })
+        .payee_account(format!("20{:010}", index).parse().unwrap())
+        .payee_currency(if index.is_multiple_of(3) { Currency::EUR } else { Currency::USD })
+        .shop_currency(Currency::USD)
+        .shop_payment_id(ShopPaymentId::new(format!("soak-{index}")).unwrap())
+        .build()
 }
 
 /// (payout id, write-off) of every payout, as the clients reported them.

@@ -107,12 +107,12 @@ impl<T: AsyncTransport + Send + Sync + 'static> RowHandler for Quoter<T> {
     async fn handle(&self, row: Row) -> Result<(), Self::Error> {
         let quote = match &row.create {
             Create::Transfer(create) => {
-                let query = TransferTry::new(
-                    create.amount,
-                    create.amount_type,
-                    create.payee_currency,
-                    create.shop_currency,
-                );
+                let query = TransferTry::builder()
+                    .amount(create.amount)
+                    .amount_type(create.amount_type)
+                    .payee_currency(create.payee_currency)
+                    .shop_currency(create.shop_currency)
+                    .build();
                 match self.session.call(&query) {
                     Ok(prepared) => drive_prepared(prepared, &*self.transport)
                         .await

@@ -10,7 +10,8 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use feennex_proto::batch::RowIntent;
+use feennex_proto::adoption::PayoutIntent;
+use feennex_proto::batch::IdOrigin;
 use feennex_proto::endpoints::AccountDetails;
 use feennex_proto::{
     Amount, Currency, Decimal, PayeeAccount, Payway, ShopPaymentId, TransferAmountType,
@@ -59,7 +60,10 @@ pub struct Row {
     /// The payout, with its id fixed.
     pub create: Create,
     /// What it asks.
-    pub intent: RowIntent,
+    pub intent: PayoutIntent,
+    /// Whether its id commits to the batch's content (derived from its hash) or
+    /// was chosen (written in the file, or derived from a batch id given).
+    pub id_origin: IdOrigin,
 }
 
 /// A row that cannot be paid, and why.
@@ -108,14 +112,25 @@ pub struct RowReader<R: Read> {
     lines: LineIndex,
     columns: Columns,
     batch_id: String,
+    /// Where the ids derived from `batch_id` come from.
+    derived_origin: IdOrigin,
     record: csv::StringRecord,
     count: u64,
 }
 
 impl<R: Read> RowReader<R> {
     /// Reads the header of `input`; rows without a `shop_payment_id` get
-    /// `batch-<batch_id>-<record index>`.
+    /// `batch-<batch_id>-<record index>`, an id chosen by whoever chose `batch_id`.
     pub fn new(input: R, batch_id: &str) -> Result<Self, InputError> {
+        Self::with_origin(input, batch_id, IdOrigin::Chosen)
+    }
+
+    /// As [`RowReader::new`], saying where `batch_id` comes from.
+    pub(crate) fn with_origin(
+        input: R,
+        batch_id: &str,
+        derived_origin: IdOrigin,
+    ) -> Result<Self, InputError> {
         let (counting, lines) = LineCounting::new(input);
         let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(counting);
         let header = csv.headers().map_err(|error| csv_error(&error, &lines))?.clone();
@@ -125,6 +140,7 @@ impl<R: Read> RowReader<R> {
             lines,
             columns,
             batch_id: batch_id.to_owned(),
+            derived_origin,
             record: csv::StringRecord::new(),
             count: 0,
         })
@@ -149,9 +165,21 @@ impl<R: Read> RowReader<R> {
         }
     }
 
+    /// The known cells of the record last read, in a fixed order whatever the
+    /// header's: what an invalid row contributes to the batch's content.
+    pub(crate) fn known_cells(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        let (required, optional) = self.columns.names();
+        required
+            .iter()
+            .chain(optional)
+            .map(|name| (*name, self.columns.get(&self.record, name).unwrap_or_default()))
+    }
+
     fn check(&self, line: u64) -> Result<Row, InvalidRow> {
         let record = self.count;
-        let id = match self.columns.get(&self.record, "shop_payment_id") {
+        let given = self.columns.get(&self.record, "shop_payment_id");
+        let id_origin = if given.is_some() { IdOrigin::Chosen } else { self.derived_origin };
+        let id = match given {
             Some(given) if is_derived_form(&self.batch_id, given) => Err(format!(
                 "shop_payment_id: {given:?} has the form of this batch's own ids (batch-{}-N), kept for rows without an id",
                 self.batch_id
@@ -172,10 +200,10 @@ impl<R: Read> RowReader<R> {
         match create {
             Ok(create) => {
                 let intent = match &create {
-                    Create::Transfer(create) => RowIntent::transfer(create),
-                    Create::Withdraw(create) => RowIntent::withdraw(create),
+                    Create::Transfer(create) => PayoutIntent::transfer(create),
+                    Create::Withdraw(create) => PayoutIntent::withdraw(create),
                 };
-                Ok(Row { record, line, create, intent })
+                Ok(Row { record, line, create, intent, id_origin })
             }
             Err(reason) => Err(InvalidRow { record, line, shop_payment_id: shown_id, reason }),
         }
@@ -307,6 +335,14 @@ impl Columns {
         Ok(Self { kind, positions })
     }
 
+    /// The required and optional columns of this kind of file.
+    fn names(&self) -> (&'static [&'static str], &'static [&'static str]) {
+        match self.kind {
+            PayoutKind::Transfer => (&TRANSFER_REQUIRED, &TRANSFER_OPTIONAL),
+            PayoutKind::Withdraw => (&WITHDRAW_REQUIRED, &WITHDRAW_OPTIONAL),
+        }
+    }
+
     /// A column's value; empty cells count as absent.
     fn get<'r>(&self, record: &'r csv::StringRecord, column: &str) -> Option<&'r str> {
         let index = *self.positions.get(column)?;
@@ -339,14 +375,14 @@ impl Columns {
             Some(text) => text.parse().map_err(|error| format!("amount_type: {error}"))?,
             None => TransferAmountType::ReceiveAmount,
         };
-        let mut create = TransferCreate::new(
-            amount,
-            amount_type,
-            payee_account,
-            payee_currency,
-            shop_currency,
-            id,
-        );
+        let mut create = TransferCreate::builder()
+            .amount(amount)
+            .amount_type(amount_type)
+            .payee_account(payee_account)
+            .payee_currency(payee_currency)
+            .shop_currency(shop_currency)
+            .shop_payment_id(id)
+            .build();
         create.description = self.get(record, "description").map(str::to_owned);
         Ok(create)
     }

@@ -52,6 +52,7 @@
 #![deny(missing_docs)]
 
 mod batch;
+mod content;
 mod dry_run;
 mod files;
 mod input;

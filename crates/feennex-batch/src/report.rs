@@ -22,6 +22,11 @@ pub enum Outcome {
     /// A payout under the row's id exists but does not match the row: not paid,
     /// needs a person.
     Conflict,
+    /// A payout under the row's id matches what its answer carries, but nothing
+    /// shows it was made for this row (its id does not commit to the row, and no
+    /// journal or store recorded the row before it): not counted as paid, needs a
+    /// person.
+    Unverified,
     /// Refused by Feennex: nothing paid.
     Failed,
     /// Not known yet whether it was paid: run again to settle it.
@@ -39,6 +44,7 @@ impl Outcome {
             Outcome::Paid => "paid",
             Outcome::AlreadyPaid => "already-paid",
             Outcome::Conflict => "conflict",
+            Outcome::Unverified => "unverified",
             Outcome::Failed => "failed",
             Outcome::Unknown => "unknown",
             Outcome::Pending => "pending",
@@ -57,13 +63,13 @@ pub struct ReportLine {
     pub shop_payment_id: String,
     /// How it ended.
     pub outcome: Outcome,
-    /// Feennex's id of the payout (paid, already paid, conflict).
+    /// Feennex's id of the payout (paid, already paid, conflict, unverified).
     pub payout_id: Option<u64>,
     /// What the shop paid, and in which currency.
     pub write_off: Option<(Decimal, u16)>,
     /// The API's error code.
     pub error_code: Option<i64>,
-    /// Why it failed, is unknown, conflicts or was skipped.
+    /// Why it failed, is unknown, conflicts, is unverified or was skipped.
     pub message: String,
 }
 
@@ -92,12 +98,17 @@ impl ReportLine {
                 report.error_code = code;
                 report.message = message;
             }
-            Some(Settled::Unknown { message }) => {
+            Some(Settled::Unknown { message, .. }) => {
                 report.outcome = Outcome::Unknown;
                 report.message = message;
             }
             Some(Settled::Conflict { payout_id, message }) => {
                 report.outcome = Outcome::Conflict;
+                report.payout_id = Some(payout_id);
+                report.message = message;
+            }
+            Some(Settled::Unverified { payout_id, message }) => {
+                report.outcome = Outcome::Unverified;
                 report.payout_id = Some(payout_id);
                 report.message = message;
             }

@@ -9,9 +9,8 @@ use std::time::Duration;
 
 use feennex_hyper::drive_prepared;
 use feennex_proto::Session;
-use feennex_proto::batch::{Action, Resolution, RowIntent, Seen, next_action, settle};
-use feennex_proto::endpoints::Endpoint;
-use feennex_proto::exchange::IdempotentCreate;
+use feennex_proto::batch::{Action, Resolution, next_action, settle};
+use feennex_proto::exchange::{IdempotentCreate, Start};
 use feennex_proto::transport::AsyncTransport;
 
 use crate::batch::{BatchError, BatchFile};
@@ -145,20 +144,19 @@ impl<T: AsyncTransport + Send + Sync + 'static, S: Store> RowHandler for Payer<T
                 return Ok(());
             }
         };
-        let action = next_action(last);
-        if action == Action::Done {
+        let action = next_action(last, row.id_origin);
+        let Some(start) = action.start() else {
             return Ok(());
-        }
+        };
         self.observer.row_started(reference);
-        if action == Action::Create && !self.store.write_intent(&row).await? {
+        if matches!(action, Action::Create(_)) && !self.store.write_intent(&row).await? {
             // The lease ran out: the worker that holds the row now settles it.
             self.held.lock().unwrap_or_else(PoisonError::into_inner).insert(row.record);
             return Ok(());
         }
-        let resume = action == Action::LookUpFirst;
         let resolution = match row.create.clone() {
-            Create::Transfer(create) => self.pay(create, resume, &row.intent).await,
-            Create::Withdraw(create) => self.pay(create, resume, &row.intent).await,
+            Create::Transfer(create) => self.pay(create, start).await,
+            Create::Withdraw(create) => self.pay(create, start).await,
         };
         let settled = settled(resolution);
         self.store.write_outcome(&row, &settled).await?;
@@ -169,21 +167,14 @@ impl<T: AsyncTransport + Send + Sync + 'static, S: Store> RowHandler for Payer<T
 }
 
 impl<T: AsyncTransport + Send + Sync + 'static, S: Store> Payer<T, S> {
-    /// One payout made exactly once (or looked up first), and what it means for
-    /// the row.
-    async fn pay<C>(&self, create: C, resume: bool, intent: &RowIntent) -> Resolution
-    where
-        C: IdempotentCreate,
-        C::Output: Seen,
-        <C::Lookup as Endpoint>::Output: Seen,
-    {
-        let prepared =
-            if resume { self.session.resume_payout(create) } else { self.session.payout(create) };
-        let result = match prepared {
+    /// One payout made exactly once (or looked up first), adopted only under the
+    /// core's rule, and what it means for the row.
+    async fn pay<C: IdempotentCreate>(&self, create: C, start: Start) -> Resolution {
+        let result = match self.session.payout_from(create, start) {
             Ok(prepared) => drive_prepared(prepared, &*self.transport).await,
             Err(error) => Err(error),
         };
-        settle(intent, &result)
+        settle(&result)
     }
 }
 
@@ -198,9 +189,13 @@ fn settled(resolution: Resolution) -> Settled {
         Resolution::Conflict(conflict) => {
             Settled::Conflict { payout_id: conflict.payout_id, message: conflict.to_string() }
         }
+        Resolution::Unverified(unverified) => {
+            Settled::Unverified { payout_id: unverified.payout_id, message: unverified.to_string() }
+        }
         Resolution::Failed { code, message } => Settled::Failed { code, message },
-        Resolution::Unknown { message } => Settled::Unknown { message },
-        // A resolution the core adds later is not counted as paid.
-        other => Settled::Unknown { message: format!("{other:?}") },
+        Resolution::Unknown { message, id_taken } => Settled::Unknown { message, id_taken },
+        // A resolution the core adds later is not counted as paid, and proves
+        // nothing on the next run.
+        other => Settled::Unknown { message: format!("{other:?}"), id_taken: true },
     }
 }

@@ -73,7 +73,7 @@ impl Store for Journal {
     async fn claim(&self, row: &Row) -> Result<Claim, StoreError> {
         let id = row.intent.shop_payment_id();
         let last = self.last(id);
-        Ok(match next_action(last) {
+        Ok(match next_action(last, row.id_origin) {
             Action::Done => Claim::Done(self.settled(id)),
             _ => Claim::Mine(last),
         })

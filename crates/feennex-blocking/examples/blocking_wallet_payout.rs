@@ -23,12 +23,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let secret = SecretKey::new(std::env::var("FEENNEX_SECRET_KEY")?);
     let client = Client::new(Merchant::new(shop_id, secret).with_base_url(base_url))?;
 
-    let quote = client.send(&TransferTry::new(
-        "10.50".parse()?,
-        TransferAmountType::ReceiveAmount,
-        Currency::USD,
-        Currency::USD,
-    ))?;
+    let quote = client.send(
+        &TransferTry::builder()
+            .amount("10.50".parse()?)
+            .amount_type(TransferAmountType::ReceiveAmount)
+            .payee_currency(Currency::USD)
+            .shop_currency(Currency::USD)
+            .build(),
+    )?;
     println!("10.50 USD to a wallet costs the shop {} USD", quote.write_off_amount);
 
     // Pay what the quote said the shop would pay, as a write-off amount. The id is
@@ -36,9 +38,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let write_off = Amount::new(quote.write_off_amount)?;
     let wallet: PayeeAccount = "201234567890".parse()?;
     let id = ShopPaymentId::new(format!("blocking-{}", Timestamp::try_from(SystemTime::now())?))?;
-    let by_write_off = TransferAmountType::WriteoffAmount;
-    let create = TransferCreate::new(write_off, by_write_off, wallet, USD, USD, id.clone());
-    let outcome = client.payout(create.description("Example payout"))?;
+    let create = TransferCreate::builder()
+        .amount(write_off)
+        .amount_type(TransferAmountType::WriteoffAmount)
+        .payee_account(wallet)
+        .payee_currency(USD)
+        .shop_currency(USD)
+        .shop_payment_id(id.clone())
+        .description("Example payout")
+        .build();
+    let outcome = client.payout(create)?;
     println!(
         "paid: payout {} for {} (reconciled: {})",
         outcome.summary.id, outcome.summary.write_off, outcome.reconciled

@@ -6,17 +6,17 @@
 //! which this crate re-exports.
 //!
 //! ```no_run
-//! use feennex_blocking::{Client, Currency, Merchant, SecretKey, ShopId, TransferAmountType};
+//! use feennex_blocking::{Client, Currency, Merchant, SecretKey, ShopId};
 //! use feennex_blocking::endpoints::TransferTry;
 //!
 //! let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("secret"));
 //! let client = Client::new(merchant)?;
-//! let quote = client.send(&TransferTry::new(
-//!     "10".parse()?,
-//!     TransferAmountType::ReceiveAmount,
-//!     Currency::EUR,
-//!     Currency::USD,
-//! ))?;
+//! let quote = TransferTry::builder()
+//!     .amount("10".parse()?)
+//!     .payee_currency(Currency::EUR)
+//!     .shop_currency(Currency::USD)
+//!     .build();
+//! let quote = client.send(&quote)?;
 //! println!("a payout of 10 EUR costs {} USD", quote.write_off_amount);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

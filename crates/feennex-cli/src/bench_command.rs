@@ -292,14 +292,14 @@ fn parse_rate(budget: Duration) -> Result<f64, Failure> {
 fn sample_transfer(shop_payment_id: &str) -> Result<TransferCreate, Failure> {
     let invalid = |error: &dyn std::fmt::Display| Failure::Input(error.to_string());
     let amount: Amount = "0.01".parse().map_err(|error| invalid(&error))?;
-    Ok(TransferCreate::new(
-        amount,
-        TransferAmountType::ReceiveAmount,
-        PayeeAccount::new("201234567890").map_err(|error| invalid(&error))?,
-        Currency::USD,
-        Currency::USD,
-        ShopPaymentId::new(shop_payment_id).map_err(|error| invalid(&error))?,
-    ))
+    Ok(TransferCreate::builder()
+        .amount(amount)
+        .amount_type(TransferAmountType::ReceiveAmount)
+        .payee_account(PayeeAccount::new("201234567890").map_err(|error| invalid(&error))?)
+        .payee_currency(Currency::USD)
+        .shop_currency(Currency::USD)
+        .shop_payment_id(ShopPaymentId::new(shop_payment_id).map_err(|error| invalid(&error))?)
+        .build())
 }
 
 /// A prefix for this run's payout ids, so that runs against one sandbox do not

@@ -69,13 +69,13 @@ pub fn run(args: &BillArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let api = Api::from_args(&args.api)?;
     match &args.command {
         BillCommand::Create(args) => {
-            let mut request = BillCreate::new(
-                args.payer_currency,
-                args.shop_amount,
-                args.shop_currency,
-                args.shop_order_id.clone(),
-            )
-            .urls(args.urls.to_urls());
+            let mut request = BillCreate::builder()
+                .payer_currency(args.payer_currency)
+                .shop_amount(args.shop_amount)
+                .shop_currency(args.shop_currency)
+                .shop_order_id(args.shop_order_id.clone())
+                .urls(args.urls.to_urls())
+                .build();
             request.description = args.description.clone();
             request.payer_account = args.payer_account.clone();
             api.execute(&request, &args.dry_run, out)

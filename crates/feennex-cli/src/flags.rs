@@ -65,6 +65,17 @@ pub struct DryRun {
     pub dry_run: bool,
 }
 
+/// How a payout create starts: fresh, or resuming an id of one's own.
+#[derive(Debug, Args)]
+pub struct ResumeArg {
+    /// This shop_payment_id is yours and was created with these details (your own
+    /// records say so): look it up first, and take a payout found under it that
+    /// matches as this one. Without it, a payout that existed under the id before
+    /// this command is reported as unverified (exit 7), never as paid.
+    #[arg(long)]
+    pub resume: bool,
+}
+
 /// The `now` field: the current time unless given.
 #[derive(Debug, Args)]
 pub struct NowArg {

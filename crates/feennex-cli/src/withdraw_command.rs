@@ -10,7 +10,7 @@ use feennex_proto::{
 
 use crate::config;
 use crate::exit::Failure;
-use crate::flags::{ApiArgs, DryRun, NowArg};
+use crate::flags::{ApiArgs, DryRun, NowArg, ResumeArg};
 use crate::send::Api;
 
 #[derive(Debug, Subcommand)]
@@ -79,12 +79,15 @@ pub struct WithdrawCreateArgs {
     /// The currency debited from the shop (ISO 4217: 840 or USD).
     #[arg(long)]
     pub shop_currency: Currency,
-    /// Your id of this payout (1–255 characters); reuse it to retry safely.
+    /// Your id of this payout (1–255 characters, unique for the shop): after an
+    /// unknown outcome (exit 4), run the same command again with --resume.
     #[arg(long)]
     pub shop_payment_id: ShopPaymentId,
     /// Payment-system specific details, as a JSON object.
     #[arg(long, value_name = "JSON", value_parser = parse_object)]
     pub account_details: Option<AccountDetails>,
+    #[command(flatten)]
+    pub resume: ResumeArg,
     #[command(flatten)]
     pub dry_run: DryRun,
 }
@@ -157,7 +160,7 @@ pub fn run(args: &WithdrawArgs, out: &mut dyn Write) -> Result<(), Failure> {
                 args.shop_payment_id.clone(),
             );
             request.account_details = args.account_details.clone();
-            api.payout(request, &args.dry_run, out)
+            api.payout(request, args.resume.resume, &args.dry_run, out)
         }
         WithdrawCommand::Status(args) => {
             let now = config::now(&args.now)?;

@@ -5,6 +5,8 @@ use std::ffi::c_char;
 use crate::args::{self, Out, bytes_arg, optional_str_arg};
 use crate::{FeennexStatus, run};
 
+#[cfg(doc)]
+use crate::merchant::feennex_build;
 use crate::merchant::operation_args;
 use crate::{FeennexMachine, FeennexMerchant};
 

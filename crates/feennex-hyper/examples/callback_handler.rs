@@ -137,9 +137,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let bill = client
         .send(
-            &BillCreate::new(Currency::USD, "25".parse()?, Currency::USD, order_id.clone())
+            &BillCreate::builder()
+                .payer_currency(Currency::USD)
+                .shop_amount("25".parse()?)
+                .shop_currency(Currency::USD)
+                .shop_order_id(order_id.clone())
                 .description("Order 1001".to_owned())
-                .urls(PaymentUrls::default().callback_url(callback_url.clone())),
+                .urls(PaymentUrls::default().callback_url(callback_url.clone()))
+                .build(),
         )
         .await?;
     println!("bill {} created; the payer would go to {}", bill.id, bill.url);

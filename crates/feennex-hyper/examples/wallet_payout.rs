@@ -22,12 +22,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::new(Merchant::new(shop_id, secret).with_base_url(base_url))?;
 
     let quote = client
-        .send(&TransferTry::new(
-            "10.50".parse()?,
-            TransferAmountType::ReceiveAmount,
-            Currency::USD,
-            Currency::USD,
-        ))
+        .send(
+            &TransferTry::builder()
+                .amount("10.50".parse()?)
+                .amount_type(TransferAmountType::ReceiveAmount)
+                .payee_currency(Currency::USD)
+                .shop_currency(Currency::USD)
+                .build(),
+        )
         .await?;
     println!("10.50 USD to a wallet costs the shop {} USD", quote.write_off_amount);
 
@@ -35,15 +37,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let id = ShopPaymentId::new(format!("example-{}", Timestamp::try_from(SystemTime::now())?))?;
     let outcome = client
         .payout(
-            TransferCreate::new(
-                "10.50".parse()?,
-                TransferAmountType::ReceiveAmount,
-                "201234567890".parse()?,
-                Currency::USD,
-                Currency::USD,
-                id.clone(),
-            )
-            .description("Example payout".to_owned()),
+            TransferCreate::builder()
+                .amount("10.50".parse()?)
+                .amount_type(TransferAmountType::ReceiveAmount)
+                .payee_account("201234567890".parse()?)
+                .payee_currency(Currency::USD)
+                .shop_currency(Currency::USD)
+                .shop_payment_id(id.clone())
+                .description("Example payout")
+                .build(),
         )
         .await?;
     println!(

@@ -18,7 +18,7 @@ pub struct Failure {
     /// The error and its causes, for people.
     pub message: String,
     /// The parameter at fault (`invalid_input`), or the field that differs
-    /// (`order_mismatch`).
+    /// (`order_mismatch`, `conflict`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// The API's error code (`api`).
@@ -59,6 +59,27 @@ pub struct Failure {
     /// The last failure seen (`payout_unresolved`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error: Option<Box<Failure>>,
+    /// Whether the API said the id was taken before any create of this call
+    /// could arrive (`payout_unresolved`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preexisting: Option<bool>,
+    /// Feennex's id of the payout found under the id (`conflict`, `unverified`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payout_id: Option<u64>,
+    /// What was asked, and what the payout found has, in the field that differs
+    /// (`conflict`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked: Option<String>,
+    /// See `asked`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found: Option<String>,
+    /// What was asked that the answer does not carry (`unverified`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_compared: Option<Vec<&'static str>>,
+    /// The API's message when it refused a create of this call as not unique
+    /// (`conflict`, `unverified`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_unique: Option<String>,
     /// Which limit was reached (`limit_reached`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<&'static str>,
@@ -85,6 +106,12 @@ impl Failure {
             creates_sent: None,
             status_checks: None,
             last_error: None,
+            preexisting: None,
+            payout_id: None,
+            asked: None,
+            found: None,
+            not_compared: None,
+            not_unique: None,
             limit: None,
             outcome_unknown: false,
         }
@@ -151,13 +178,31 @@ impl From<&Error> for Failure {
                 shop_payment_id,
                 creates_sent,
                 status_checks,
+                preexisting,
                 last_error,
             } => Self {
                 shop_payment_id: Some(shop_payment_id.clone()),
                 creates_sent: Some(*creates_sent),
                 status_checks: Some(*status_checks),
+                preexisting: Some(*preexisting),
                 last_error: Some(Box::new(Self::from(last_error.as_ref()))),
                 ..Self::of_kind(Kind::PayoutUnresolved, error)
+            },
+            Error::Conflict(conflict) => Self {
+                field: Some(conflict.field.as_str().to_owned()),
+                payout_id: Some(conflict.payout_id),
+                shop_payment_id: Some(conflict.shop_payment_id.clone()),
+                asked: Some(conflict.asked.clone()),
+                found: Some(conflict.found.clone()),
+                not_unique: conflict.not_unique.clone(),
+                ..Self::of_kind(Kind::Conflict, error)
+            },
+            Error::Unverified(unverified) => Self {
+                payout_id: Some(unverified.payout_id),
+                shop_payment_id: Some(unverified.shop_payment_id.clone()),
+                not_compared: Some(unverified.not_compared.clone()),
+                not_unique: unverified.not_unique.clone(),
+                ..Self::of_kind(Kind::Unverified, error)
             },
             Error::LimitReached { limit } => {
                 Self { limit: Some(limit), ..Self::of_kind(Kind::LimitReached, error) }

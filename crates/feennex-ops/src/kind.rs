@@ -56,6 +56,12 @@ kinds! {
     TransportNotSent => "transport_not_sent", "TransportError", false;
     /// A payout's outcome could not be established: ask again with the same id.
     PayoutUnresolved => "payout_unresolved", "PayoutUnresolved", false;
+    /// A payout under the id differs from the one asked (`field`, `asked`,
+    /// `found`): nothing was paid for this request.
+    Conflict => "conflict", "Conflict", false;
+    /// A payout under the id matches, but nothing shows it was made for this
+    /// request: not success (resume only if your records show the id is yours).
+    Unverified => "unverified", "Unverified", false;
     /// A call gave up on a limit of its policy.
     LimitReached => "limit_reached", "LimitReached", false;
     /// A machine was driven against its run loop (a bug in the driver).

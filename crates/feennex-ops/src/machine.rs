@@ -39,8 +39,8 @@ pub enum StepView {
     },
     /// The call is over with this failure.
     Failed {
-        /// Why.
-        error: Failure,
+        /// Why (boxed: a failure carries every detail a binding shows).
+        error: Box<Failure>,
     },
 }
 
@@ -138,9 +138,9 @@ where
             Step::Wait(duration) => StepView::Wait { ms: millis(duration) },
             Step::Done(Ok(output)) => match to_json(&output) {
                 Ok(value) => StepView::Done { value },
-                Err(error) => StepView::Failed { error },
+                Err(error) => StepView::Failed { error: Box::new(error) },
             },
-            Step::Done(Err(error)) => StepView::Failed { error: Failure::from(error) },
+            Step::Done(Err(error)) => StepView::Failed { error: Box::new(Failure::from(error)) },
         }
     }
 

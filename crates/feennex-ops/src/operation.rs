@@ -290,43 +290,39 @@ impl Operation {
             }};
         }
         Ok(match self {
-            Operation::TransferTry => single!(TransferTry::new(
-                p.amount("amount")?,
-                p.parse("amount_type")?,
-                p.parse("payee_currency")?,
-                p.parse("shop_currency")?,
-            )),
+            Operation::TransferTry => single!(
+                TransferTry::builder()
+                    .amount(p.amount("amount")?)
+                    .amount_type(p.parse("amount_type")?)
+                    .payee_currency(p.parse("payee_currency")?)
+                    .shop_currency(p.parse("shop_currency")?)
+                    .build()
+            ),
             Operation::TransferCreate => {
-                let mut create = TransferCreate::new(
-                    p.amount("amount")?,
-                    p.parse("amount_type")?,
-                    p.parse("payee_account")?,
-                    p.parse("payee_currency")?,
-                    p.parse("shop_currency")?,
-                    p.parse("shop_payment_id")?,
-                );
-                if let Some(description) = p.text("description")? {
-                    create = create.description(description);
-                }
+                let create = TransferCreate::builder()
+                    .amount(p.amount("amount")?)
+                    .amount_type(p.parse("amount_type")?)
+                    .payee_account(p.parse("payee_account")?)
+                    .payee_currency(p.parse("payee_currency")?)
+                    .shop_currency(p.parse("shop_currency")?)
+                    .shop_payment_id(p.parse("shop_payment_id")?)
+                    .description_opt(p.text("description")?)
+                    .build();
                 payout!(create)
             }
             Operation::TransferStatus => {
                 single!(TransferStatus::new(p.now()?, p.parse("shop_payment_id")?))
             }
             Operation::BillCreate => {
-                let mut bill = BillCreate::new(
-                    p.parse("payer_currency")?,
-                    p.amount("shop_amount")?,
-                    p.parse("shop_currency")?,
-                    p.parse("shop_order_id")?,
-                )
-                .urls(urls(&p)?);
-                if let Some(description) = p.text("description")? {
-                    bill = bill.description(description);
-                }
-                if let Some(account) = p.text("payer_account")? {
-                    bill = bill.payer_account(account);
-                }
+                let bill = BillCreate::builder()
+                    .payer_currency(p.parse("payer_currency")?)
+                    .shop_amount(p.amount("shop_amount")?)
+                    .shop_currency(p.parse("shop_currency")?)
+                    .shop_order_id(p.parse("shop_order_id")?)
+                    .urls(urls(&p)?)
+                    .description_opt(p.text("description")?)
+                    .payer_account_opt(p.text("payer_account")?)
+                    .build();
                 single!(bill)
             }
             Operation::BillStatus => {

@@ -25,12 +25,14 @@ fn a_request_by_name_is_the_core_request_byte_for_byte() {
     let built = Operation::TransferTry.build(&shop(), &params).unwrap();
     let core = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("SecretKey01"))
         .with_base_url("http://127.0.0.1:9".parse().unwrap())
-        .build(&proto::TransferTry::new(
-            "1.1".parse().unwrap(),
-            TransferAmountType::WriteoffAmount,
-            Currency::EUR,
-            Currency::USD,
-        ))
+        .build(
+            &proto::TransferTry::builder()
+                .amount("1.1".parse().unwrap())
+                .amount_type(TransferAmountType::WriteoffAmount)
+                .payee_currency(Currency::EUR)
+                .shop_currency(Currency::USD)
+                .build(),
+        )
         .unwrap();
     assert_eq!(built.body.as_bytes(), core.body().as_slice());
     assert_eq!(built.url, "http://127.0.0.1:9/transfer/try");

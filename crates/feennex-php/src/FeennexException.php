@@ -7,8 +7,10 @@ namespace Feennex;
 /**
  * Every failure of the package, with what the core knows: `kind` (the core's one
  * table of kinds, the same names as in Node.js and C), the parameter at fault,
- * the API's error code (also `getCode()`), a refused callback's `reason`, and
- * whether the server may have acted (`outcomeUnknown`). Never holds the key.
+ * the API's error code (also `getCode()`), a refused callback's `reason`, a
+ * payout found under the id that is not proven this request's (`conflict` with
+ * the `field`, `asked` and `found`; `unverified`), and whether the server may
+ * have acted (`outcomeUnknown`). Never holds the key.
  */
 class FeennexException extends \RuntimeException
 {
@@ -25,6 +27,17 @@ class FeennexException extends \RuntimeException
     public readonly ?int $statusChecks;
     public readonly ?FeennexException $lastError;
     public readonly ?string $limit;
+    /** The payout found under the id (`conflict`, `unverified`). */
+    public readonly ?int $payoutId;
+    /** What was asked, and what the payout found has, in the field that differs (`conflict`). */
+    public readonly ?string $asked;
+    public readonly ?string $found;
+    /** @var list<string>|null what was asked that the answer does not carry (`unverified`) */
+    public readonly ?array $notCompared;
+    /** The API's message when it refused this call's create as not unique (`conflict`, `unverified`). */
+    public readonly ?string $notUnique;
+    /** The API said the id was taken before this call's create could arrive (`payout_unresolved`). */
+    public readonly ?bool $preexisting;
     public readonly bool $outcomeUnknown;
 
     /** @param array<string, mixed> $failure the core's failure, as its JSON says it */
@@ -44,6 +57,12 @@ class FeennexException extends \RuntimeException
         $this->statusChecks = $failure['status_checks'] ?? null;
         $this->lastError = isset($failure['last_error']) ? new self($failure['last_error']) : null;
         $this->limit = $failure['limit'] ?? null;
+        $this->payoutId = $failure['payout_id'] ?? null;
+        $this->asked = $failure['asked'] ?? null;
+        $this->found = $failure['found'] ?? null;
+        $this->notCompared = $failure['not_compared'] ?? null;
+        $this->notUnique = $failure['not_unique'] ?? null;
+        $this->preexisting = $failure['preexisting'] ?? null;
         $this->outcomeUnknown = (bool) ($failure['outcome_unknown'] ?? false);
     }
 

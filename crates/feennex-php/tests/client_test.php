@@ -15,9 +15,18 @@ test('wallet payouts: precalculate, pay once, look up', function (): void {
         'payee_account' => '201234567890', 'payee_currency' => 840, 'shop_currency' => 840, 'shop_payment_id' => $id,
         'description' => 'prize']);
     same([false, false, 1, '10.5'], [$paid['reconciled'], $paid['preexisting'], $paid['creates_sent'], $paid['summary']['write_off']], 'paid');
-    $again = $client->payout('transfer/create', ['amount' => '10.50', 'amount_type' => 'receive_amount',
-        'payee_account' => '201234567890', 'payee_currency' => 840, 'shop_currency' => 840, 'shop_payment_id' => $id]);
-    same([$paid['summary']['id'], true, true], [$again['summary']['id'], $again['reconciled'], $again['preexisting']], 'adopted');
+    $same = ['amount' => '10.50', 'amount_type' => 'receive_amount', 'payee_account' => '201234567890',
+        'payee_currency' => 840, 'shop_currency' => 840, 'shop_payment_id' => $id];
+    // The same id again: the payout existed before this call, so nothing shows it
+    // is this request's (unverified); with other details, a conflict naming the
+    // field; adopted only on resume, which says the id is the caller's.
+    $unverified = throws(FeennexException::class, fn () => $client->payout('transfer/create', $same));
+    same('unverified', $unverified->kind, 'the same id again');
+    same($paid['summary']['id'], $unverified->payoutId, 'the payout found');
+    $conflict = throws(FeennexException::class, fn () => $client->payout('transfer/create', ['amount' => '11'] + $same, true));
+    same(['conflict', 'amount'], [$conflict->kind, $conflict->field], 'other details');
+    $again = $client->payout('transfer/create', $same, true);
+    same([$paid['summary']['id'], true], [$again['summary']['id'], $again['reconciled']], 'adopted on resume');
     $found = $client->call('transfer/shop_payment_status', ['shop_payment_id' => $id]);
     same($paid['summary']['id'], $found['id'], 'status');
     $ledger = array_filter(Support::admin('GET', 'transfers'), fn ($t) => $t['shop_payment_id'] === $id);

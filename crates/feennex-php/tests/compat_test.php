@@ -52,8 +52,11 @@ test('compat: transfer takes floats and integers, signs what it sends, and pays 
     sort($keys);
     same(['balance', 'id', 'payee_account', 'payee_amount', 'payee_currency', 'shop', 'shop_currency', 'write_off_amount'], $keys, 'keys');
     same('10.1', Feennex\amount_text($created['payee_amount']), 'the float sent is the amount paid');
-    $again = piastrix()->transfer(10.1, 'receive_amount', 201234567890, 840, 840, $id);
-    same($created['id'], $again['id'], 'adopted, not paid again');
+    // The same id again, as the official client sees it: error 6, whatever the details.
+    foreach ([[10.1, 201234567890], [99, 202222222222]] as [$amount, $payee]) {
+        $again = throws(PiastrixClientException::class, fn () => piastrix()->transfer($amount, 'receive_amount', $payee, 840, 840, $id));
+        same(6, $again->error_code, 'not unique');
+    }
     $rows = array_filter(Support::admin('GET', 'transfers'), fn ($t) => $t['shop_payment_id'] === $id);
     same(1, count($rows), 'once in the ledger');
     $float = Support::unique('php-cp-float');

@@ -71,14 +71,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let merchant = Merchant::new(shop_id, secret).with_base_url(base_url);
 
     let id = ShopPaymentId::new(format!("own-stack-{}", Timestamp::try_from(SystemTime::now())?))?;
-    let create = TransferCreate::new(
-        "3".parse()?,
-        TransferAmountType::ReceiveAmount,
-        "201234567890".parse()?,
-        Currency::USD,
-        Currency::USD,
-        id,
-    );
+    let create = TransferCreate::builder()
+        .amount("3".parse()?)
+        .amount_type(TransferAmountType::ReceiveAmount)
+        .payee_account("201234567890".parse()?)
+        .payee_currency(Currency::USD)
+        .shop_currency(Currency::USD)
+        .shop_payment_id(id)
+        .build();
     let session = Session::new(merchant, ClientOptions::default())?;
     let mut payout = session.payout(create)?.machine;
 

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::adoption::NotAdopted;
+pub use crate::adoption::{Conflict, Unverified};
 pub use crate::error_code::{ErrorCode, UnknownCode};
 use crate::transport::{Delivery, TransportError};
 
@@ -50,8 +52,9 @@ pub enum Error {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A payout whose outcome could not be established within the limits: it may or
-    /// may not have been made. Ask its status later with the same `shop_payment_id`;
-    /// never create it with a new id.
+    /// may not have been made. Ask its status later with the same `shop_payment_id`
+    /// (resuming it only if your own records show the id is yours); never create it
+    /// with a new id.
     #[error(
         "the outcome of payout {shop_payment_id:?} is unknown after {creates_sent} create(s) and {status_checks} status check(s)"
     )]
@@ -62,10 +65,24 @@ pub enum Error {
         creates_sent: u32,
         /// How many status lookups were sent.
         status_checks: u32,
+        /// The API said the id was taken before any create of this call could
+        /// arrive: whatever the id holds, this call did not make it.
+        preexisting: bool,
         /// The last failure seen.
         #[source]
         last_error: Box<Error>,
     },
+    /// A payout exists under the request's `shop_payment_id` but differs from
+    /// what was asked: nothing was paid for this request. See
+    /// [`adoption`](crate::adoption).
+    #[error(transparent)]
+    Conflict(Conflict),
+    /// A payout under the request's `shop_payment_id` matches what its answer
+    /// carries, but it existed before this call and nothing shows it was made for
+    /// this request: not success. Resume only if your own records show the id is
+    /// yours with these details. See [`adoption`](crate::adoption).
+    #[error(transparent)]
+    Unverified(Unverified),
     /// A call or payout gave up because a limit of its policy was reached before any
     /// answer could be used (the last failure, when there was one, is reported
     /// instead).
@@ -108,6 +125,15 @@ impl fmt::Display for ApiError {
     }
 }
 
+impl From<NotAdopted> for Error {
+    fn from(refused: NotAdopted) -> Self {
+        match refused {
+            NotAdopted::Conflict(conflict) => Error::Conflict(conflict),
+            NotAdopted::Unverified(unverified) => Error::Unverified(unverified),
+        }
+    }
+}
+
 impl Error {
     pub(crate) fn invalid(
         field: &'static str,
@@ -133,7 +159,11 @@ impl Error {
             | Error::PayoutUnresolved { .. } => true,
             Error::Transport { delivery, .. } => *delivery == Delivery::MaybeSent,
             Error::Api(api) => api.code == ErrorCode::OperationIsProcessing,
-            Error::InvalidInput { .. } | Error::LimitReached { .. } | Error::OutOfTurn => false,
+            Error::InvalidInput { .. }
+            | Error::LimitReached { .. }
+            | Error::OutOfTurn
+            | Error::Conflict(_)
+            | Error::Unverified(_) => false,
         }
     }
 }

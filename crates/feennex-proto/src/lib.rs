@@ -12,14 +12,13 @@
 //!
 //! let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("secret"))
 //!     .with_base_url("http://127.0.0.1:8080".parse()?);
-//! let create = TransferCreate::new(
-//!     "10.50".parse()?,
-//!     TransferAmountType::ReceiveAmount,
-//!     PayeeAccount::new("201234567890")?,
-//!     Currency::USD,
-//!     Currency::USD,
-//!     ShopPaymentId::new("order-42")?,
-//! );
+//! let create = TransferCreate::builder()
+//!     .amount("10.50".parse()?)
+//!     .payee_account(PayeeAccount::new("201234567890")?)
+//!     .payee_currency(Currency::USD)
+//!     .shop_currency(Currency::USD)
+//!     .shop_payment_id(ShopPaymentId::new("order-42")?)
+//!     .build();
 //! let request = merchant.build(&create)?;
 //! assert_eq!(request.uri(), "http://127.0.0.1:8080/transfer/create");
 //! assert_eq!(merchant.string_to_sign(&create), "10.5:receive_amount:201234567890:840:840:6:order-42");
@@ -46,8 +45,10 @@
 //! - [`session`]: a merchant with its options, which makes those machines; clients
 //!   hold one.
 //! - [`transport`]: what the machines ask of an HTTP stack.
-//! - [`batch`]: the pure rules of a batch of payouts: what a row asks, what a
-//!   journal entry means on resume, whether a found payout matches its row.
+//! - [`adoption`]: the one rule of whether a payout found under an id is the one
+//!   a request asked for.
+//! - [`batch`]: the pure rules of a batch of payouts: what a journal entry means
+//!   on resume, how a row's payout ends.
 //! - [`callback`]: verifying the notifications Feennex sends about payments.
 //! - [`pay_page`]: the hosted pay page's signed form.
 //! - [`error`]: the one error type, with the API's error codes.
@@ -79,6 +80,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod adoption;
 pub mod batch;
 pub mod call_log;
 pub mod callback;

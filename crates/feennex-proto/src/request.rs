@@ -229,12 +229,12 @@ impl Merchant {
     /// use feennex_proto::*;
     ///
     /// let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("secret"));
-    /// let request = merchant.build(&TransferTry::new(
-    ///     "1.11".parse()?,
-    ///     TransferAmountType::ReceiveAmount,
-    ///     Currency::EUR,
-    ///     Currency::USD,
-    /// ))?;
+    /// let quote = TransferTry::builder()
+    ///     .amount("1.11".parse()?)
+    ///     .payee_currency(Currency::EUR)
+    ///     .shop_currency(Currency::USD)
+    ///     .build();
+    /// let request = merchant.build(&quote)?;
     /// assert_eq!(request.uri(), "https://core.feennex.com/transfer/try");
     /// assert!(request.body().starts_with(br#"{"amount":1.11,"amount_type":"receive_amount""#));
     /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -51,14 +51,14 @@ fn merchant() -> Merchant {
 }
 
 fn create() -> TransferCreate {
-    TransferCreate::new(
-        "10".parse().unwrap(),
-        TransferAmountType::ReceiveAmount,
-        "201234567890".parse().unwrap(),
-        Currency::USD,
-        Currency::USD,
-        "p-1".parse().unwrap(),
-    )
+    TransferCreate::builder()
+        .amount("10".parse().unwrap())
+        .amount_type(TransferAmountType::ReceiveAmount)
+        .payee_account("201234567890".parse().unwrap())
+        .payee_currency(Currency::USD)
+        .shop_currency(Currency::USD)
+        .shop_payment_id("p-1".parse().unwrap())
+        .build()
 }
 
 fn policy(total: Duration) -> (RetryPolicy, PayoutLimits) {
@@ -282,13 +282,27 @@ fn not_found_after_an_unknown_outcome_creates_again_with_the_same_bytes() {
 }
 
 #[test]
-fn error_6_is_adopted_from_the_status() {
+fn error_6_before_any_own_create_is_unverified_not_adopted() {
     let script = [Outcome::Api(6), Outcome::Answer];
     let (log, result) = run(Duration::from_secs(60), 50, |c, i| scripted(c, script[i])).unwrap();
     assert_eq!(log.len(), 2);
+    match result.unwrap_err() {
+        Error::Unverified(unverified) => {
+            assert_eq!(unverified.payout_id, 77);
+            assert_eq!(unverified.not_compared, ["payee_account"]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn error_6_after_an_own_create_of_unknown_outcome_is_adopted() {
+    let script = [Outcome::MaybeSent, Outcome::Api(7), Outcome::Api(6), Outcome::Answer];
+    let (log, result) = run(Duration::from_secs(60), 50, |c, i| scripted(c, script[i])).unwrap();
+    assert_eq!(log.len(), 4);
     let outcome = result.unwrap();
     assert!(matches!(outcome.record, PayoutRecord::Found(_)));
-    assert!(outcome.reconciled);
+    assert!(outcome.reconciled && !outcome.preexisting);
 }
 
 #[test]

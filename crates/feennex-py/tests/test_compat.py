@@ -66,11 +66,14 @@ def test_transfer_takes_integers_and_floats_and_is_exactly_once(
     assert set(created) == {"balance", "id", "payee_account", "payee_amount", "payee_currency",
                             "shop", "shop_currency", "write_off_amount"}
     assert created["payee_amount"] == Decimal("10.1")
-    # The same call again (a retry after a lost answer) adopts the first payout: the
-    # answer is the lookup's, with its keys as the API sent them.
-    again = piastrix.transfer(10.1, "receive_amount", 201234567890, 840, 840, payment_id)
-    assert again["id"] == created["id"] and "balance" not in again
-    assert again["receive_amount"] == Decimal("10.1")
+    # The same id again, as the official client would see it: error 6 with the
+    # API's message, for the same details or others; never an answer made up from
+    # the request.
+    for amount, payee in [(10.1, 201234567890), (99, 202222222222)]:
+        with pytest.raises(PiastrixClientException) as raised:
+            piastrix.transfer(amount, "receive_amount", payee, 840, 840, payment_id)
+        assert raised.value.error_code == 6
+        assert "is not unique" in raised.value.message
     with pytest.raises(PiastrixClientException) as raised:
         piastrix.transfer(1, "receive_amount", 201234567890, 840, 840, unique("cp"),
                           extra_fields={"lang": "ru"})

@@ -15,7 +15,7 @@ use feennex_batch::{
 
 use clap::{Args, Subcommand};
 
-use crate::exit::Failure;
+use crate::exit::{EXIT_CONFLICT, EXIT_UNVERIFIED, Failure};
 use crate::flags::ApiArgs;
 use crate::send::Api;
 use progress::Progress;
@@ -26,8 +26,6 @@ const EXIT_REFUSED: u8 = 3;
 pub(crate) const EXIT_UNKNOWN: u8 = 4;
 /// Exit code: the report could not be written (the summary was printed).
 const EXIT_NO_REPORT: u8 = 5;
-/// Exit code: payouts under some rows' ids do not match the rows.
-const EXIT_CONFLICT: u8 = 6;
 /// Exit code: stopped by Ctrl-C or SIGTERM; run again.
 const EXIT_STOPPED: u8 = 130;
 
@@ -49,12 +47,17 @@ pub enum PayoutsCommand {
     /// description. Withdrawals: account, amount, payway, shop_currency, and
     /// optionally amount_type (default ps_amount), shop_payment_id,
     /// account_details. Rows without a shop_payment_id get batch-BATCH-N, BATCH
-    /// being a hash of the file (or --batch-id) and N the record's number.
+    /// being a hash of the rows (or --batch-id) and N the record's number.
+    ///
+    /// A payout found under a row's id is taken as the row's only when it matches
+    /// and is proven the row's: by this batch's journal or store, or by an id
+    /// derived from the rows' hash. Otherwise the row is a conflict (it differs)
+    /// or unverified (nothing proves it), never paid.
     ///
     /// Exit codes: 0 every row paid or already paid; 2 invalid input, or the
     /// journal refused; 3 some rows refused (or, with --dry-run, refused or a
     /// short balance); 4 some outcomes unknown (run again); 5 the report could
-    /// not be written; 6 conflicts; 130 stopped (run again).
+    /// not be written; 6 conflicts; 7 unverified rows; 130 stopped (run again).
     Run(PayoutsRunArgs),
     /// Print a batch's counts per outcome and paid totals per currency, from its
     /// journal or its PostgreSQL store. Sends nothing.
@@ -98,7 +101,10 @@ pub struct PayoutsRunArgs {
     #[arg(long)]
     pub skip_invalid: bool,
     /// The batch's id, the basis of derived payout ids (default: a hash of the
-    /// file). Give the journal's id to continue a batch whose file was edited.
+    /// rows, which proves a payout found under a derived id is the row's). An id
+    /// you choose proves nothing: payouts found under its ids are adopted only
+    /// where the journal or store recorded the row. Give the journal's id to
+    /// continue a batch whose file was edited.
     #[arg(long, value_name = "ID")]
     pub batch_id: Option<String>,
     /// Keep the batch in PostgreSQL instead of a journal file, so any number of
@@ -234,6 +240,15 @@ pub(crate) fn verdict(
             format!(
                 "{} row(s) conflict: a payout under their id exists but differs from the row; see the report",
                 count(Outcome::Conflict)
+            ),
+        ));
+    }
+    if count(Outcome::Unverified) > 0 {
+        return Err(Failure::Unfinished(
+            EXIT_UNVERIFIED,
+            format!(
+                "{} row(s) unverified: a payout under their id matches the row, but nothing shows it was made for it; see the report",
+                count(Outcome::Unverified)
             ),
         ));
     }

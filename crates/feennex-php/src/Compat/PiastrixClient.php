@@ -100,9 +100,11 @@ class PiastrixClient
 
     /**
      * `transfer/create`, exactly once: a payout whose create had no usable answer
-     * is looked up by `shop_payment_id` and adopted, never paid twice; then the
-     * answer is the lookup's data (`receive_amount`, no `balance`). Of the extra
-     * fields only `description` can be sent with a payout; any other throws
+     * is looked up by `shop_payment_id` and adopted if this call made it, never
+     * paid twice; then the answer is the lookup's data (`receive_amount`, no
+     * `balance`). A payout under the id that this call did not make throws
+     * PiastrixClientException with code 6, as the official client does. Of the
+     * extra fields only `description` can be sent with a payout; any other throws
      * (ExtraFieldsError) rather than being dropped.
      */
     public function transfer($amount, $amount_type, $payee_account, $payee_currency, $shop_currency, $shop_payment_id, $extra_fields = null): array
@@ -348,6 +350,11 @@ class PiastrixClient
         } catch (FeennexException $error) {
             if ($error->kind === 'api') {
                 throw new PiastrixClientException((string) $error->serverMessage, $error->getCode(), $error);
+            }
+            if ($error->kind === 'conflict' || $error->kind === 'unverified') {
+                // A payout under the id that this call did not make: the API's error 6
+                // (OperationNotUnique), as the official client raises it.
+                throw new PiastrixClientException($error->notUnique ?? $error->getMessage(), 6, $error);
             }
             throw $error;
         }

@@ -47,7 +47,7 @@ use std::time::{Duration, Instant, SystemTime};
 pub use call::Call;
 pub use payout::{
     ExactlyOncePayout, IdempotentCreate, PayoutLimits, PayoutOutcome, PayoutRecord, PayoutResult,
-    PayoutSummary,
+    PayoutSummary, Start,
 };
 pub use simulation::{Reply, Sent, SentRecord, Simulated, Simulation};
 

@@ -22,6 +22,7 @@ from .client import Client, HttpDriver, PayoutResult, parse_response
 from .errors import (
     ApiError,
     CallbackRejected,
+    Conflict,
     FeennexError,
     InvalidValue,
     LimitReached,
@@ -31,6 +32,7 @@ from .errors import (
     PayoutUnresolved,
     TransportError,
     UnexpectedData,
+    Unverified,
 )
 from . import records
 
@@ -46,6 +48,7 @@ __all__ = [
     "FAILURE_KINDS",
     "CallbackRejected",
     "Client",
+    "Conflict",
     "ENDPOINTS",
     "Exchange",
     "FeennexError",
@@ -62,6 +65,7 @@ __all__ = [
     "Signer",
     "TransportError",
     "UnexpectedData",
+    "Unverified",
     "amount_text",
     "parse_response",
     "records",

@@ -34,11 +34,13 @@ from .client import Client, HttpDriver
 from .errors import (
     ApiError,
     CallbackRejected,
+    Conflict,
     FeennexError,
     NotEnvelope,
     OrderMismatch,
     PayoutUnresolved,
     TransportError,
+    Unverified,
 )
 
 try:  # the official client's exceptions, when its HTTP library is installed
@@ -163,6 +165,12 @@ def _official_error(error: FeennexError, cause: Optional[BaseException]) -> Feen
     details = {k: v for k, v in vars(error).items() if k != "message"}
     if isinstance(error, ApiError):
         return PiastrixClientException(error.server_message, error.code)
+    if isinstance(error, (Conflict, Unverified)):
+        # A payout under the id that this call did not make: the API's error 6
+        # (OperationNotUnique), as the official client raises it, with the API's
+        # own message when it sent one.
+        message = error.not_unique if error.not_unique is not None else error.message
+        return PiastrixClientException(message, 6)
     if isinstance(error, TransportError):
         timed_out = isinstance(cause, (socket.timeout, TimeoutError)) or "timed out" in str(cause)
         if timed_out:
@@ -363,11 +371,14 @@ class PiastrixClient:
         extra_fields: Optional[Mapping[str, Any]] = None,
     ) -> Dict[str, Any]:
         """``transfer/create``, exactly once: when the outcome of a create is
-        unknown, the payout is looked up and adopted. The answer is the data the
-        API sent: the create's, or the lookup's when the payout was adopted (a
-        ``transfer/shop_payment_status`` answer: ``receive_amount``, no
-        ``balance``). Of the extra fields only ``description`` can be sent with a
-        payout; any other is refused (``ExtraFieldsError``) rather than dropped."""
+        unknown, the payout is looked up and adopted if this call made it. The
+        answer is the data the API sent: the create's, or the lookup's when the
+        create's was lost (a ``transfer/shop_payment_status`` answer:
+        ``receive_amount``, no ``balance``). A payout under the id that this call
+        did not make raises ``PiastrixClientException`` with code 6 and the API's
+        message, as the official client does. Of the extra fields only
+        ``description`` can be sent with a payout; any other is refused
+        (``ExtraFieldsError``) rather than dropped."""
         own = (
             "amount",
             "amount_type",
