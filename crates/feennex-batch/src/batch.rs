@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use feennex_proto::batch::IdOrigin;
 
 use crate::content::content_id;
+use crate::digest::digest;
 use crate::input::{
     InputError, InvalidRow, PayoutKind, Row, RowReader, check_batch_id, is_derived_form,
 };
@@ -99,7 +100,7 @@ impl BatchFile {
                 if is_derived_form(&batch_id, id) {
                     return Ok(row);
                 }
-                match seen.insert(digest(id), row.line) {
+                match seen.insert(digest(id.as_bytes()), row.line) {
                     Some(first) => Err(InvalidRow {
                         record: row.record,
                         line: row.line,
@@ -243,11 +244,4 @@ fn open_rows(
 ) -> Result<RowReader<BufReader<File>>, BatchError> {
     RowReader::with_origin(BufReader::with_capacity(64 * 1024, open(path)?), batch_id, origin)
         .map_err(|source| BatchError::Input { path: path.to_owned(), source })
-}
-
-fn digest(text: &str) -> u128 {
-    let digest = Sha256::digest(text.as_bytes());
-    let mut first = [0u8; 16];
-    first.copy_from_slice(&digest[..16]);
-    u128::from_le_bytes(first)
 }

@@ -23,10 +23,11 @@ use feennex_proto::Decimal;
 use feennex_proto::adoption::PayoutIntent;
 use feennex_proto::batch::LastRecord;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::digest::digest;
 use crate::files::private;
+use crate::store::SettledRows;
 
 /// The journal format's version. 3: batch ids are the content's hash, not the
 /// file's (a journal of 2 holds rows under ids this version does not derive), and
@@ -180,15 +181,11 @@ pub enum JournalError {
     },
 }
 
-/// A 128-bit digest of a text: ids and intents are kept as digests, so memory per
-/// row stays small and fixed.
+/// A digest of an id or an intent.
 type Key = u128;
 
 fn key(bytes: &[u8]) -> Key {
-    let digest = Sha256::digest(bytes);
-    let mut first = [0u8; 16];
-    first.copy_from_slice(&digest[..16]);
-    u128::from_le_bytes(first)
+    digest(bytes)
 }
 
 /// The digest of an intent, to compare the file with the journal.
@@ -331,6 +328,17 @@ impl Journal {
     /// How the row ended, if it did.
     pub fn settled(&self, shop_payment_id: &str) -> Option<Settled> {
         self.rows().get(&key(shop_payment_id.as_bytes())).and_then(|row| row.settled.clone())
+    }
+
+    /// Every settled row.
+    pub(crate) fn all_settled(&self) -> SettledRows {
+        let mut settled = SettledRows::default();
+        for (key, row) in self.rows().iter() {
+            if let Some(outcome) = &row.settled {
+                settled.insert_digest(*key, outcome.clone());
+            }
+        }
+        settled
     }
 
     /// Whether the journal recorded this very intent for its id: `None` when it

@@ -181,11 +181,6 @@ impl PgStore {
         settled_rows(&client, &binding.batch_id).await
     }
 
-    /// This batch's settled rows.
-    pub async fn settled_rows(&self) -> Result<SettledRows, StoreError> {
-        settled_rows(&self.client, &self.batch_id).await
-    }
-
     fn check_usable(&self) -> Result<(), StoreError> {
         match &*self.broken.lock().unwrap_or_else(PoisonError::into_inner) {
             Some(why) => Err(StoreError::Database(why.clone())),
@@ -397,10 +392,10 @@ async fn settled_rows(client: &Client, batch_id: &str) -> Result<SettledRows, St
         )
         .await
         .map_err(database)?;
-    let mut settled = SettledRows::new();
+    let mut settled = SettledRows::default();
     for row in rows {
         if let Some(outcome) = settled_of(&row, 1)? {
-            settled.insert(row.get(0), outcome);
+            settled.insert(row.get::<_, &str>(0), outcome);
         }
     }
     Ok(settled)
@@ -591,6 +586,10 @@ impl Store for PgStore {
             .await
             .map_err(database)?;
         Ok(())
+    }
+
+    async fn settled_rows(&self) -> Result<SettledRows, StoreError> {
+        settled_rows(&self.client, &self.batch_id).await
     }
 
     fn retry_after(&self) -> Duration {

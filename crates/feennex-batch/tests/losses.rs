@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use feennex_batch::{
-    BatchFile, Binding, Journal, JournalError, Observer, Outcome, Quiet, RowRef, Summary,
-    check_distinct, run, write_report,
+    BatchFile, Binding, Journal, JournalError, Observer, Outcome, Quiet, RowRef, Run, Store,
+    Summary, check_distinct, write_report,
 };
 use feennex_hyper::Client;
 use feennex_proto::{ClientOptions, Currency, Decimal};
@@ -96,11 +96,19 @@ fn pay_batch(
     };
     let session = Arc::new(client.session().clone());
     let transport = Arc::new(client.transport().clone());
-    runtime
-        .block_on(run(session, transport, &batch, journal.clone(), 2, stop, observer))
-        .map_err(|e| e.to_string())?;
+    let run = Run::builder()
+        .session(session)
+        .driver(transport)
+        .batch(&batch)
+        .store(journal.clone())
+        .concurrency(2)
+        .stop(stop)
+        .observer(observer)
+        .build();
+    runtime.block_on(run.pay()).map_err(|e| e.to_string())?;
     let report = journal.path().with_extension("report.csv");
-    let (summary, written) = write_report(&batch, &journal, &report).unwrap();
+    let settled = runtime.block_on(journal.settled_rows()).unwrap();
+    let (summary, written) = write_report(&batch, &settled, Some(report.as_path())).unwrap();
     written.unwrap();
     Ok((summary, std::fs::read_to_string(report).unwrap()))
 }
@@ -282,7 +290,8 @@ fn a_resaved_copy_is_the_same_batch_and_its_rows_are_already_paid() {
         let (again, report) = pay(&sandbox, &copy, &journal, None).unwrap();
         assert_eq!(again.count(Outcome::AlreadyPaid), 20, "copy {index}: {again:?}");
         assert_eq!(again.count(Outcome::Paid), 0);
-        assert_eq!(again.paid_totals, first.paid_totals);
+        assert_eq!(again.already_paid_totals, first.paid_totals);
+        assert!(again.paid_totals.is_empty());
         assert!(report_rows(&report).iter().all(|row| row.2 == "already-paid"));
     }
     // 20 payouts for 20 rows, whatever the copies.

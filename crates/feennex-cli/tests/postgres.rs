@@ -113,10 +113,13 @@ fn status(
                 let (count, outcome) = part.split_once(' ').unwrap();
                 counts.insert(outcome.to_owned(), count.parse().unwrap());
             }
-        } else if let Some(rest) = line.strip_prefix("paid in ") {
+        } else if let Some(rest) =
+            line.strip_prefix("paid now in ").or_else(|| line.strip_prefix("already paid in "))
+        {
             let (currency, total) = rest.split_once(": ").unwrap();
             let code = currency.split(' ').next().unwrap().parse().unwrap();
-            totals.insert(code, total.parse().unwrap());
+            let total: Decimal = total.parse().unwrap();
+            *totals.entry(code).or_insert(Decimal::ZERO) += total;
         }
     }
     (counts, totals)

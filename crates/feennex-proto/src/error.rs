@@ -119,6 +119,15 @@ pub struct ApiError {
     pub http_status: u16,
 }
 
+impl ApiError {
+    /// Whether the server refused the request's signature (error 10, "Invalid
+    /// sign"): the shop's secret key is wrong, so every later request will be
+    /// refused too.
+    pub fn is_bad_signature(&self) -> bool {
+        self.code == ErrorCode::IncorrectRequestParam && self.message.starts_with("Invalid sign")
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code, self.message)
@@ -146,6 +155,16 @@ impl Error {
     pub fn api_code(&self) -> Option<ErrorCode> {
         match self {
             Error::Api(api) => Some(api.code),
+            _ => None,
+        }
+    }
+
+    /// The API's refusal of the request's signature, if this error is one or ends
+    /// in one (a payout whose lookups were refused): the shop's secret key is wrong.
+    pub fn bad_signature(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) if api.is_bad_signature() => Some(api),
+            Error::PayoutUnresolved { last_error, .. } => last_error.bad_signature(),
             _ => None,
         }
     }

@@ -9,12 +9,13 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::adoption::Ownership;
+use crate::call_log::CallOutcome;
 use crate::callback::{
     CallbackPolicy, CallbackRejection, ConfirmError, Confirmation, Notification, SenderCheck,
 };
 use crate::endpoints::{BillShopOrderStatus, Endpoint, SingleCall};
 use crate::error::Error;
-use crate::exchange::{Call, ExactlyOncePayout, IdempotentCreate, Start};
+use crate::exchange::{Call, ExactlyOncePayout, Exchange, IdempotentCreate, Start};
 pub use crate::options::{ClientOptions, PlainHttpRefused};
 use crate::request::Merchant;
 
@@ -156,6 +157,19 @@ impl Session {
             },
         }
     }
+}
+
+/// What runs a prepared machine to its end on an async runtime: a client's driver
+/// over its transport (`feennex_hyper::HyperTransport` is one). A library that pays
+/// on its caller's behalf, such as a batch, takes one, so that it runs over any
+/// HTTP stack.
+pub trait AsyncDriver: Send + Sync + 'static {
+    /// Runs `prepared` to its end, polling, sending, receiving and sleeping as its
+    /// machine says (the run loop of the crate's docs).
+    fn drive<X>(&self, prepared: Prepared<X>) -> impl Future<Output = X::Output> + Send
+    where
+        X: Exchange + Send,
+        X::Output: CallOutcome + Send;
 }
 
 /// A machine ready for a driver, with what its log span shows.

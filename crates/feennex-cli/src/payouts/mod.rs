@@ -1,17 +1,15 @@
 //! `feennex payouts run`: the shell around the `feennex-batch` library: arguments,
 //! a progress display, signals and exit codes.
 
+mod flow;
 mod progress;
-mod shared;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use feennex_batch::{
-    BatchFile, Binding, Journal, Outcome, Summary, check_distinct, dry_run, write_report,
-};
+use feennex_batch::{BatchFile, Outcome, Summary, dry_run};
 
 use clap::{Args, Subcommand};
 
@@ -20,8 +18,9 @@ use crate::flags::ApiArgs;
 use crate::send::Api;
 use progress::Progress;
 
-/// Exit code: some rows refused (or a dry run found a refusal or a short balance).
-const EXIT_REFUSED: u8 = 3;
+/// Exit code: some rows refused, or the shop itself (or a dry run found a refusal
+/// or a short balance).
+pub(crate) const EXIT_REFUSED: u8 = 3;
 /// Exit code: some outcomes unknown; run again.
 pub(crate) const EXIT_UNKNOWN: u8 = 4;
 /// Exit code: the report could not be written (the summary was printed).
@@ -128,7 +127,7 @@ pub struct PayoutsRunArgs {
 pub fn run(args: &PayoutsArgs, out: &mut dyn Write) -> Result<(), Failure> {
     match &args.command {
         PayoutsCommand::Run(run) => run_batch(&Api::from_args(&args.api)?, run, out),
-        PayoutsCommand::Status(status) => shared::status(&Api::from_args(&args.api)?, status, out),
+        PayoutsCommand::Status(status) => flow::status(&Api::from_args(&args.api)?, status, out),
     }
 }
 
@@ -160,76 +159,25 @@ pub fn run_batch(api: &Api, args: &PayoutsRunArgs, out: &mut dyn Write) -> Resul
     let _inside = runtime.enter();
     let client = api.client()?;
     let session = Arc::new(client.session().clone());
-    let transport = Arc::new(client.transport().clone());
-    let concurrency = usize::from(args.concurrency);
+    let driver = Arc::new(client.transport().clone());
     if args.dry_run {
+        let concurrency = usize::from(args.concurrency);
         let found = runtime
-            .block_on(dry_run(session, transport, &batch, concurrency))
+            .block_on(dry_run(session, driver, &batch, concurrency))
             .map_err(|error| Failure::Transport(error.to_string()))?;
         return print_dry_run(out, &found);
     }
-
-    let report_path = args.report.clone().unwrap_or_else(|| beside(&args.file, ".report.csv"));
-    if let Some(url) = &args.store {
-        let shared = shared::Shared { api, args, batch: &batch, url, report_path: &report_path };
-        return shared.run(&runtime, session, transport, out);
-    }
-    let journal_path = args.journal.clone().unwrap_or_else(|| beside(&args.file, ".journal"));
-    check_distinct(&[("input", &args.file), ("journal", &journal_path), ("report", &report_path)])
-        .map_err(|e| input(&e))?;
-    let merchant = api.merchant();
-    let binding =
-        Binding::new(merchant.shop_id().get(), merchant.base_url().to_string(), batch.batch_id());
-    let journal = Arc::new(Journal::open(&journal_path, &binding).map_err(|e| input(&e))?);
-    batch.check_against(&journal).map_err(|e| input(&e))?;
-
-    let progress = Progress::new(batch.valid_rows());
-    let stop = Arc::new(AtomicBool::new(false));
-    runtime.spawn(stop_on_signals(stop.clone(), progress.clone()));
-    let observer = Arc::new(progress.clone());
-    let outcome = runtime.block_on(feennex_batch::run(
-        session,
-        transport,
-        &batch,
-        journal.clone(),
-        concurrency,
-        stop.clone(),
-        observer,
-    ));
-    progress.finish();
-    if let Err(error) = &outcome {
-        eprintln!("error: {error}; the run stopped, rows in flight were let finish");
-    }
-
-    let (summary, written) = write_report(&batch, &journal, &report_path)
-        .map_err(|e| Failure::Transport(e.to_string()))?;
-    summary.print(out).map_err(|error| Failure::Output(error.to_string()))?;
-    crate::output::print(out, format_args!("journal: {}", journal_path.display()))?;
-    let written = match written {
-        Ok(()) => {
-            crate::output::print(out, format_args!("report: {}", report_path.display()))?;
-            Ok(())
-        }
-        Err(error) => Err(format!("cannot write the report {}: {error}", report_path.display())),
-    };
-    if outcome.is_err() {
-        return Err(Failure::Unfinished(
-            EXIT_UNKNOWN,
-            "the journal could not be written; run again".into(),
-        ));
-    }
-    verdict(&summary, stop.load(Ordering::SeqCst), written)
+    let report = args.report.clone().unwrap_or_else(|| beside(&args.file, ".report.csv"));
+    flow::Payment { api, args, batch: &batch, session, driver, report }.run(&runtime, out)
 }
 
 /// The exit status of a finished run, the most urgent first: 0 when every valid
 /// row is paid or was already paid.
-pub(crate) fn verdict(
-    summary: &Summary,
-    stopped: bool,
-    written: Result<(), String>,
-) -> Result<(), Failure> {
+pub(crate) fn verdict(summary: &Summary, written: Result<(), String>) -> Result<(), Failure> {
     let again = "run the same command again to continue";
-    if stopped || summary.count(Outcome::Pending) > 0 {
+    // A stop that came after the last row changes nothing: the run ended as it
+    // would have.
+    if summary.count(Outcome::Pending) > 0 {
         return Err(Failure::Unfinished(EXIT_STOPPED, format!("stopped before the end; {again}")));
     }
     written.map_err(|message| Failure::Unfinished(EXIT_NO_REPORT, message))?;
