@@ -10,7 +10,9 @@ use std::time::SystemTime;
 
 use crate::adoption::Ownership;
 use crate::call_log::CallOutcome;
-use crate::callback::{ConfirmError, Confirmation, Notification};
+use crate::callback::{
+    CallbackPolicy, CallbackRejection, ConfirmError, Confirmation, Notification, SenderCheck,
+};
 use crate::endpoints::{BillShopOrderStatus, Endpoint, SingleCall};
 use crate::error::Error;
 use crate::exchange::{Call, ExactlyOncePayout, Exchange, IdempotentCreate, Start};
@@ -102,6 +104,27 @@ impl Session {
             start,
         )?;
         Ok(self.prepared(machine, C::PATH, Some(&id)))
+    }
+
+    /// Verifies a callback with this shop's key (see
+    /// [`verify_callback_with`](crate::callback::verify_callback_with)), so that
+    /// whoever holds the session never needs the key again.
+    pub fn verify_callback(
+        &self,
+        body: &[u8],
+        content_type: &str,
+        sender: std::net::IpAddr,
+        senders: &SenderCheck,
+        policy: &CallbackPolicy,
+    ) -> Result<Notification, CallbackRejection> {
+        crate::callback::verify_callback_with(
+            body,
+            content_type,
+            sender,
+            self.merchant().secret(),
+            senders,
+            policy,
+        )
     }
 
     /// Trust, then verify: the lookup of the bill of a callback's order, stamped
