@@ -47,6 +47,7 @@ mod options;
 mod params;
 mod pay_page;
 mod signing;
+mod view;
 
 pub use callback::{
     CallbackInput, FieldRule, SenderRule, check_order, fields_json, verify_with_secret,
@@ -55,12 +56,13 @@ pub use callback::{
 pub use failure::Failure;
 pub use kind::Kind;
 pub use machine::{Machine, StepView};
-pub use operation::{Operation, RequestView};
+pub use operation::Operation;
 pub use options::{default_max_response_bytes, max_response_bytes, merchant, session};
 pub use pay_page::{PayPageView, pay_page};
 pub use signing::{
     Signer, amount_text, sign_fields, string_to_sign, unpack_fields, withdraw_status_is_final,
 };
+pub use view::RequestView;
 
 /// The core, re-exported so that bindings name the same version.
 pub use feennex_proto as proto;

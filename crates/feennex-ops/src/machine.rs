@@ -10,8 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::failure::Failure;
-use crate::kind::Kind;
-use crate::operation::RequestView;
+use crate::view::{RequestView, to_json};
 
 /// What the binding must do next.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -153,11 +152,4 @@ where
 fn millis(duration: std::time::Duration) -> u64 {
     let ms = duration.as_micros().div_ceil(1000);
     u64::try_from(ms).unwrap_or(u64::MAX)
-}
-
-/// A parsed answer as JSON.
-pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<Value, Failure> {
-    serde_json::to_value(value).map_err(|error| {
-        Failure::new(Kind::UnexpectedData, format!("the answer cannot be shown as JSON: {error}"))
-    })
 }

@@ -1,8 +1,6 @@
 //! The API's operations by name: building their signed requests, reading their
 //! answers, and making the machines that send them.
 
-use std::collections::BTreeMap;
-
 use feennex_proto::endpoints::{
     AddOnFields, BillCreate, BillShopOrderStatus, CheckAccount, Endpoint, InvoiceCreate,
     InvoiceTry, PaymentUrls, ShopBalance, SingleCall, TransferCreate, TransferStatus, TransferTry,
@@ -17,6 +15,7 @@ use serde_json::Value;
 use crate::failure::Failure;
 use crate::machine::Machine;
 use crate::params::Params;
+use crate::view::RequestView;
 
 /// One API operation, named by its path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,40 +47,6 @@ pub enum Operation {
     WithdrawShopPaymentStatus,
     /// `shop_balance`
     ShopBalance,
-}
-
-/// A signed request as a binding sends it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RequestView {
-    /// Always `POST`.
-    pub method: String,
-    /// The full URL.
-    pub url: String,
-    /// The headers, by lowercase name.
-    pub headers: BTreeMap<String, String>,
-    /// The JSON body, signed.
-    pub body: String,
-}
-
-impl RequestView {
-    /// The view of a request the core built.
-    pub fn of(request: &feennex_proto::transport::Request) -> Self {
-        Self {
-            method: request.method().as_str().to_owned(),
-            url: request.uri().to_string(),
-            headers: request
-                .headers()
-                .iter()
-                .map(|(name, value)| {
-                    (
-                        name.as_str().to_owned(),
-                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                    )
-                })
-                .collect(),
-            body: String::from_utf8_lossy(request.body()).into_owned(),
-        }
-    }
 }
 
 /// What to do with an operation once its endpoint is made.
@@ -245,7 +210,7 @@ impl Operation {
             E::Output: Serialize,
         {
             let output = feennex_proto::response::parse_response::<E>(status, body)?;
-            crate::machine::to_json(&output)
+            crate::view::to_json(&output)
         }
         let status = http::StatusCode::from_u16(status)
             .map_err(|_| Failure::invalid("status", format!("{status} is not an HTTP status")))?;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::adoption::Ownership;
-use crate::call_log::CallOutcome;
+use crate::call_log::{CallLabel, CallOutcome};
 use crate::callback::{
     CallbackPolicy, CallbackRejection, ConfirmError, Confirmation, Notification, SenderCheck,
 };
@@ -181,28 +181,4 @@ pub struct Prepared<X> {
     pub machine: X,
     /// What the call is, for logs.
     pub label: CallLabel,
-}
-
-impl CallLabel {
-    /// The call's log span: endpoint, shop and payout id.
-    pub fn span(&self) -> tracing::Span {
-        tracing::info_span!(
-            "feennex",
-            endpoint = self.endpoint,
-            shop_id = self.shop_id,
-            shop_payment_id = self.shop_payment_id.as_deref(),
-        )
-    }
-}
-
-/// What a call's log span shows: never the secret or a signature.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct CallLabel {
-    /// The endpoint path, such as `transfer/create`.
-    pub endpoint: &'static str,
-    /// The shop.
-    pub shop_id: u64,
-    /// The payout's id, for calls that have one.
-    pub shop_payment_id: Option<String>,
 }
