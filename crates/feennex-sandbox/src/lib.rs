@@ -39,10 +39,13 @@ mod api;
 mod app;
 mod callbacks;
 mod config;
+mod dashboard;
 mod direct;
 mod faults;
 mod ledger;
 mod money;
+mod pay;
+mod payways;
 mod pytext;
 mod remote;
 mod reply;
@@ -50,13 +53,14 @@ mod request;
 mod server;
 
 pub use config::{
-    AccountFormat, CallbackRetry, DEFAULT_BALANCE, DEFAULT_SECRET, DEFAULT_SHOP_ID, InvoicePayway,
-    ReadTimeouts, SandboxConfig, ShopConfig, WithdrawPayway, WithdrawalPace, default_rates,
+    CallbackRetry, DEFAULT_BALANCE, DEFAULT_SECRET, DEFAULT_SHOP_ID, ReadTimeouts, SandboxConfig,
+    ShopConfig, WithdrawalPace, default_rates,
 };
 #[doc(hidden)]
 pub use direct::DirectSandbox;
 pub use faults::{DEFAULT_FAULT_DELAY, FaultConfig, FaultKind, UnknownFaultKind};
 pub use ledger::PaymentKind;
+pub use payways::{AccountFormat, InvoiceForm, InvoicePayway, PaywayError, WithdrawPayway};
 pub use pytext::{float_repr, number_text, python_str};
 pub use remote::{RemoteError, finish_payment, introspect};
 pub use server::{Sandbox, StartError};
