@@ -44,6 +44,15 @@ function currency(code) {
   return LETTERS[code] ? `${LETTERS[code]} (${code})` : String(code);
 }
 
+// A moment for people, in UTC: "2026-04-12 06:18:34" (with milliseconds when
+// asked); text that is not a date is shown as it is.
+function when(text, withMilliseconds = false) {
+  const moment = new Date(text);
+  if (Number.isNaN(moment.getTime())) return String(text);
+  const iso = moment.toISOString().replace("T", " ");
+  return withMilliseconds ? iso.slice(0, 23) : iso.slice(0, 19);
+}
+
 function statusBadge(text, tone) {
   return el("span", { class: `status ${tone}` }, text);
 }
@@ -157,8 +166,8 @@ function drawPayments(state) {
         cell(`${money(payment.payer_price)} ${currency(payment.payer_currency)}`, "num"),
         cell(payment.payway),
         el("td", {}, statusBadge(payment.status_name, paymentTone(payment))),
-        cell(payment.created),
-        el("td", { class: "actions-cell" }, actions),
+        el("td", { title: payment.created }, when(payment.created)),
+        el("td", {}, el("div", { class: "row-actions" }, actions)),
       );
     });
   $("#payments-count").textContent = state.payments.length ? `(${state.payments.length})` : "";
@@ -182,7 +191,7 @@ function drawCallbacks(state) {
         {},
         cell(attempt.delivery),
         cell(attempt.attempt),
-        cell(attempt.sent_at),
+        el("td", { title: attempt.sent_at }, when(attempt.sent_at, true)),
         cell(attempt.http_status === null ? "—" : attempt.http_status),
         el("td", { class: "answer", title: attempt.answer ?? attempt.error ?? "" }, attempt.answer ?? attempt.error ?? ""),
         cell(`${attempt.elapsed_ms} ms`, "num"),
@@ -202,7 +211,7 @@ function drawCallbacks(state) {
         el("strong", {}, `${key.replace("/", " ")}`),
         el("span", {}, `order ${payment.shop_order_id ?? "?"}`),
         el("span", { class: "url" }, attempts[0].url),
-        statusBadge(`${attempts[0].fields.status}`, attempts[0].fields.status === "success" ? "ok" : "bad"),
+        statusBadge(`status ${attempts[0].fields.status}`, attempts[0].fields.status === "success" ? "ok" : "bad"),
         delivered ? statusBadge("answered OK", "ok") : null,
         el("span", { class: "grow" }),
         actionButton("Resend", `/_sandbox/callbacks/${key}/resend`, "Deliver this callback again"),
@@ -216,7 +225,7 @@ function drawCallbacks(state) {
           el(
             "thead",
             {},
-            el("tr", {}, ["Delivery", "Attempt", "Sent", "HTTP", "Answer", "Took", ""].map((name) => el("th", {}, name))),
+            el("tr", {}, ["Delivery", "Attempt", "Sent (UTC)", "HTTP", "Answer", "Took", ""].map((name) => el("th", {}, name))),
           ),
           el("tbody", {}, rows),
         ),
