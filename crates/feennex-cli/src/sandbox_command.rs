@@ -167,8 +167,11 @@ fn serve(args: &ServeArgs, out: &mut dyn Write) -> Result<(), Failure> {
         // as soon as it reads the line.
         let stop = StopSignals::register();
         crate::output::print(out, format_args!("listening on http://{}", sandbox.local_addr()))?;
-        crate::output::print(out, format_args!("dashboard: {}", sandbox.dashboard_url()))?;
         out.flush().map_err(|error| Failure::Output(error.to_string()))?;
+        // For people: a supervisor that stopped reading after the line above (the
+        // readiness signal) must not stop the sandbox.
+        let _ = crate::output::print(out, format_args!("dashboard: {}", sandbox.dashboard_url()))
+            .and_then(|()| out.flush().map_err(|error| Failure::Output(error.to_string())));
         stop.wait().await;
         sandbox.shutdown();
         Ok(())

@@ -118,8 +118,10 @@ impl SandboxConfig {
     /// Offers payways by name from the catalogues ([`InvoicePayway::catalogue`],
     /// [`WithdrawPayway::catalogue`]): each `(None, name)` to every shop, each
     /// `(Some(id), name)` to shop `id` only. A shop named in none of them keeps
-    /// the defaults; a shop named in some is offered exactly those. Without any
-    /// choice nothing changes.
+    /// the defaults; a shop named in some is offered exactly those. The payway
+    /// lists become the catalogue's entries for the defaults and the names given
+    /// (set payways of your own after this call). Without any choice nothing
+    /// changes.
     pub fn with_payways<'a>(
         mut self,
         choices: impl IntoIterator<Item = (Option<u64>, &'a str)>,
