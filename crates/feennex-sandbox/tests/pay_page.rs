@@ -268,6 +268,10 @@ fn a_bad_form_shows_why_and_pays_nothing() {
         .extend_pairs(form.fields.iter().filter(|(name, _)| *name != "sign"))
         .finish();
     refused(no_sign, 400, "sign=&quot;field required&quot;");
+    let by_get = format!("{}&_sandbox_action=pay&payway=feennex_wallet", form.url_with_query());
+    let opened = http(sandbox.local_addr(), "GET", &local(&sandbox, &by_get), b"");
+    assert_eq!(opened.status(), 400);
+    assert!(opened.body_text().contains("Pay and Decline are sent with POST"));
     let json = http(sandbox.local_addr(), "POST", "/en/pay", br#"{"amount": 1}"#);
     assert_eq!(json.status(), 400);
     assert!(json.body_text().contains("application/x-www-form-urlencoded"));

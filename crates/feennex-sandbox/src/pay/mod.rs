@@ -74,8 +74,8 @@ struct PayerForm {
 }
 
 impl PayerForm {
-    /// Reads the request; a field given twice, or a body that is not a
-    /// URL-encoded form, is refused.
+    /// Reads the request; a field given twice, a body that is not a URL-encoded
+    /// form, or a choice that is not posted, is refused.
     async fn read(request: Request) -> Result<Self, String> {
         let (parts, body) = request.into_parts();
         let ip = parts
@@ -106,6 +106,10 @@ impl PayerForm {
             }
         }
         let action = fields.remove(ACTION_FIELD);
+        // A link that is merely opened (or prefetched) must never pay.
+        if action.is_some() && parts.method != http::Method::POST {
+            return Err("Pay and Decline are sent with POST".to_owned());
+        }
         Ok(Self { fields, action, ip })
     }
 }
