@@ -102,7 +102,10 @@ fn a_pay_link_shows_the_order_and_paying_records_it_calls_back_and_returns_to_th
     assert!(payments(&sandbox).is_empty(), "showing the page pays nothing");
 
     let before = available(sandbox.local_addr(), 1, 643);
-    let choice = posted(&form, &[("payway", "card_rub"), ("_sandbox_action", "pay")]);
+    let choice = posted(
+        &form,
+        &[("payway", "card_rub"), ("email", "payer@example.com"), ("_sandbox_action", "pay")],
+    );
     let paid = http_with(sandbox.local_addr(), "POST", "/en/pay", FORM, choice.as_bytes());
     assert_eq!(paid.status(), 303, "{}", paid.body_text());
     assert_eq!(paid.location(), Some("http://shop.test/paid?order=1"));
@@ -127,6 +130,7 @@ fn a_pay_link_shows_the_order_and_paying_records_it_calls_back_and_returns_to_th
     assert_eq!(field(&fields, "payment_id"), recorded[0]["id"].to_string());
     assert_eq!(field(&fields, "user_ip"), "127.0.0.1");
     assert_eq!(field(&fields, "lang"), "en");
+    assert_eq!(field(&fields, "email"), "payer@example.com");
 
     // Pressing Pay again pays nothing more.
     let again = http_with(sandbox.local_addr(), "POST", "/en/pay", FORM, choice.as_bytes());

@@ -84,6 +84,9 @@ struct Order {
     success_url: Option<String>,
     failed_url: Option<String>,
     callback_url: Option<String>,
+    /// The payer's `email` and `phone` when the form gives them (passed on in
+    /// the callback, as for invoices).
+    contacts: BTreeMap<String, String>,
 }
 
 impl Order {
@@ -104,6 +107,10 @@ impl Order {
         let success_url = optional("success_url");
         let failed_url = optional("failed_url");
         let callback_url = optional("callback_url");
+        let contacts = ["email", "phone"]
+            .into_iter()
+            .filter_map(|name| Some((name.to_owned(), optional(name)?)))
+            .collect();
         let shop_id = call.authenticate(&app.secrets, SIGNED)?;
         let urls = [
             ("success_url", &success_url),
@@ -129,6 +136,7 @@ impl Order {
             success_url,
             failed_url,
             callback_url,
+            contacts,
         })
     }
 
@@ -315,7 +323,7 @@ fn act(
         failed_url: order.failed_url.clone(),
         lang: lang.code(),
         payer_ip,
-        extra: BTreeMap::new(),
+        extra: order.contacts.clone(),
         created,
         processed: None,
         status: 0,
