@@ -25,14 +25,14 @@ export type PayoutOperation = 'transfer/create' | 'withdraw/create';
 
 export type FailureKind =
   | 'invalid_input' | 'api' | 'not_envelope' | 'transport' | 'transport_not_sent' | 'payout_unresolved'
-  | 'limit_reached' | 'out_of_turn' | 'unexpected_data' | 'callback_rejected' | 'internal';
+  | 'conflict' | 'unverified' | 'limit_reached' | 'out_of_turn' | 'unexpected_data' | 'callback_rejected' | 'internal';
 
 /** Every failure of the SDK. */
 export class FeennexError extends Error {
   readonly name: 'FeennexError';
   /** Which failure. */
   readonly kind: FailureKind;
-  /** The parameter at fault (`invalid_input`). */
+  /** The parameter at fault (`invalid_input`), or the field that differs (`conflict`). */
   readonly field?: string;
   /** The API's error code (`api`), such as 9 for insufficient balance. */
   readonly code?: number;

@@ -317,16 +317,23 @@ class Client {
   /**
    * A payout (`transfer/create` or `withdraw/create`) made exactly once: when the
    * outcome is unknown the core asks its status by `shop_payment_id` and adopts
-   * what it finds. Resolves to `{record, summary, creates_sent, status_checks,
-   * reconciled}`; rejects with a final API error (nothing paid) or with kind
-   * `payout_unresolved` (ask again later with `resumePayout`, same id).
+   * what it finds, if it is proven this request's. Resolves to `{record, summary,
+   * creates_sent, status_checks, reconciled, preexisting}`; rejects with a final
+   * API error (nothing paid), with kind `conflict` (a payout under the id differs:
+   * `field` names what) or `unverified` (one matches, but existed before this call:
+   * nothing shows it is this request's), or with kind `payout_unresolved` (ask
+   * again later with `resumePayout`, same id).
    */
   async payout(operation, params) {
     if (!isPayout(operation)) throw invalid('operation', `${operation} is not a payout create`);
     return drive(this.merchant.machine(operation, params), this._fetch, this._limits);
   }
 
-  /** A payout whose earlier run ended unresolved: looked up first, created only after "not found". */
+  /**
+   * A payout whose earlier run ended unresolved: looked up first, created only
+   * after "not found". Resuming says the id is yours, created with these details:
+   * a payout found under it that matches is adopted.
+   */
   async resumePayout(operation, params) {
     if (!isPayout(operation)) throw invalid('operation', `${operation} is not a payout create`);
     return drive(this.merchant.machine(operation, params, { resume: true }), this._fetch, this._limits);

@@ -2,7 +2,7 @@
 
 use std::time::SystemTime;
 
-use feennex_proto::{
+use feennex_proto::prelude::{
     Amount, Currency, Decimal, PayeeAccount, Payway, ShopPaymentId, Timestamp, TransferAmountType,
     TransferCreate, TransferStatus, WithdrawAccount, WithdrawAmountType, WithdrawCreate,
     WithdrawShopPaymentStatus,
@@ -27,15 +27,15 @@ pub fn now() -> Timestamp {
 /// A wallet payout of 1.11 EUR received, paid in USD (1.19 USD at the sandbox's
 /// rate of 1.07, rounded up to the cent).
 pub fn transfer_create(shop_payment_id: &str) -> TransferCreate {
-    TransferCreate::new(
-        amount("1.11"),
-        TransferAmountType::ReceiveAmount,
-        PayeeAccount::new("201234567890").unwrap(),
-        Currency::EUR,
-        Currency::USD,
-        ShopPaymentId::new(shop_payment_id).unwrap(),
-    )
-    .description("integration test".to_owned())
+    TransferCreate::builder()
+        .amount(amount("1.11"))
+        .amount_type(TransferAmountType::ReceiveAmount)
+        .payee_account(PayeeAccount::new("201234567890").unwrap())
+        .payee_currency(Currency::EUR)
+        .shop_currency(Currency::USD)
+        .shop_payment_id(ShopPaymentId::new(shop_payment_id).unwrap())
+        .description("integration test".to_owned())
+        .build()
 }
 
 /// The lookup of a wallet payout.

@@ -10,8 +10,10 @@ use std::time::Duration;
 
 use feennex_proto::exchange::RetryPolicy;
 use feennex_proto::{
-    ClientOptions, Currency, Decimal, Error, Merchant, SecretKey, ShopId, ShopPaymentId,
-    TransferAmountType, TransferCreate,
+    Error, Merchant, SecretKey,
+    prelude::{
+        ClientOptions, Currency, Decimal, ShopId, ShopPaymentId, TransferAmountType, TransferCreate,
+    },
 };
 use feennex_sandbox::{FaultConfig, FaultKind, Sandbox, SandboxConfig};
 
@@ -25,18 +27,18 @@ fn payouts_wanted() -> usize {
 }
 
 fn create(index: usize) -> TransferCreate {
-    TransferCreate::new(
-        format!("{}.{:02}", 1 + index % 90, index % 100).parse().unwrap(),
-        if index.is_multiple_of(4) {
+    TransferCreate::builder()
+        .amount(format!("{}.{:02}", 1 + index % 90, index % 100).parse().unwrap())
+        .amount_type(if index.is_multiple_of(4) {
             TransferAmountType::WriteoffAmount
         } else {
             TransferAmountType::ReceiveAmount
-        },
-        format!("20{:010}", index).parse().unwrap(),
-        if index.is_multiple_of(3) { Currency::EUR } else { Currency::USD },
-        Currency::USD,
-        ShopPaymentId::new(format!("soak-{index}")).unwrap(),
-    )
+        })
+        .payee_account(format!("20{:010}", index).parse().unwrap())
+        .payee_currency(if index.is_multiple_of(3) { Currency::EUR } else { Currency::USD })
+        .shop_currency(Currency::USD)
+        .shop_payment_id(ShopPaymentId::new(format!("soak-{index}")).unwrap())
+        .build()
 }
 
 /// (payout id, write-off) of every payout, as the clients reported them.

@@ -19,9 +19,11 @@ use feennex_benches::{
     SECRET, TRANSFER_CREATE_FIELDS, TRANSFER_CREATED_BODY, canned_server, compress_floor, merchant,
     padded_blocks, sha256_hex, transfer_create, transfer_create_message,
 };
-use feennex_proto::exchange::{Call, CallKind, RetryPolicy};
+use feennex_proto::exchange::{Call, RetryPolicy};
 use feennex_proto::transport::AsyncTransport;
-use feennex_proto::{SecretKey, TransferCreate, http::StatusCode, parse_response, sign};
+use feennex_proto::{
+    SecretKey, http::StatusCode, prelude::TransferCreate, response::parse_response, sign::sign,
+};
 
 /// One timed operation: `run(n)` performs it `n` times.
 struct Operation {
@@ -304,8 +306,7 @@ fn e2e_operations() -> Vec<Operation> {
                 let parts = parts.clone();
                 async move {
                     let SdkParts { shop, create, transport } = &parts;
-                    let call =
-                        Call::with_kind(shop, &**create, CallKind::Create, RetryPolicy::default());
+                    let call = Call::new(shop, &**create, RetryPolicy::default());
                     let created = feennex_hyper::drive(call.unwrap(), &**transport).await;
                     assert_eq!(created.unwrap().id, 5_512_034);
                 }

@@ -9,6 +9,10 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
+use feennex_proto::batch::IdOrigin;
+
+use crate::content::content_id;
+use crate::digest::digest;
 use crate::input::{
     InputError, InvalidRow, PayoutKind, Row, RowReader, check_batch_id, is_derived_form,
 };
@@ -55,6 +59,8 @@ pub enum BatchError {
 pub struct BatchFile {
     path: PathBuf,
     batch_id: String,
+    /// Whether `batch_id` is the content's hash or was given.
+    id_origin: IdOrigin,
     kind: PayoutKind,
     valid: u64,
     invalid: Arc<BTreeMap<u64, InvalidRow>>,
@@ -62,17 +68,23 @@ pub struct BatchFile {
 
 impl BatchFile {
     /// Reads and checks every row of the file at `path`. Without a `batch_id`, the
-    /// batch's id is the start of the SHA-256 of the file's bytes, so the same file
-    /// gives the same derived ids on every run.
+    /// batch's id is a hash of its rows, not of its bytes, so the same rows give the
+    /// same derived ids on every run, however the file is saved; a `batch_id` given
+    /// commits to nothing.
     pub fn scan(path: &Path, batch_id: Option<&str>) -> Result<Self, BatchError> {
-        let batch_id = match batch_id {
+        let (batch_id, id_origin) = match batch_id {
             Some(given) => {
                 check_batch_id(given).map_err(BatchError::BatchId)?;
-                given.to_owned()
+                (given.to_owned(), IdOrigin::Chosen)
             }
-            None => file_hash(path)?,
+            None => {
+                let file = open(path)?;
+                let id = content_id(BufReader::with_capacity(64 * 1024, file))
+                    .map_err(|source| BatchError::Input { path: path.to_owned(), source })?;
+                (id, IdOrigin::Content)
+            }
         };
-        let mut reader = open_rows(path, &batch_id)?;
+        let mut reader = open_rows(path, &batch_id, id_origin)?;
         let kind = reader.kind();
         let mut valid = 0;
         let mut invalid = BTreeMap::new();
@@ -88,7 +100,7 @@ impl BatchFile {
                 if is_derived_form(&batch_id, id) {
                     return Ok(row);
                 }
-                match seen.insert(digest(id), row.line) {
+                match seen.insert(digest(id.as_bytes()), row.line) {
                     Some(first) => Err(InvalidRow {
                         record: row.record,
                         line: row.line,
@@ -105,7 +117,17 @@ impl BatchFile {
                 }
             }
         }
-        Ok(Self { path: path.to_owned(), batch_id, kind, valid, invalid: Arc::new(invalid) })
+        if valid == 0 && invalid.is_empty() {
+            return Err(BatchError::Input { path: path.to_owned(), source: InputError::NoRows });
+        }
+        Ok(Self {
+            path: path.to_owned(),
+            batch_id,
+            id_origin,
+            kind,
+            valid,
+            invalid: Arc::new(invalid),
+        })
     }
 
     /// The file.
@@ -116,6 +138,11 @@ impl BatchFile {
     /// The batch's id: the basis of derived `shop_payment_id`s.
     pub fn batch_id(&self) -> &str {
         &self.batch_id
+    }
+
+    /// Whether the batch's id is its content's hash or was given.
+    pub fn id_origin(&self) -> IdOrigin {
+        self.id_origin
     }
 
     /// Wallet payouts or withdrawals.
@@ -141,7 +168,7 @@ impl BatchFile {
         impl Iterator<Item = Result<Result<Row, InvalidRow>, BatchError>> + Send + 'static,
         BatchError,
     > {
-        let reader = open_rows(&self.path, &self.batch_id)?;
+        let reader = open_rows(&self.path, &self.batch_id, self.id_origin)?;
         let invalid = self.invalid.clone();
         let path = self.path.clone();
         Ok(reader.map(move |result| {
@@ -154,6 +181,28 @@ impl BatchFile {
                 Err(invalid) => Err(invalid),
             })
         }))
+    }
+
+    /// The id that earlier versions gave this file when no batch id was given (the
+    /// first 16 hex digits of the SHA-256 of its bytes): a store that holds a batch
+    /// under it holds this file's rows paid under other ids. `None` when the batch
+    /// id was given.
+    pub(crate) fn legacy_id(&self) -> Result<Option<String>, BatchError> {
+        if self.id_origin == IdOrigin::Chosen {
+            return Ok(None);
+        }
+        let read = |source| BatchError::Read { path: self.path.clone(), source };
+        let mut file = open(&self.path)?;
+        let mut hasher = Sha256::new();
+        let mut buffer = vec![0u8; 64 * 1024];
+        loop {
+            let count = file.read(&mut buffer).map_err(read)?;
+            if count == 0 {
+                break;
+            }
+            hasher.update(&buffer[..count]);
+        }
+        Ok(Some(hasher.finalize()[..8].iter().map(|byte| format!("{byte:02x}")).collect()))
     }
 
     /// Refuses to go on when the file no longer says what `journal` recorded: a row
@@ -187,32 +236,15 @@ impl BatchFile {
     }
 }
 
-fn open_rows(path: &Path, batch_id: &str) -> Result<RowReader<BufReader<File>>, BatchError> {
-    let file =
-        File::open(path).map_err(|source| BatchError::Read { path: path.to_owned(), source })?;
-    RowReader::new(BufReader::with_capacity(64 * 1024, file), batch_id)
+fn open(path: &Path) -> Result<File, BatchError> {
+    File::open(path).map_err(|source| BatchError::Read { path: path.to_owned(), source })
+}
+
+fn open_rows(
+    path: &Path,
+    batch_id: &str,
+    origin: IdOrigin,
+) -> Result<RowReader<BufReader<File>>, BatchError> {
+    RowReader::with_origin(BufReader::with_capacity(64 * 1024, open(path)?), batch_id, origin)
         .map_err(|source| BatchError::Input { path: path.to_owned(), source })
-}
-
-/// The first 16 hex digits of the SHA-256 of the file's bytes.
-fn file_hash(path: &Path) -> Result<String, BatchError> {
-    let read = |source| BatchError::Read { path: path.to_owned(), source };
-    let mut file = File::open(path).map_err(read)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 64 * 1024];
-    loop {
-        let count = file.read(&mut buffer).map_err(read)?;
-        if count == 0 {
-            break;
-        }
-        hasher.update(&buffer[..count]);
-    }
-    Ok(hasher.finalize()[..8].iter().map(|byte| format!("{byte:02x}")).collect())
-}
-
-fn digest(text: &str) -> u128 {
-    let digest = Sha256::digest(text.as_bytes());
-    let mut first = [0u8; 16];
-    first.copy_from_slice(&digest[..16]);
-    u128::from_le_bytes(first)
 }

@@ -7,9 +7,11 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
-use feennex_hyper::drive_prepared;
-use feennex_proto::transport::AsyncTransport;
-use feennex_proto::{Decimal, Error, Session, ShopBalance, Timestamp, TransferTry, WithdrawTry};
+use feennex_proto::session::AsyncDriver;
+use feennex_proto::{
+    Error, Session,
+    prelude::{Decimal, ShopBalance, Timestamp, TransferTry, WithdrawTry},
+};
 
 use crate::batch::{BatchError, BatchFile};
 use crate::input::{Create, Row};
@@ -47,20 +49,17 @@ impl DryRun {
     }
 }
 
-/// Precalculates every valid row, `concurrency` at a time, and asks the balance.
-/// Must be called within a tokio runtime.
-pub async fn dry_run<T>(
+/// Precalculates every valid row, `concurrency` at a time, over `driver`, and asks
+/// the balance. Must be called within a tokio runtime.
+pub async fn dry_run<D: AsyncDriver>(
     session: Arc<Session>,
-    transport: Arc<T>,
+    driver: Arc<D>,
     batch: &BatchFile,
     concurrency: usize,
-) -> Result<DryRun, DryRunError>
-where
-    T: AsyncTransport + Send + Sync + 'static,
-{
+) -> Result<DryRun, DryRunError> {
     let quoter = Arc::new(Quoter {
         session: session.clone(),
-        transport: transport.clone(),
+        driver: driver.clone(),
         found: Mutex::new(DryRun::default()),
     });
     let stop = Arc::new(AtomicBool::new(false));
@@ -71,7 +70,7 @@ where
     }
     let now = Timestamp::try_from(SystemTime::now())
         .map_err(|error| Error::InvalidInput { field: "now", reason: Box::new(error) })?;
-    let balances = drive_prepared(session.call(&ShopBalance::new(now))?, &*transport).await?;
+    let balances = driver.drive(session.call(&ShopBalance::new(now))?).await?;
     let mut found =
         std::mem::take(&mut *quoter.found.lock().unwrap_or_else(PoisonError::into_inner));
     found.available = balances
@@ -95,26 +94,28 @@ pub enum DryRunError {
     Balance(#[from] Error),
 }
 
-struct Quoter<T> {
+struct Quoter<D> {
     session: Arc<Session>,
-    transport: Arc<T>,
+    driver: Arc<D>,
     found: Mutex<DryRun>,
 }
 
-impl<T: AsyncTransport + Send + Sync + 'static> RowHandler for Quoter<T> {
+impl<D: AsyncDriver> RowHandler for Quoter<D> {
     type Error = std::convert::Infallible;
 
     async fn handle(&self, row: Row) -> Result<(), Self::Error> {
         let quote = match &row.create {
             Create::Transfer(create) => {
-                let query = TransferTry::new(
-                    create.amount,
-                    create.amount_type,
-                    create.payee_currency,
-                    create.shop_currency,
-                );
+                let query = TransferTry::builder()
+                    .amount(create.amount)
+                    .amount_type(create.amount_type)
+                    .payee_currency(create.payee_currency)
+                    .shop_currency(create.shop_currency)
+                    .build();
                 match self.session.call(&query) {
-                    Ok(prepared) => drive_prepared(prepared, &*self.transport)
+                    Ok(prepared) => self
+                        .driver
+                        .drive(prepared)
                         .await
                         .map(|quote| (quote.write_off_amount, quote.shop_currency.code())),
                     Err(error) => Err(error),
@@ -128,7 +129,9 @@ impl<T: AsyncTransport + Send + Sync + 'static> RowHandler for Quoter<T> {
                     create.shop_currency,
                 );
                 match self.session.call(&query) {
-                    Ok(prepared) => drive_prepared(prepared, &*self.transport)
+                    Ok(prepared) => self
+                        .driver
+                        .drive(prepared)
                         .await
                         .map(|quote| (quote.shop_write_off, quote.shop_currency.code())),
                     Err(error) => Err(error),

@@ -10,11 +10,12 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use feennex_proto::batch::RowIntent;
+use feennex_proto::adoption::PayoutIntent;
+use feennex_proto::batch::IdOrigin;
 use feennex_proto::endpoints::AccountDetails;
-use feennex_proto::{
-    Amount, Currency, Decimal, PayeeAccount, Payway, ShopPaymentId, TransferAmountType,
-    TransferCreate, WithdrawAccount, WithdrawAmountType, WithdrawCreate,
+use feennex_proto::prelude::{
+    Amount, Currency, PayeeAccount, Payway, ShopPaymentId, TransferAmountType, TransferCreate,
+    WithdrawAccount, WithdrawAmountType, WithdrawCreate,
 };
 
 use crate::lines::{LineCounting, LineIndex};
@@ -23,9 +24,6 @@ const TRANSFER_REQUIRED: [&str; 4] = ["payee_account", "amount", "payee_currency
 const TRANSFER_OPTIONAL: [&str; 3] = ["amount_type", "shop_payment_id", "description"];
 const WITHDRAW_REQUIRED: [&str; 4] = ["account", "amount", "payway", "shop_currency"];
 const WITHDRAW_OPTIONAL: [&str; 3] = ["amount_type", "shop_payment_id", "account_details"];
-
-/// Most decimal places of a fiat amount the API accepts.
-const MAX_DECIMALS: u32 = 2;
 
 /// Which payouts a file holds, told by its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +57,10 @@ pub struct Row {
     /// The payout, with its id fixed.
     pub create: Create,
     /// What it asks.
-    pub intent: RowIntent,
+    pub intent: PayoutIntent,
+    /// Whether its id commits to the batch's content (derived from its hash) or
+    /// was chosen (written in the file, or derived from a batch id given).
+    pub id_origin: IdOrigin,
 }
 
 /// A row that cannot be paid, and why.
@@ -80,6 +81,12 @@ pub struct InvalidRow {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum InputError {
+    /// The file holds nothing, not even a header row.
+    #[error("the file is empty: it needs a header row and at least one payout row")]
+    Empty,
+    /// The file has a header row and no row after it: nothing to pay.
+    #[error("the file has a header row but no payout rows")]
+    NoRows,
     /// The header names an unknown column, lacks one, or names one twice.
     #[error("header: {0}")]
     Header(String),
@@ -108,23 +115,38 @@ pub struct RowReader<R: Read> {
     lines: LineIndex,
     columns: Columns,
     batch_id: String,
+    /// Where the ids derived from `batch_id` come from.
+    derived_origin: IdOrigin,
     record: csv::StringRecord,
     count: u64,
 }
 
 impl<R: Read> RowReader<R> {
     /// Reads the header of `input`; rows without a `shop_payment_id` get
-    /// `batch-<batch_id>-<record index>`.
+    /// `batch-<batch_id>-<record index>`, an id chosen by whoever chose `batch_id`.
     pub fn new(input: R, batch_id: &str) -> Result<Self, InputError> {
+        Self::with_origin(input, batch_id, IdOrigin::Chosen)
+    }
+
+    /// As [`RowReader::new`], saying where `batch_id` comes from.
+    pub(crate) fn with_origin(
+        input: R,
+        batch_id: &str,
+        derived_origin: IdOrigin,
+    ) -> Result<Self, InputError> {
         let (counting, lines) = LineCounting::new(input);
         let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(counting);
         let header = csv.headers().map_err(|error| csv_error(&error, &lines))?.clone();
+        if header.iter().all(str::is_empty) {
+            return Err(InputError::Empty);
+        }
         let columns = Columns::from_header(&header)?;
         Ok(Self {
             csv,
             lines,
             columns,
             batch_id: batch_id.to_owned(),
+            derived_origin,
             record: csv::StringRecord::new(),
             count: 0,
         })
@@ -149,9 +171,21 @@ impl<R: Read> RowReader<R> {
         }
     }
 
+    /// The known cells of the record last read, in a fixed order whatever the
+    /// header's: what an invalid row contributes to the batch's content.
+    pub(crate) fn known_cells(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        let (required, optional) = self.columns.names();
+        required
+            .iter()
+            .chain(optional)
+            .map(|name| (*name, self.columns.get(&self.record, name).unwrap_or_default()))
+    }
+
     fn check(&self, line: u64) -> Result<Row, InvalidRow> {
         let record = self.count;
-        let id = match self.columns.get(&self.record, "shop_payment_id") {
+        let given = self.columns.get(&self.record, "shop_payment_id");
+        let id_origin = if given.is_some() { IdOrigin::Chosen } else { self.derived_origin };
+        let id = match given {
             Some(given) if is_derived_form(&self.batch_id, given) => Err(format!(
                 "shop_payment_id: {given:?} has the form of this batch's own ids (batch-{}-N), kept for rows without an id",
                 self.batch_id
@@ -172,10 +206,10 @@ impl<R: Read> RowReader<R> {
         match create {
             Ok(create) => {
                 let intent = match &create {
-                    Create::Transfer(create) => RowIntent::transfer(create),
-                    Create::Withdraw(create) => RowIntent::withdraw(create),
+                    Create::Transfer(create) => PayoutIntent::transfer(create),
+                    Create::Withdraw(create) => PayoutIntent::withdraw(create),
                 };
-                Ok(Row { record, line, create, intent })
+                Ok(Row { record, line, create, intent, id_origin })
             }
             Err(reason) => Err(InvalidRow { record, line, shop_payment_id: shown_id, reason }),
         }
@@ -256,14 +290,9 @@ pub fn parse_currency(text: &str) -> Result<Currency, String> {
         })
 }
 
-/// An amount the server accepts: positive, exact, at most two decimal places.
+/// An amount the server accepts, by the core's one rule ([`Amount::parse_for_api`]).
 pub fn parse_amount(text: &str) -> Result<Amount, String> {
-    let amount: Amount = text.parse().map_err(|error| format!("{error}"))?;
-    let value: Decimal = amount.value();
-    if value.scale() > MAX_DECIMALS {
-        return Err(format!("{text} has more than {MAX_DECIMALS} decimal places"));
-    }
-    Ok(amount)
+    Amount::parse_for_api(text).map_err(|error| error.to_string())
 }
 
 impl Columns {
@@ -307,6 +336,14 @@ impl Columns {
         Ok(Self { kind, positions })
     }
 
+    /// The required and optional columns of this kind of file.
+    fn names(&self) -> (&'static [&'static str], &'static [&'static str]) {
+        match self.kind {
+            PayoutKind::Transfer => (&TRANSFER_REQUIRED, &TRANSFER_OPTIONAL),
+            PayoutKind::Withdraw => (&WITHDRAW_REQUIRED, &WITHDRAW_OPTIONAL),
+        }
+    }
+
     /// A column's value; empty cells count as absent.
     fn get<'r>(&self, record: &'r csv::StringRecord, column: &str) -> Option<&'r str> {
         let index = *self.positions.get(column)?;
@@ -339,14 +376,14 @@ impl Columns {
             Some(text) => text.parse().map_err(|error| format!("amount_type: {error}"))?,
             None => TransferAmountType::ReceiveAmount,
         };
-        let mut create = TransferCreate::new(
-            amount,
-            amount_type,
-            payee_account,
-            payee_currency,
-            shop_currency,
-            id,
-        );
+        let mut create = TransferCreate::builder()
+            .amount(amount)
+            .amount_type(amount_type)
+            .payee_account(payee_account)
+            .payee_currency(payee_currency)
+            .shop_currency(shop_currency)
+            .shop_payment_id(id)
+            .build();
         create.description = self.get(record, "description").map(str::to_owned);
         Ok(create)
     }
@@ -400,6 +437,14 @@ mod tests {
                 [(1, 2, "batch-b1-1".to_owned()), (2, 4, "batch-b1-2".to_owned())],
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn an_empty_file_says_so() {
+        for text in ["", "\n", "\r\n\r\n"] {
+            let error = RowReader::new(text.as_bytes(), "b1").unwrap_err();
+            assert!(matches!(error, InputError::Empty), "{text:?}: {error}");
         }
     }
 

@@ -19,16 +19,20 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
-use feennex_proto::Decimal;
-use feennex_proto::batch::{LastRecord, RowIntent};
+use feennex_proto::adoption::PayoutIntent;
+use feennex_proto::batch::LastRecord;
+use feennex_proto::prelude::Decimal;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::digest::digest;
 use crate::files::private;
+use crate::store::SettledRows;
 
-/// The journal format's version.
-const VERSION: u32 = 2;
+/// The journal format's version. 3: batch ids are the content's hash, not the
+/// file's (a journal of 2 holds rows under ids this version does not derive), and
+/// rows can be unverified.
+const VERSION: u32 = 3;
 
 /// What a journal belongs to: a run against another shop, endpoint or batch is
 /// refused before anything is sent.
@@ -76,12 +80,23 @@ pub enum Settled {
     Unknown {
         /// Why.
         message: String,
+        /// The API said the id was taken before any create of the batch could
+        /// arrive: the row's record proves nothing about what the id holds.
+        id_taken: bool,
     },
     /// A payout under the row's id does not match the row.
     Conflict {
         /// Feennex's id of that payout.
         payout_id: u64,
         /// What differs.
+        message: String,
+    },
+    /// A payout under the row's id matches what its answer carries, but nothing
+    /// shows it was made for the row: not paid by this batch, needs a person.
+    Unverified {
+        /// Feennex's id of that payout.
+        payout_id: u64,
+        /// What could not be compared, and why.
         message: String,
     },
 }
@@ -91,8 +106,10 @@ impl Settled {
         match self {
             Settled::Paid { .. } => LastRecord::Paid,
             Settled::Failed { .. } => LastRecord::Failed,
-            Settled::Unknown { .. } => LastRecord::Unknown,
+            Settled::Unknown { id_taken: false, .. } => LastRecord::Unknown,
+            Settled::Unknown { id_taken: true, .. } => LastRecord::UnknownIdTaken,
             Settled::Conflict { .. } => LastRecord::Conflict,
+            Settled::Unverified { .. } => LastRecord::Unverified,
         }
     }
 }
@@ -102,11 +119,12 @@ impl Settled {
 #[serde(tag = "event", rename_all = "snake_case")]
 enum Entry {
     Batch { version: u32, shop_id: u64, base_url: String, batch_id: String },
-    Intent { record: u64, line: u64, intent: RowIntent },
+    Intent { record: u64, line: u64, intent: PayoutIntent },
     Paid { id: String, payout_id: u64, write_off: Decimal, shop_currency: u16, preexisting: bool },
     Failed { id: String, code: Option<i64>, message: String },
-    Unknown { id: String, message: String },
+    Unknown { id: String, message: String, id_taken: bool },
     Conflict { id: String, payout_id: u64, message: String },
+    Unverified { id: String, payout_id: u64, message: String },
 }
 
 impl Entry {
@@ -117,8 +135,11 @@ impl Entry {
                 Entry::Paid { id, payout_id, write_off, shop_currency, preexisting }
             }
             Settled::Failed { code, message } => Entry::Failed { id, code, message },
-            Settled::Unknown { message } => Entry::Unknown { id, message },
+            Settled::Unknown { message, id_taken } => Entry::Unknown { id, message, id_taken },
             Settled::Conflict { payout_id, message } => Entry::Conflict { id, payout_id, message },
+            Settled::Unverified { payout_id, message } => {
+                Entry::Unverified { id, payout_id, message }
+            }
         }
     }
 }
@@ -160,19 +181,15 @@ pub enum JournalError {
     },
 }
 
-/// A 128-bit digest of a text: ids and intents are kept as digests, so memory per
-/// row stays small and fixed.
+/// A digest of an id or an intent.
 type Key = u128;
 
 fn key(bytes: &[u8]) -> Key {
-    let digest = Sha256::digest(bytes);
-    let mut first = [0u8; 16];
-    first.copy_from_slice(&digest[..16]);
-    u128::from_le_bytes(first)
+    digest(bytes)
 }
 
 /// The digest of an intent, to compare the file with the journal.
-pub(crate) fn intent_key(intent: &RowIntent) -> Key {
+pub(crate) fn intent_key(intent: &PayoutIntent) -> Key {
     key(&serde_json::to_vec(intent).unwrap_or_default())
 }
 
@@ -313,9 +330,20 @@ impl Journal {
         self.rows().get(&key(shop_payment_id.as_bytes())).and_then(|row| row.settled.clone())
     }
 
+    /// Every settled row.
+    pub(crate) fn all_settled(&self) -> SettledRows {
+        let mut settled = SettledRows::default();
+        for (key, row) in self.rows().iter() {
+            if let Some(outcome) = &row.settled {
+                settled.insert_digest(*key, outcome.clone());
+            }
+        }
+        settled
+    }
+
     /// Whether the journal recorded this very intent for its id: `None` when it
     /// recorded nothing for the id.
-    pub fn same_intent(&self, intent: &RowIntent) -> Option<bool> {
+    pub fn same_intent(&self, intent: &PayoutIntent) -> Option<bool> {
         let recorded = self.rows().get(&key(intent.shop_payment_id().as_bytes()))?.intent;
         Some(recorded == intent_key(intent))
     }
@@ -335,7 +363,7 @@ impl Journal {
         &self,
         record: u64,
         line: u64,
-        intent: &RowIntent,
+        intent: &PayoutIntent,
     ) -> Result<(), JournalError> {
         let entry = Entry::Intent { record, line, intent: intent.clone() };
         self.write(&entry).await?;
@@ -443,12 +471,17 @@ fn apply(rows: &mut HashMap<Key, RowRecord>, entry: &Entry) {
         Entry::Failed { id, code, message } => {
             settle(rows, id, Settled::Failed { code: *code, message: message.clone() });
         }
-        Entry::Unknown { id, message } => {
-            settle(rows, id, Settled::Unknown { message: message.clone() });
+        Entry::Unknown { id, message, id_taken } => {
+            settle(rows, id, Settled::Unknown { message: message.clone(), id_taken: *id_taken });
         }
         Entry::Conflict { id, payout_id, message } => {
             settle(rows, id, Settled::Conflict { payout_id: *payout_id, message: message.clone() })
         }
+        Entry::Unverified { id, payout_id, message } => settle(
+            rows,
+            id,
+            Settled::Unverified { payout_id: *payout_id, message: message.clone() },
+        ),
     }
 }
 

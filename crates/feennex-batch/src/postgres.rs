@@ -16,8 +16,8 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use feennex_proto::Decimal;
 use feennex_proto::batch::LastRecord;
+use feennex_proto::prelude::Decimal;
 use tokio_postgres::{Client, GenericClient, NoTls, Row as DbRow};
 
 use crate::batch::BatchFile;
@@ -58,6 +58,13 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (batch_id, record),
         UNIQUE (batch_id, shop_payment_id)
     ) WITH (fillfactor = 50);",
+    // 2: batch ids are the content's hash; rows can be unverified; an unknown
+    // outcome says whether the API called the id taken before any create of the
+    // batch could arrive.
+    "ALTER TABLE feennex_rows DROP CONSTRAINT feennex_rows_state_check;
+    ALTER TABLE feennex_rows ADD CONSTRAINT feennex_rows_state_check
+        CHECK (state IN ('new', 'intent', 'paid', 'failed', 'unknown', 'conflict', 'unverified'));
+    ALTER TABLE feennex_rows ADD COLUMN id_taken boolean NOT NULL DEFAULT false;",
 ];
 
 /// How the PostgreSQL store behaves.
@@ -172,11 +179,6 @@ impl PgStore {
             StoreError::Mismatch(format!("batch {} is not in the store", binding.batch_id))
         })?;
         settled_rows(&client, &binding.batch_id).await
-    }
-
-    /// This batch's settled rows.
-    pub async fn settled_rows(&self) -> Result<SettledRows, StoreError> {
-        settled_rows(&self.client, &self.batch_id).await
     }
 
     fn check_usable(&self) -> Result<(), StoreError> {
@@ -306,6 +308,7 @@ async fn register(
         .await
         .map_err(database)?;
     if check_binding(&transaction, binding).await?.is_none() {
+        refuse_legacy(&transaction, batch).await?;
         transaction
             .execute(
                 "INSERT INTO feennex_batches (batch_id, shop_id, base_url) VALUES ($1, $2, $3)",
@@ -359,26 +362,47 @@ async fn register(
     transaction.commit().await.map_err(database)
 }
 
+/// Refuses a file that an earlier version registered under its byte hash: its rows
+/// were paid under ids this version does not derive, so starting it again under
+/// its content's id would pay them twice.
+async fn refuse_legacy(client: &impl GenericClient, batch: &BatchFile) -> Result<(), StoreError> {
+    let file_error = |error: crate::batch::BatchError| StoreError::Mismatch(error.to_string());
+    let Some(legacy) = batch.legacy_id().map_err(file_error)? else {
+        return Ok(());
+    };
+    let found = client
+        .query_opt("SELECT 1 FROM feennex_batches WHERE batch_id = $1", &[&legacy])
+        .await
+        .map_err(database)?;
+    match found {
+        None => Ok(()),
+        Some(_) => Err(StoreError::Mismatch(format!(
+            "{}: an earlier version of this program started this file as batch {legacy}, whose rows were paid under ids batch-{legacy}-N; nothing was sent. Continue it with --batch-id {legacy}",
+            batch.path().display()
+        ))),
+    }
+}
+
 async fn settled_rows(client: &Client, batch_id: &str) -> Result<SettledRows, StoreError> {
     let rows = client
         .query(
-            "SELECT shop_payment_id, state, payout_id, write_off, shop_currency, preexisting, code, message
+            "SELECT shop_payment_id, state, payout_id, write_off, shop_currency, preexisting, code, message, id_taken
              FROM feennex_rows WHERE batch_id = $1 AND state NOT IN ('new', 'intent')",
             &[&batch_id],
         )
         .await
         .map_err(database)?;
-    let mut settled = SettledRows::new();
+    let mut settled = SettledRows::default();
     for row in rows {
         if let Some(outcome) = settled_of(&row, 1)? {
-            settled.insert(row.get(0), outcome);
+            settled.insert(row.get::<_, &str>(0), outcome);
         }
     }
     Ok(settled)
 }
 
 /// The outcome in the columns from `first` on (state, payout_id, write_off,
-/// shop_currency, preexisting, code, message).
+/// shop_currency, preexisting, code, message, id_taken).
 fn settled_of(row: &DbRow, first: usize) -> Result<Option<Settled>, StoreError> {
     let state: &str = row.get(first);
     let payout_id = row.get::<_, Option<i64>>(first + 1).map(|id| id as u64);
@@ -398,8 +422,9 @@ fn settled_of(row: &DbRow, first: usize) -> Result<Option<Settled>, StoreError> 
             preexisting: row.get::<_, Option<bool>>(first + 4).unwrap_or(false),
         },
         "failed" => Settled::Failed { code: row.get(first + 5), message },
-        "unknown" => Settled::Unknown { message },
+        "unknown" => Settled::Unknown { message, id_taken: row.get(first + 7) },
         "conflict" => Settled::Conflict { payout_id: payout_id.ok_or_else(damaged)?, message },
+        "unverified" => Settled::Unverified { payout_id: payout_id.ok_or_else(damaged)?, message },
         _ => return Ok(None),
     }))
 }
@@ -448,13 +473,13 @@ impl Store for PgStore {
                              AND (owner IS NULL OR owner = $3 OR lease_until < clock_timestamp())
                            FOR UPDATE SKIP LOCKED) c
                      WHERE r.batch_id = $1 AND r.record = $2 AND r.record = c.record
-                     RETURNING r.state
+                     RETURNING r.state, r.id_taken
                  )
                  SELECT true, state, NULL::bigint, NULL::text, NULL::integer, NULL::boolean,
-                        NULL::bigint, NULL::text
+                        NULL::bigint, NULL::text, id_taken
                  FROM claimed
                  UNION ALL
-                 SELECT false, state, payout_id, write_off, shop_currency, preexisting, code, message
+                 SELECT false, state, payout_id, write_off, shop_currency, preexisting, code, message, id_taken
                  FROM feennex_rows
                  WHERE batch_id = $1 AND record = $2 AND NOT EXISTS (SELECT 1 FROM claimed)",
                 &[&self.batch_id, &record, &self.worker, &self.lease_seconds()],
@@ -470,16 +495,17 @@ impl Store for PgStore {
                 ))
             })?;
         if found.get::<_, bool>(0) {
-            let last = match found.get::<_, &str>(1) {
-                "new" => LastRecord::None,
-                "intent" => LastRecord::Intent,
-                "failed" => LastRecord::Failed,
-                _ => LastRecord::Unknown,
+            let last = match (found.get::<_, &str>(1), found.get::<_, bool>(8)) {
+                ("new", _) => LastRecord::None,
+                ("intent", _) => LastRecord::Intent,
+                ("failed", _) => LastRecord::Failed,
+                (_, false) => LastRecord::Unknown,
+                (_, true) => LastRecord::UnknownIdTaken,
             };
             return Ok(Claim::Mine(last));
         }
         Ok(match found.get::<_, &str>(1) {
-            "paid" | "conflict" => Claim::Done(settled_of(&found, 1)?),
+            "paid" | "conflict" | "unverified" => Claim::Done(settled_of(&found, 1)?),
             _ => Claim::Held,
         })
     }
@@ -491,7 +517,7 @@ impl Store for PgStore {
             .execute(
                 "UPDATE feennex_rows SET state = 'intent'
                  WHERE batch_id = $1 AND record = $2 AND owner = $3
-                   AND lease_until > clock_timestamp() AND state NOT IN ('paid', 'conflict')",
+                   AND lease_until > clock_timestamp() AND state NOT IN ('paid', 'conflict', 'unverified')",
                 &[&self.batch_id, &(row.record as i64), &self.worker],
             )
             .await
@@ -500,6 +526,7 @@ impl Store for PgStore {
     }
 
     async fn write_outcome(&self, row: &Row, settled: &Settled) -> Result<(), StoreError> {
+        let mut id_taken = false;
         let (state, payout_id, write_off, shop_currency, preexisting, code, message) = match settled
         {
             Settled::Paid { payout_id, write_off, shop_currency, preexisting } => (
@@ -514,22 +541,34 @@ impl Store for PgStore {
             Settled::Failed { code, message } => {
                 ("failed", None, None, None, None, *code, Some(message.clone()))
             }
-            Settled::Unknown { message } => {
+            Settled::Unknown { message, id_taken: taken } => {
+                id_taken = *taken;
                 ("unknown", None, None, None, None, None, Some(message.clone()))
             }
             Settled::Conflict { payout_id, message } => {
                 ("conflict", Some(*payout_id as i64), None, None, None, None, Some(message.clone()))
             }
+            Settled::Unverified { payout_id, message } => (
+                "unverified",
+                Some(*payout_id as i64),
+                None,
+                None,
+                None,
+                None,
+                Some(message.clone()),
+            ),
         };
-        // A payout found (or a conflict) is a fact whoever holds the row; anything
-        // else is written only by the row's holder, and never over a fact.
+        // A payout found (paid, a conflict, unverified) is a fact whoever holds the
+        // row; anything else is written only by the row's holder, and never over a
+        // fact.
         self.writer()
             .execute(
                 "UPDATE feennex_rows
                  SET state = $4, payout_id = $5, write_off = $6, shop_currency = $7,
-                     preexisting = $8, code = $9, message = $10, lease_until = clock_timestamp()
-                 WHERE batch_id = $1 AND record = $2 AND state NOT IN ('paid', 'conflict')
-                   AND (owner = $3 OR $4 IN ('paid', 'conflict'))",
+                     preexisting = $8, code = $9, message = $10, id_taken = $11,
+                     lease_until = clock_timestamp()
+                 WHERE batch_id = $1 AND record = $2 AND state NOT IN ('paid', 'conflict', 'unverified')
+                   AND (owner = $3 OR $4 IN ('paid', 'conflict', 'unverified'))",
                 &[
                     &self.batch_id,
                     &(row.record as i64),
@@ -541,11 +580,16 @@ impl Store for PgStore {
                     &preexisting,
                     &code,
                     &message,
+                    &id_taken,
                 ],
             )
             .await
             .map_err(database)?;
         Ok(())
+    }
+
+    async fn settled_rows(&self) -> Result<SettledRows, StoreError> {
+        settled_rows(&self.client, &self.batch_id).await
     }
 
     fn retry_after(&self) -> Duration {

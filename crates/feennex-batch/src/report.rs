@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use feennex_proto::Decimal;
+use feennex_proto::prelude::Decimal;
 
 use crate::files::create_private;
 use crate::journal::Settled;
@@ -22,6 +22,11 @@ pub enum Outcome {
     /// A payout under the row's id exists but does not match the row: not paid,
     /// needs a person.
     Conflict,
+    /// A payout under the row's id matches what its answer carries, but nothing
+    /// shows it was made for this row (its id does not commit to the row, and no
+    /// journal or store recorded the row before it): not counted as paid, needs a
+    /// person.
+    Unverified,
     /// Refused by Feennex: nothing paid.
     Failed,
     /// Not known yet whether it was paid: run again to settle it.
@@ -39,6 +44,7 @@ impl Outcome {
             Outcome::Paid => "paid",
             Outcome::AlreadyPaid => "already-paid",
             Outcome::Conflict => "conflict",
+            Outcome::Unverified => "unverified",
             Outcome::Failed => "failed",
             Outcome::Unknown => "unknown",
             Outcome::Pending => "pending",
@@ -57,13 +63,13 @@ pub struct ReportLine {
     pub shop_payment_id: String,
     /// How it ended.
     pub outcome: Outcome,
-    /// Feennex's id of the payout (paid, already paid, conflict).
+    /// Feennex's id of the payout (paid, already paid, conflict, unverified).
     pub payout_id: Option<u64>,
     /// What the shop paid, and in which currency.
     pub write_off: Option<(Decimal, u16)>,
     /// The API's error code.
     pub error_code: Option<i64>,
-    /// Why it failed, is unknown, conflicts or was skipped.
+    /// Why it failed, is unknown, conflicts, is unverified or was skipped.
     pub message: String,
 }
 
@@ -92,12 +98,17 @@ impl ReportLine {
                 report.error_code = code;
                 report.message = message;
             }
-            Some(Settled::Unknown { message }) => {
+            Some(Settled::Unknown { message, .. }) => {
                 report.outcome = Outcome::Unknown;
                 report.message = message;
             }
             Some(Settled::Conflict { payout_id, message }) => {
                 report.outcome = Outcome::Conflict;
+                report.payout_id = Some(payout_id);
+                report.message = message;
+            }
+            Some(Settled::Unverified { payout_id, message }) => {
+                report.outcome = Outcome::Unverified;
                 report.payout_id = Some(payout_id);
                 report.message = message;
             }
@@ -125,8 +136,11 @@ impl ReportLine {
 pub struct Summary {
     /// Rows per outcome.
     pub counts: BTreeMap<Outcome, u64>,
-    /// Write-offs of the rows paid, by this batch or before it, per shop currency.
+    /// Write-offs of the rows this batch paid, per shop currency.
     pub paid_totals: BTreeMap<u16, Decimal>,
+    /// Write-offs of the rows already paid before this batch ran (proven the
+    /// rows'), per shop currency: money that moved, but not now.
+    pub already_paid_totals: BTreeMap<u16, Decimal>,
 }
 
 impl Summary {
@@ -138,14 +152,18 @@ impl Summary {
     /// Counts one more line.
     pub fn add(&mut self, line: &ReportLine) {
         *self.counts.entry(line.outcome).or_default() += 1;
-        if let (Outcome::Paid | Outcome::AlreadyPaid, Some((amount, currency))) =
-            (line.outcome, line.write_off)
-        {
-            *self.paid_totals.entry(currency).or_default() += amount;
+        let totals = match line.outcome {
+            Outcome::Paid => &mut self.paid_totals,
+            Outcome::AlreadyPaid => &mut self.already_paid_totals,
+            _ => return,
+        };
+        if let Some((amount, currency)) = line.write_off {
+            *totals.entry(currency).or_default() += amount;
         }
     }
 
-    /// Prints counts per outcome and paid totals per currency.
+    /// Prints counts per outcome, then the totals per currency of what was paid now
+    /// and what was already paid.
     pub fn print(&self, out: &mut dyn Write) -> std::io::Result<()> {
         let counts: Vec<String> = self
             .counts
@@ -153,10 +171,15 @@ impl Summary {
             .map(|(outcome, count)| format!("{count} {}", outcome.as_str()))
             .collect();
         writeln!(out, "rows: {}", counts.join(", "))?;
-        for (currency, total) in &self.paid_totals {
-            let alpha =
-                feennex_proto::Currency::new(*currency).and_then(|c| c.alpha()).unwrap_or("");
-            writeln!(out, "paid in {currency} {alpha}: {total}")?;
+        for (label, totals) in
+            [("paid now", &self.paid_totals), ("already paid", &self.already_paid_totals)]
+        {
+            for (currency, total) in totals {
+                let alpha = feennex_proto::prelude::Currency::new(*currency)
+                    .and_then(|c| c.alpha())
+                    .unwrap_or("");
+                writeln!(out, "{label} in {currency} {alpha}: {}", total.normalize())?;
+            }
         }
         Ok(())
     }
@@ -221,33 +244,17 @@ impl ReportWriter {
     }
 }
 
-/// The report of `batch` as `journal` tells it, written to `path`, with its
-/// summary. The summary is complete even when writing the report fails (the
-/// second result says so): a run that moved money must still say what it did.
+/// The report of `batch` as a store's settled rows tell it
+/// ([`Store::settled_rows`](crate::Store::settled_rows)), written to `path` if
+/// given, with its summary. The summary is complete even when writing the report
+/// fails (the second result says so): a run that moved money must still say what
+/// it did.
 pub fn write_report(
-    batch: &crate::batch::BatchFile,
-    journal: &crate::journal::Journal,
-    path: &Path,
-) -> Result<(Summary, std::io::Result<()>), crate::batch::BatchError> {
-    write_report_of(batch, |id| journal.settled(id), Some(path))
-}
-
-/// The report of `batch` as a store's settled rows tell it (see
-/// [`Store`](crate::Store)), written to `path` if given, with its summary.
-pub fn write_report_from(
     batch: &crate::batch::BatchFile,
     settled: &crate::store::SettledRows,
     path: Option<&Path>,
 ) -> Result<(Summary, std::io::Result<()>), crate::batch::BatchError> {
     write_report_of(batch, |id| settled.get(id).cloned(), path)
-}
-
-/// The summary of `batch` as `journal` tells it, writing nothing.
-pub fn summarize(
-    batch: &crate::batch::BatchFile,
-    journal: &crate::journal::Journal,
-) -> Result<Summary, crate::batch::BatchError> {
-    Ok(write_report_of(batch, |id| journal.settled(id), None)?.0)
 }
 
 fn write_report_of(
@@ -306,21 +313,27 @@ mod tests {
     }
 
     #[test]
-    fn already_paid_and_conflicts_are_counted_apart_and_only_paid_rows_are_totalled() {
+    fn already_paid_and_conflicts_are_counted_apart_and_paid_rows_totalled_apart() {
         let mut summary = Summary::default();
-        let paid = |preexisting| Settled::Paid {
+        let paid = |write_off: &str, preexisting| Settled::Paid {
             payout_id: 1,
-            write_off: "10.5".parse().unwrap(),
+            write_off: write_off.parse().unwrap(),
             shop_currency: 840,
             preexisting,
         };
-        summary.add(&ReportLine::of_row(2, "a", Some(paid(false))));
-        summary.add(&ReportLine::of_row(3, "b", Some(paid(true))));
+        summary.add(&ReportLine::of_row(2, "a", Some(paid("10.5", false))));
+        summary.add(&ReportLine::of_row(3, "b", Some(paid("20", true))));
         let conflict = Settled::Conflict { payout_id: 9, message: "amount".into() };
         summary.add(&ReportLine::of_row(4, "c", Some(conflict)));
         assert_eq!(summary.count(Outcome::Paid), 1);
         assert_eq!(summary.count(Outcome::AlreadyPaid), 1);
         assert_eq!(summary.count(Outcome::Conflict), 1);
-        assert_eq!(summary.paid_totals[&840].to_string(), "21.0");
+        assert_eq!(summary.paid_totals[&840].to_string(), "10.5");
+        assert_eq!(summary.already_paid_totals[&840].to_string(), "20");
+        let mut printed = Vec::new();
+        summary.print(&mut printed).unwrap();
+        let printed = String::from_utf8(printed).unwrap();
+        assert!(printed.contains("paid now in 840 USD: 10.5\n"), "{printed}");
+        assert!(printed.contains("already paid in 840 USD: 20\n"), "{printed}");
     }
 }

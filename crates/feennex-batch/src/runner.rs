@@ -1,18 +1,22 @@
 //! Paying a batch: every row through the core's exactly-once machine over any
-//! transport, its intent durable before the create, its outcome checked against
-//! the row and journalled, progress told to an observer.
+//! driver, its intent durable before the create, its outcome adopted under the
+//! core's rule and recorded, progress told to an observer.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use feennex_hyper::drive_prepared;
-use feennex_proto::Session;
-use feennex_proto::batch::{Action, Resolution, RowIntent, Seen, next_action, settle};
-use feennex_proto::endpoints::Endpoint;
-use feennex_proto::exchange::IdempotentCreate;
-use feennex_proto::transport::AsyncTransport;
+use std::time::SystemTime;
+
+use feennex_proto::batch::{Action, Resolution, next_action, settle};
+use feennex_proto::exchange::{ExactlyOncePayout, IdempotentCreate, PayoutResult, Start};
+use feennex_proto::session::AsyncDriver;
+use feennex_proto::{
+    Error, Session,
+    prelude::{ApiError, ShopBalance, Timestamp},
+};
+use typed_builder::TypedBuilder;
 
 use crate::batch::{BatchError, BatchFile};
 use crate::input::{Create, Row};
@@ -60,6 +64,11 @@ pub enum RunError {
     /// The batch store failed (the database went away, for one).
     #[error(transparent)]
     Store(StoreError),
+    /// Feennex refused the shop's own requests: before the first create (the
+    /// balance asked first), or its signature while paying. Nothing was sent after
+    /// the refusal; rows in flight were let finish.
+    #[error("Feennex refused the shop's requests ({0}); nothing more was sent")]
+    Refused(ApiError),
 }
 
 impl From<StoreError> for RunError {
@@ -71,63 +80,118 @@ impl From<StoreError> for RunError {
     }
 }
 
-/// Pays every row of `batch` that the journal does not show settled,
-/// `concurrency` at a time, over `transport`. Setting `stop` lets the rows in
-/// flight finish and returns. Must be called within a tokio runtime.
+/// One run of a batch: what pays it, what it pays, where its progress is kept, and
+/// how. Made by [`Run::builder`]; [`Run::pay`] runs it.
 ///
-/// Any [`Store`] works: the file [`Journal`](crate::Journal) or a shared one, where rows other
-/// workers hold are asked for again until they are settled (by their worker, or by
-/// this one once their lease runs out).
-pub async fn run<T, S>(
+/// Any [`Store`] works: the file [`Journal`](crate::Journal) or a shared one, where
+/// rows other workers hold are asked for again until they are settled (by their
+/// worker, or by this one once their lease runs out). Any [`AsyncDriver`] works:
+/// `feennex_hyper::HyperTransport`, or a driver over an HTTP stack of your own.
+#[derive(TypedBuilder)]
+pub struct Run<'a, D, S> {
+    /// The shop and its options.
     session: Arc<Session>,
-    transport: Arc<T>,
-    batch: &BatchFile,
+    /// What sends the requests.
+    driver: Arc<D>,
+    /// The rows to pay.
+    batch: &'a BatchFile,
+    /// Where the run's progress is kept.
     store: Arc<S>,
+    /// Payouts in flight at once (8 unless set; at least one).
+    #[builder(default = 8)]
     concurrency: usize,
+    /// Set it to stop: the rows in flight finish, then the run returns.
+    #[builder(default)]
     stop: Arc<AtomicBool>,
+    /// Told of each row's start and end.
+    #[builder(default = Arc::new(Quiet))]
     observer: Arc<dyn Observer>,
-) -> Result<(), RunError>
-where
-    T: AsyncTransport + Send + Sync + 'static,
-    S: Store,
-{
-    let payer = Arc::new(Payer {
-        session,
-        transport,
-        store: store.clone(),
-        observer,
-        held: Mutex::new(HashSet::new()),
-    });
-    let mut only = None;
-    // Rows held by live workers settle soon; a dead worker's wait for its lease.
-    let mut wait = Duration::from_millis(50);
-    loop {
-        for_each_row(batch, concurrency, stop.clone(), payer.clone(), only).await.map_err(
-            |error| match error {
-                PoolError::Batch(error) => RunError::Batch(error),
-                PoolError::Handler(error) => RunError::from(error),
-            },
-        )?;
-        let held = std::mem::take(&mut *payer.held.lock().unwrap_or_else(PoisonError::into_inner));
-        if held.is_empty() || stop.load(Ordering::SeqCst) {
-            return Ok(());
-        }
-        tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(store.retry_after().max(wait));
-        only = Some(Arc::new(held));
+}
+
+impl<D, S> std::fmt::Debug for Run<'_, D, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Run")
+            .field("batch", &self.batch.path())
+            .field("concurrency", &self.concurrency)
+            .field("stopped", &self.stop.load(Ordering::SeqCst))
+            .finish_non_exhaustive()
     }
 }
 
-struct Payer<T, S> {
+impl<D: AsyncDriver, S: Store> Run<'_, D, S> {
+    /// Pays every row the store does not show settled. The shop's balance is asked
+    /// first: a shop the API refuses (a wrong secret key, above all) ends the run
+    /// before any create, and a signature refused while paying stops it. Must be
+    /// called within a tokio runtime.
+    pub async fn pay(self) -> Result<(), RunError> {
+        let Self { session, driver, batch, store, concurrency, stop, observer } = self;
+        check_shop(&session, &*driver).await?;
+        let payer = Arc::new(Payer {
+            session,
+            driver,
+            store: store.clone(),
+            observer,
+            held: Mutex::new(HashSet::new()),
+            stop: stop.clone(),
+            refused: Mutex::new(None),
+        });
+        let mut only = None;
+        // Rows held by live workers settle soon; a dead worker's wait for its lease.
+        let mut wait = Duration::from_millis(50);
+        loop {
+            for_each_row(batch, concurrency, stop.clone(), payer.clone(), only).await.map_err(
+                |error| match error {
+                    PoolError::Batch(error) => RunError::Batch(error),
+                    PoolError::Handler(error) => RunError::from(error),
+                },
+            )?;
+            if let Some(refused) =
+                payer.refused.lock().unwrap_or_else(PoisonError::into_inner).take()
+            {
+                return Err(RunError::Refused(refused));
+            }
+            let held =
+                std::mem::take(&mut *payer.held.lock().unwrap_or_else(PoisonError::into_inner));
+            if held.is_empty() || stop.load(Ordering::SeqCst) {
+                return Ok(());
+            }
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(store.retry_after().max(wait));
+            only = Some(Arc::new(held));
+        }
+    }
+}
+
+/// Asks the shop's balance, which needs the shop and its key and moves no money:
+/// an API refusal ends the run before anything else is sent. A balance that cannot
+/// be asked for another reason (the network) is left to each payout's own retries.
+async fn check_shop<D: AsyncDriver>(session: &Session, driver: &D) -> Result<(), RunError> {
+    let Ok(now) = Timestamp::try_from(SystemTime::now()) else {
+        return Ok(());
+    };
+    let Ok(balance) = session.call(&ShopBalance::new(now)) else {
+        return Ok(());
+    };
+    match driver.drive(balance).await {
+        Err(Error::Api(refused)) => Err(RunError::Refused(refused)),
+        _ => Ok(()),
+    }
+}
+
+struct Payer<D, S> {
     session: Arc<Session>,
-    transport: Arc<T>,
+    driver: Arc<D>,
     store: Arc<S>,
     observer: Arc<dyn Observer>,
     /// Records other workers held when asked: asked for again after the pass.
     held: Mutex<HashSet<u64>>,
+    /// The run's stop: set when the API refuses the shop's signature.
+    stop: Arc<AtomicBool>,
+    /// That refusal.
+    refused: Mutex<Option<ApiError>>,
 }
 
-impl<T: AsyncTransport + Send + Sync + 'static, S: Store> RowHandler for Payer<T, S> {
+impl<D: AsyncDriver, S: Store> RowHandler for Payer<D, S> {
     type Error = StoreError;
 
     async fn handle(&self, row: Row) -> Result<(), StoreError> {
@@ -145,20 +209,19 @@ impl<T: AsyncTransport + Send + Sync + 'static, S: Store> RowHandler for Payer<T
                 return Ok(());
             }
         };
-        let action = next_action(last);
-        if action == Action::Done {
+        let action = next_action(last, row.id_origin);
+        let Some(start) = action.start() else {
             return Ok(());
-        }
+        };
         self.observer.row_started(reference);
-        if action == Action::Create && !self.store.write_intent(&row).await? {
+        if matches!(action, Action::Create(_)) && !self.store.write_intent(&row).await? {
             // The lease ran out: the worker that holds the row now settles it.
             self.held.lock().unwrap_or_else(PoisonError::into_inner).insert(row.record);
             return Ok(());
         }
-        let resume = action == Action::LookUpFirst;
         let resolution = match row.create.clone() {
-            Create::Transfer(create) => self.pay(create, resume, &row.intent).await,
-            Create::Withdraw(create) => self.pay(create, resume, &row.intent).await,
+            Create::Transfer(create) => self.pay(create, start).await,
+            Create::Withdraw(create) => self.pay(create, start).await,
         };
         let settled = settled(resolution);
         self.store.write_outcome(&row, &settled).await?;
@@ -168,22 +231,29 @@ impl<T: AsyncTransport + Send + Sync + 'static, S: Store> RowHandler for Payer<T
     }
 }
 
-impl<T: AsyncTransport + Send + Sync + 'static, S: Store> Payer<T, S> {
-    /// One payout made exactly once (or looked up first), and what it means for
-    /// the row.
-    async fn pay<C>(&self, create: C, resume: bool, intent: &RowIntent) -> Resolution
+impl<D: AsyncDriver, S: Store> Payer<D, S> {
+    /// One payout made exactly once (or looked up first), adopted only under the
+    /// core's rule, and what it means for the row.
+    async fn pay<C: IdempotentCreate>(&self, create: C, start: Start) -> Resolution
     where
-        C: IdempotentCreate,
-        C::Output: Seen,
-        <C::Lookup as Endpoint>::Output: Seen,
+        ExactlyOncePayout<C>: Send,
+        PayoutResult<C>: Send,
     {
-        let prepared =
-            if resume { self.session.resume_payout(create) } else { self.session.payout(create) };
-        let result = match prepared {
-            Ok(prepared) => drive_prepared(prepared, &*self.transport).await,
+        let result = match self.session.payout_from(create, start) {
+            Ok(prepared) => self.driver.drive(prepared).await,
             Err(error) => Err(error),
         };
-        settle(intent, &result)
+        if let Err(error) = &result
+            && let Some(refused) = error.bad_signature()
+        {
+            // Every later request would be refused too: send nothing more.
+            self.stop.store(true, Ordering::SeqCst);
+            self.refused
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_or_insert(refused.clone());
+        }
+        settle(&result)
     }
 }
 
@@ -198,9 +268,13 @@ fn settled(resolution: Resolution) -> Settled {
         Resolution::Conflict(conflict) => {
             Settled::Conflict { payout_id: conflict.payout_id, message: conflict.to_string() }
         }
+        Resolution::Unverified(unverified) => {
+            Settled::Unverified { payout_id: unverified.payout_id, message: unverified.to_string() }
+        }
         Resolution::Failed { code, message } => Settled::Failed { code, message },
-        Resolution::Unknown { message } => Settled::Unknown { message },
-        // A resolution the core adds later is not counted as paid.
-        other => Settled::Unknown { message: format!("{other:?}") },
+        Resolution::Unknown { message, id_taken } => Settled::Unknown { message, id_taken },
+        // A resolution the core adds later is not counted as paid, and proves
+        // nothing on the next run.
+        other => Settled::Unknown { message: format!("{other:?}"), id_taken: true },
     }
 }

@@ -1,12 +1,14 @@
 //! Where a batch's progress is kept: the file journal (one process) or PostgreSQL
 //! (many workers). The runner asks a store three things per row: may I take it,
-//! the create is about to leave, and how it ended.
+//! the create is about to leave, and how it ended; reports and status ask it for
+//! every settled row.
 
 use std::collections::HashMap;
 use std::future::Future;
 
 use feennex_proto::batch::{Action, LastRecord, next_action};
 
+use crate::digest::digest;
 use crate::input::Row;
 use crate::journal::{Journal, JournalError, Settled};
 
@@ -59,6 +61,9 @@ pub trait Store: Send + Sync + 'static {
         settled: &Settled,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Every settled row of the batch, for reports and status.
+    fn settled_rows(&self) -> impl Future<Output = Result<SettledRows, StoreError>> + Send;
+
     /// The longest wait before asking again for rows that were [`Claim::Held`]
     /// (waits start short and double up to it).
     fn retry_after(&self) -> std::time::Duration {
@@ -66,14 +71,42 @@ pub trait Store: Send + Sync + 'static {
     }
 }
 
-/// Every settled row, by `shop_payment_id`: what reports and status read.
-pub type SettledRows = HashMap<String, Settled>;
+/// Every settled row of a batch, found by `shop_payment_id`: what reports and
+/// status read. Kept by digests of the ids, so its memory per row is fixed.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct SettledRows(HashMap<u128, Settled>);
+
+impl SettledRows {
+    /// How the row with this id ended, if it did.
+    pub fn get(&self, shop_payment_id: &str) -> Option<&Settled> {
+        self.0.get(&digest(shop_payment_id.as_bytes()))
+    }
+
+    /// How many rows are settled.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no row is settled.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Records how the row with this id ended.
+    pub fn insert(&mut self, shop_payment_id: &str, settled: Settled) {
+        self.insert_digest(digest(shop_payment_id.as_bytes()), settled);
+    }
+
+    pub(crate) fn insert_digest(&mut self, digest: u128, settled: Settled) {
+        self.0.insert(digest, settled);
+    }
+}
 
 impl Store for Journal {
     async fn claim(&self, row: &Row) -> Result<Claim, StoreError> {
         let id = row.intent.shop_payment_id();
         let last = self.last(id);
-        Ok(match next_action(last) {
+        Ok(match next_action(last, row.id_origin) {
             Action::Done => Claim::Done(self.settled(id)),
             _ => Claim::Mine(last),
         })
@@ -87,5 +120,9 @@ impl Store for Journal {
     async fn write_outcome(&self, row: &Row, settled: &Settled) -> Result<(), StoreError> {
         Journal::write_outcome(self, row.intent.shop_payment_id(), settled).await?;
         Ok(())
+    }
+
+    async fn settled_rows(&self) -> Result<SettledRows, StoreError> {
+        Ok(self.all_settled())
     }
 }

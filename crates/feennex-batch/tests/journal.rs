@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use feennex_batch::{Binding, Journal, JournalError, Settled};
-use feennex_proto::batch::{LastRecord, RowIntent};
-use feennex_proto::{Currency, TransferAmountType, TransferCreate};
+use feennex_proto::adoption::PayoutIntent;
+use feennex_proto::batch::LastRecord;
+use feennex_proto::prelude::{Currency, TransferAmountType, TransferCreate};
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("feennex-journal-{}-{name}", std::process::id()));
@@ -14,15 +15,17 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
     dir
 }
 
-fn intent(id: &str) -> RowIntent {
-    RowIntent::transfer(&TransferCreate::new(
-        "12.5".parse().unwrap(),
-        TransferAmountType::ReceiveAmount,
-        "201234567890".parse().unwrap(),
-        Currency::USD,
-        Currency::USD,
-        id.parse().unwrap(),
-    ))
+fn intent(id: &str) -> PayoutIntent {
+    PayoutIntent::transfer(
+        &TransferCreate::builder()
+            .amount("12.5".parse().unwrap())
+            .amount_type(TransferAmountType::ReceiveAmount)
+            .payee_account("201234567890".parse().unwrap())
+            .payee_currency(Currency::USD)
+            .shop_currency(Currency::USD)
+            .shop_payment_id(id.parse().unwrap())
+            .build(),
+    )
 }
 
 fn binding() -> Binding {
@@ -112,7 +115,7 @@ fn a_journal_of_the_older_format_is_refused_not_overwritten() {
     let old = "{\"event\":\"batch\",\"version\":1,\"csv_sha256\":\"ab\",\"shop_id\":1}\n";
     std::fs::write(&path, old).unwrap();
     let error = Journal::open(&path, &binding()).unwrap_err();
-    assert!(error.to_string().contains("format 1, not 2"), "{error}");
+    assert!(error.to_string().contains("format 1, not 3"), "{error}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), old);
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use feennex_batch::{
-    BatchFile, Binding, Journal, JournalError, Observer, Outcome, Quiet, RowRef, Summary,
-    check_distinct, run, write_report,
+    BatchFile, Binding, Journal, JournalError, Observer, Outcome, Quiet, RowRef, Run, Store,
+    Summary, check_distinct, write_report,
 };
 use feennex_hyper::Client;
-use feennex_proto::{ClientOptions, Currency, Decimal};
+use feennex_proto::prelude::{ClientOptions, Currency, Decimal};
 use feennex_sandbox::{DEFAULT_SECRET, DEFAULT_SHOP_ID, Sandbox, SandboxConfig, ShopConfig};
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -69,12 +69,23 @@ fn pay(
     journal: &Path,
     stop_after: Option<u64>,
 ) -> Result<(Summary, String), String> {
+    pay_batch(sandbox, csv, None, journal, stop_after)
+}
+
+/// [`pay`] with the batch id an operator gave, if any.
+fn pay_batch(
+    sandbox: &Sandbox,
+    csv: &Path,
+    batch_id: Option<&str>,
+    journal: &Path,
+    stop_after: Option<u64>,
+) -> Result<(Summary, String), String> {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let client = {
         let _inside = runtime.enter();
         client(sandbox)
     };
-    let batch = BatchFile::scan(csv, None).map_err(|e| e.to_string())?;
+    let batch = BatchFile::scan(csv, batch_id).map_err(|e| e.to_string())?;
     let journal =
         Arc::new(Journal::open(journal, &binding(&client, &batch)).map_err(|e| e.to_string())?);
     batch.check_against(&journal).map_err(|e| e.to_string())?;
@@ -85,11 +96,19 @@ fn pay(
     };
     let session = Arc::new(client.session().clone());
     let transport = Arc::new(client.transport().clone());
-    runtime
-        .block_on(run(session, transport, &batch, journal.clone(), 2, stop, observer))
-        .map_err(|e| e.to_string())?;
+    let run = Run::builder()
+        .session(session)
+        .driver(transport)
+        .batch(&batch)
+        .store(journal.clone())
+        .concurrency(2)
+        .stop(stop)
+        .observer(observer)
+        .build();
+    runtime.block_on(run.pay()).map_err(|e| e.to_string())?;
     let report = journal.path().with_extension("report.csv");
-    let (summary, written) = write_report(&batch, &journal, &report).unwrap();
+    let settled = runtime.block_on(journal.settled_rows()).unwrap();
+    let (summary, written) = write_report(&batch, &settled, Some(report.as_path())).unwrap();
     written.unwrap();
     Ok((summary, std::fs::read_to_string(report).unwrap()))
 }
@@ -233,33 +252,107 @@ fn februarys_row_under_januarys_id_is_a_conflict_never_paid() {
     assert!(summary.paid_totals.is_empty());
     let rows = report_rows(&report);
     assert_eq!(rows, [(2, "salary-alice".to_owned(), "conflict".to_owned())]);
-    assert!(report.contains("differs in amount: the row asks 250, the payout has 100"), "{report}");
+    assert!(report.contains("differs in amount: asked 250, found 100"), "{report}");
     assert_eq!(ledger(&sandbox).len(), 1);
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// A batch of `rows` wallet payouts without ids, paying wallets from `first_wallet`.
+fn rows_without_ids(rows: u64, first_wallet: u64) -> String {
+    let mut text = String::from("payee_account,amount,payee_currency,shop_currency\n");
+    for row in 0..rows {
+        text.push_str(&format!("20{:010},{}.50,840,840\n", first_wallet + row, row % 7 + 1));
+    }
+    text
+}
+
 #[test]
-fn a_byte_identical_file_with_a_fresh_journal_is_reported_already_paid() {
+fn a_resaved_copy_is_the_same_batch_and_its_rows_are_already_paid() {
     let sandbox = sandbox();
     let dir = temp_dir("again");
     let csv = dir.join("batch.csv");
-    // No ids in the file: they derive from the file's hash and the record index.
-    let mut text = String::from("payee_account,amount,payee_currency,shop_currency\n");
-    for row in 0..6 {
-        text.push_str(&format!("20{:010},{}.50,840,840\n", 500 + row, row + 1));
-    }
+    // No ids in the file: they derive from the rows' hash and the record index.
+    let text = rows_without_ids(20, 500);
     std::fs::write(&csv, &text).unwrap();
     let (first, _) = pay(&sandbox, &csv, &dir.join("first.journal"), None).unwrap();
-    assert_eq!(first.count(Outcome::Paid), 6);
+    assert_eq!(first.count(Outcome::Paid), 20);
 
-    let copy = dir.join("copy.csv");
-    std::fs::write(&copy, &text).unwrap();
-    let (second, report) = pay(&sandbox, &copy, &dir.join("second.journal"), None).unwrap();
-    assert_eq!(second.count(Outcome::AlreadyPaid), 6, "{second:?}");
-    assert_eq!(second.count(Outcome::Paid), 0);
-    assert_eq!(second.paid_totals, first.paid_totals);
-    assert!(report_rows(&report).iter().all(|row| row.2 == "already-paid"));
-    assert_eq!(ledger(&sandbox).len(), 6);
+    let copies = [
+        text.replace('\n', "\r\n"),
+        format!("{text}\n"),
+        text.replace('\n', "\r"),
+        format!("\u{feff}{}", text.replace(".50,840,840", ".5,\"840\",USD")),
+    ];
+    for (index, copy_text) in copies.iter().enumerate() {
+        let copy = dir.join(format!("copy-{index}.csv"));
+        std::fs::write(&copy, copy_text).unwrap();
+        let journal = dir.join(format!("copy-{index}.journal"));
+        let (again, report) = pay(&sandbox, &copy, &journal, None).unwrap();
+        assert_eq!(again.count(Outcome::AlreadyPaid), 20, "copy {index}: {again:?}");
+        assert_eq!(again.count(Outcome::Paid), 0);
+        assert_eq!(again.already_paid_totals, first.paid_totals);
+        assert!(again.paid_totals.is_empty());
+        assert!(report_rows(&report).iter().all(|row| row.2 == "already-paid"));
+    }
+    // 20 payouts for 20 rows, whatever the copies.
+    assert_eq!(ledger(&sandbox).len(), 20);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn februarys_file_under_januarys_batch_id_is_unverified_and_nobody_is_paid() {
+    let sandbox = sandbox();
+    let dir = temp_dir("payroll");
+    let january = dir.join("january.csv");
+    std::fs::write(&january, rows_without_ids(3, 100)).unwrap();
+    let journal = dir.join("january.journal");
+    let (paid, _) = pay_batch(&sandbox, &january, Some("payroll"), &journal, None).unwrap();
+    assert_eq!(paid.count(Outcome::Paid), 3);
+
+    // Other payees, the same amounts, the same batch id: the ids batch-payroll-N
+    // are January's, and an id chosen by a person proves nothing.
+    let february = dir.join("february.csv");
+    std::fs::write(&february, rows_without_ids(3, 200)).unwrap();
+    let journal = dir.join("february.journal");
+    let (summary, report) =
+        pay_batch(&sandbox, &february, Some("payroll"), &journal, None).unwrap();
+    assert_eq!(summary.count(Outcome::Unverified), 3, "{summary:?}");
+    assert_eq!(summary.count(Outcome::Paid) + summary.count(Outcome::AlreadyPaid), 0);
+    assert!(summary.paid_totals.is_empty());
+    assert!(report.contains("payee_account"), "{report}");
+    let outcomes: Vec<String> = report_rows(&report).into_iter().map(|row| row.2).collect();
+    assert_eq!(outcomes, ["unverified"; 3]);
+    assert_eq!(ledger(&sandbox).len(), 3);
+
+    // Unverified stays so on the next run: nothing is looked up or paid again.
+    let (again, _) = pay_batch(&sandbox, &february, Some("payroll"), &journal, None).unwrap();
+    assert_eq!(again.count(Outcome::Unverified), 3);
+    assert_eq!(ledger(&sandbox).len(), 3);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn an_own_id_reused_for_another_payee_with_the_same_amount_is_unverified() {
+    let sandbox = sandbox();
+    let dir = temp_dir("reused");
+    let header = "payee_account,amount,payee_currency,shop_currency,shop_payment_id\n";
+    let january = dir.join("january.csv");
+    std::fs::write(&january, format!("{header}201111111111,100,USD,USD,salary-7\n")).unwrap();
+    let (paid, _) = pay(&sandbox, &january, &dir.join("january.journal"), None).unwrap();
+    assert_eq!(paid.count(Outcome::Paid), 1);
+
+    let february = dir.join("february.csv");
+    std::fs::write(&february, format!("{header}202222222222,100,USD,USD,salary-7\n")).unwrap();
+    let (summary, report) = pay(&sandbox, &february, &dir.join("february.journal"), None).unwrap();
+    assert_eq!(summary.count(Outcome::Unverified), 1, "{summary:?}");
+    assert!(summary.paid_totals.is_empty());
+    assert_eq!(report_rows(&report), [(2, "salary-7".to_owned(), "unverified".to_owned())]);
+
+    // The journal that recorded the row before its create proves it: January's own
+    // run, again, reports it paid without a request.
+    let (again, _) = pay(&sandbox, &january, &dir.join("january.journal"), None).unwrap();
+    assert_eq!(again.count(Outcome::Paid), 1);
+    assert_eq!(ledger(&sandbox).len(), 1);
     std::fs::remove_dir_all(dir).unwrap();
 }
 

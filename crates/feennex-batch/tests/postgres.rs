@@ -103,7 +103,7 @@ async fn a_claim_is_one_workers_until_its_lease_runs_out_and_the_next_looks_up_f
     assert_eq!(third.claim(&rows[0]).await.unwrap(), Claim::Done(Some(paid.clone())));
     // An unknown outcome from a worker that no longer holds the row, written late,
     // does not undo a payout.
-    let unknown = Settled::Unknown { message: "late".into() };
+    let unknown = Settled::Unknown { message: "late".into(), id_taken: false };
     third.write_outcome(&rows[0], &unknown).await.unwrap();
     let settled = third.settled_rows().await.unwrap();
     assert_eq!(settled.get(rows[0].intent.shop_payment_id()), Some(&paid));
@@ -117,10 +117,52 @@ async fn a_claim_is_one_workers_until_its_lease_runs_out_and_the_next_looks_up_f
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(second.claim(&rows[2]).await.unwrap(), Claim::Mine(LastRecord::None));
     assert!(!third.write_intent(&rows[2]).await.unwrap());
+
+    // An unknown outcome after "not unique" answered the first create: the next
+    // claim says so, so that the recorded intent is not taken as proof.
+    let taken = Settled::Unknown { message: "lookups failed".into(), id_taken: true };
+    second.write_outcome(&rows[2], &taken).await.unwrap();
+    assert_eq!(second.claim(&rows[2]).await.unwrap(), Claim::Mine(LastRecord::UnknownIdTaken));
+    // Unverified is a fact like a payout: settled, for every worker.
+    let unverified = Settled::Unverified { payout_id: 9, message: "not proven".into() };
+    second.write_outcome(&rows[3], &unverified).await.unwrap();
+    assert_eq!(third.claim(&rows[3]).await.unwrap(), Claim::Done(Some(unverified)));
 }
 
 async fn futures_join(url: &str, binding: &Binding, file: &BatchFile) -> [PgStore; 3] {
     let open = || PgStore::open(url, binding, file, lease(0.9));
     let (a, b, c) = tokio::join!(open(), open(), open());
     [a.unwrap(), b.unwrap(), c.unwrap()]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_an_earlier_version_registered_by_its_bytes_is_refused_naming_its_id() {
+    use sha2::Digest;
+    let dir = std::env::temp_dir().join(format!("feennex-pgstore-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("legacy.csv");
+    let text = format!(
+        "payee_account,amount,payee_currency,shop_currency\n20{:010},7,840,840\n",
+        std::process::id()
+    );
+    std::fs::write(&path, &text).unwrap();
+    // What earlier versions called this file: 16 hex digits of its bytes' hash.
+    let legacy: String = sha2::Sha256::digest(text.as_bytes())[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let url = store_url();
+    let old = BatchFile::scan(&path, Some(&legacy)).unwrap();
+    let binding = Binding::new(1, "http://127.0.0.1:1", legacy.as_str());
+    drop(PgStore::open(&url, &binding, &old, lease(30.0)).await.unwrap());
+
+    let file = BatchFile::scan(&path, None).unwrap();
+    assert_ne!(file.batch_id(), legacy);
+    let binding = Binding::new(1, "http://127.0.0.1:1", file.batch_id());
+    match PgStore::open(&url, &binding, &file, lease(30.0)).await {
+        Err(StoreError::Mismatch(message)) => {
+            assert!(message.contains(&format!("--batch-id {legacy}")), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
 }

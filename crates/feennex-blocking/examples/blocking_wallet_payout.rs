@@ -7,28 +7,45 @@
 //! cargo run -p feennex-blocking --example blocking_wallet_payout
 //! ```
 
+use std::process::ExitCode;
+use std::str::FromStr;
 use std::time::SystemTime;
 
-use feennex_blocking::proto::{TransferCreate, TransferStatus, TransferTry};
+use feennex_blocking::proto::prelude::{TransferCreate, TransferStatus, TransferTry};
 use feennex_blocking::{
-    Amount, Client, Currency, Merchant, PayeeAccount, SecretKey, ShopPaymentId, Timestamp,
-    TransferAmountType,
+    Client,
+    prelude::{
+        Amount, Currency, Merchant, PayeeAccount, SecretKey, ShopPaymentId, Timestamp,
+        TransferAmountType,
+    },
 };
 
 const USD: Currency = Currency::USD;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let base_url = std::env::var("FEENNEX_BASE_URL")?.parse()?;
-    let shop_id = std::env::var("FEENNEX_SHOP_ID")?.parse()?;
-    let secret = SecretKey::new(std::env::var("FEENNEX_SECRET_KEY")?);
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let base_url = setting("FEENNEX_BASE_URL")?;
+    let shop_id = setting("FEENNEX_SHOP_ID")?;
+    let secret = SecretKey::new(setting::<String>("FEENNEX_SECRET_KEY")?);
     let client = Client::new(Merchant::new(shop_id, secret).with_base_url(base_url))?;
 
-    let quote = client.send(&TransferTry::new(
-        "10.50".parse()?,
-        TransferAmountType::ReceiveAmount,
-        Currency::USD,
-        Currency::USD,
-    ))?;
+    let quote = client.call(
+        &TransferTry::builder()
+            .amount("10.50".parse()?)
+            .amount_type(TransferAmountType::ReceiveAmount)
+            .payee_currency(Currency::USD)
+            .shop_currency(Currency::USD)
+            .build(),
+    )?;
     println!("10.50 USD to a wallet costs the shop {} USD", quote.write_off_amount);
 
     // Pay what the quote said the shop would pay, as a write-off amount. The id is
@@ -36,16 +53,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let write_off = Amount::new(quote.write_off_amount)?;
     let wallet: PayeeAccount = "201234567890".parse()?;
     let id = ShopPaymentId::new(format!("blocking-{}", Timestamp::try_from(SystemTime::now())?))?;
-    let by_write_off = TransferAmountType::WriteoffAmount;
-    let create = TransferCreate::new(write_off, by_write_off, wallet, USD, USD, id.clone());
-    let outcome = client.payout(create.description("Example payout"))?;
+    let create = TransferCreate::builder()
+        .amount(write_off)
+        .amount_type(TransferAmountType::WriteoffAmount)
+        .payee_account(wallet)
+        .payee_currency(USD)
+        .shop_currency(USD)
+        .shop_payment_id(id.clone())
+        .description("Example payout")
+        .build();
+    let outcome = client.payout(create)?;
     println!(
         "paid: payout {} for {} (reconciled: {})",
         outcome.summary.id, outcome.summary.write_off, outcome.reconciled
     );
 
     let now = Timestamp::try_from(SystemTime::now())?;
-    let found = client.send(&TransferStatus::new(now, id))?;
+    let found = client.call(&TransferStatus::new(now, id))?;
     println!("status of {}: payout {} exists", found.shop_payment_id, found.id);
     Ok(())
+}
+
+/// A setting from the environment, parsed; an error names the variable.
+fn setting<T: FromStr>(name: &str) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    let text = std::env::var(name).map_err(|_| {
+        format!("{name} is not set: this example needs FEENNEX_BASE_URL, FEENNEX_SHOP_ID and FEENNEX_SECRET_KEY")
+    })?;
+    text.parse().map_err(|error| format!("{name}: {error}"))
 }

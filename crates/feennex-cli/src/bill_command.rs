@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::{Args, Subcommand};
-use feennex_proto::{Amount, BillCreate, BillShopOrderStatus, Currency, ShopOrderId};
+use feennex_proto::prelude::{Amount, BillCreate, BillShopOrderStatus, Currency, ShopOrderId};
 
 use crate::config;
 use crate::exit::Failure;
@@ -25,7 +25,7 @@ pub struct BillCreateArgs {
     #[arg(long)]
     pub payer_currency: Currency,
     /// The amount you ask for, in plain decimal form.
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = Amount::parse_for_api)]
     pub shop_amount: Amount,
     /// The currency of --shop-amount (ISO 4217: 840 or USD).
     #[arg(long)]
@@ -69,13 +69,13 @@ pub fn run(args: &BillArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let api = Api::from_args(&args.api)?;
     match &args.command {
         BillCommand::Create(args) => {
-            let mut request = BillCreate::new(
-                args.payer_currency,
-                args.shop_amount,
-                args.shop_currency,
-                args.shop_order_id.clone(),
-            )
-            .urls(args.urls.to_urls());
+            let mut request = BillCreate::builder()
+                .payer_currency(args.payer_currency)
+                .shop_amount(args.shop_amount)
+                .shop_currency(args.shop_currency)
+                .shop_order_id(args.shop_order_id.clone())
+                .urls(args.urls.to_urls())
+                .build();
             request.description = args.description.clone();
             request.payer_account = args.payer_account.clone();
             api.execute(&request, &args.dry_run, out)

@@ -1,10 +1,18 @@
 //! Exit codes, and how a failure is printed: as text with its causes, or as JSON.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use serde::Serialize;
 
 use crate::flags::OutputFormat;
+
+/// Exit code: a payout under the id exists but differs from the one asked (for a
+/// batch: some rows conflict).
+pub const EXIT_CONFLICT: u8 = 6;
+/// Exit code: a payout under the id matches the one asked, but nothing shows it
+/// was made for it (for a batch: some rows unverified).
+pub const EXIT_UNVERIFIED: u8 = 7;
 
 /// Why a command failed; each kind has its own exit code.
 #[derive(Debug)]
@@ -14,7 +22,9 @@ pub enum Failure {
     /// Standard output could not be written (exit 1).
     Output(String),
     /// A call to the API failed: Feennex answered with an error (exit 3), the
-    /// input was refused before sending (exit 2), or no usable answer came (exit 4).
+    /// input was refused before sending (exit 2), no usable answer came (exit 4),
+    /// a payout under the id differs from the one asked (exit 6), or matches it
+    /// without proof that it was made for it (exit 7).
     Call(feennex_proto::Error),
     /// No usable answer, outside a call of the API (exit 4).
     Transport(String),
@@ -48,6 +58,8 @@ impl Failure {
             Failure::Output(_) | Failure::Rejected(_) | Failure::Sandbox(_) => 1,
             Failure::Call(feennex_proto::Error::InvalidInput { .. }) => 2,
             Failure::Call(feennex_proto::Error::Api(_)) => 3,
+            Failure::Call(feennex_proto::Error::Conflict(_)) => EXIT_CONFLICT,
+            Failure::Call(feennex_proto::Error::Unverified(_)) => EXIT_UNVERIFIED,
             Failure::Call(_) | Failure::Transport(_) => 4,
             Failure::Unfinished(code, _) => *code,
         }
@@ -59,6 +71,8 @@ impl Failure {
             Failure::Input(_) | Failure::Call(feennex_proto::Error::InvalidInput { .. }) => "input",
             Failure::Output(_) => "output",
             Failure::Call(feennex_proto::Error::Api(_)) => "api",
+            Failure::Call(feennex_proto::Error::Conflict(_)) => "conflict",
+            Failure::Call(feennex_proto::Error::Unverified(_)) => "unverified",
             Failure::Call(_) | Failure::Transport(_) => "transport",
             Failure::Unfinished(..) => "unfinished",
             Failure::Rejected(_) => "rejected",
@@ -73,7 +87,8 @@ impl Failure {
             OutputFormat::Text => self.to_text(),
             OutputFormat::Json => self.to_json(),
         };
-        eprintln!("{text}");
+        // Standard error may be a closed pipe too: the exit code still tells.
+        let _ = writeln!(std::io::stderr(), "{text}");
         ExitCode::from(code)
     }
 

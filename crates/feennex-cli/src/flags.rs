@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{ArgAction, Args, ValueEnum};
-use feennex_proto::{BaseUrl, ShopId, Timestamp};
+use feennex_proto::prelude::{BaseUrl, ShopId, Timestamp};
 
 /// Where the secret key comes from, for the commands that sign.
 #[derive(Debug, Args)]
@@ -63,6 +63,17 @@ pub struct DryRun {
     /// Print the exact HTTP request that would be sent, and send nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// How a payout create starts: fresh, or resuming an id of one's own.
+#[derive(Debug, Args)]
+pub struct ResumeArg {
+    /// This shop_payment_id is yours and was created with these details (your own
+    /// records say so): look it up first, and take a payout found under it that
+    /// matches as this one. Without it, a payout that existed under the id before
+    /// this command is reported as unverified (exit 7), never as paid.
+    #[arg(long)]
+    pub resume: bool,
 }
 
 /// The `now` field: the current time unless given.

@@ -3,9 +3,13 @@
 
 use std::io::Write;
 
-use feennex_hyper::{BuildError, Client};
+use feennex_hyper::{Client, prelude::BuildError};
 use feennex_proto::exchange::IdempotentCreate;
-use feennex_proto::{ClientOptions, Endpoint, Error, Merchant, SingleCall};
+use feennex_proto::{
+    Error, Merchant,
+    endpoints::{Endpoint, SingleCall},
+    prelude::ClientOptions,
+};
 use serde::Serialize;
 
 use crate::config;
@@ -72,13 +76,20 @@ impl Api {
             return print_dry_run(&self.merchant, request, out);
         }
         let (client, runtime) = self.client_and_runtime()?;
-        let output = runtime.block_on(client.send(request)).map_err(failure)?;
+        let output = runtime.block_on(client.call(request)).map_err(failure)?;
         print_json(out, &output)
     }
 
-    /// Prints the create request on a dry run; otherwise pays exactly once: running
-    /// the same command again gives back the same payout.
-    pub fn payout<C>(&self, create: C, dry_run: &DryRun, out: &mut dyn Write) -> Result<(), Failure>
+    /// Prints the create request on a dry run; otherwise pays exactly once. A
+    /// payout found under the id is printed only when it is proven this one's: made
+    /// by this command, or `resume`d by a caller who says the id is theirs.
+    pub fn payout<C>(
+        &self,
+        create: C,
+        resume: bool,
+        dry_run: &DryRun,
+        out: &mut dyn Write,
+    ) -> Result<(), Failure>
     where
         C: IdempotentCreate,
         C::Output: Serialize,
@@ -88,7 +99,12 @@ impl Api {
             return print_dry_run(&self.merchant, &create, out);
         }
         let (client, runtime) = self.client_and_runtime()?;
-        let outcome = runtime.block_on(client.payout(create)).map_err(failure)?;
+        let outcome = if resume {
+            runtime.block_on(client.resume_payout(create))
+        } else {
+            runtime.block_on(client.payout(create))
+        };
+        let outcome = outcome.map_err(failure)?;
         print_json(out, &outcome)
     }
 }

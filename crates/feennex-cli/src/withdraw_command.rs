@@ -3,14 +3,14 @@
 use std::io::Write;
 
 use clap::{Args, Subcommand};
-use feennex_proto::{
+use feennex_proto::prelude::{
     AccountDetails, Amount, CheckAccount, Currency, Payway, ShopPaymentId, WithdrawAccount,
     WithdrawAmountType, WithdrawCreate, WithdrawShopPaymentStatus, WithdrawStatusById, WithdrawTry,
 };
 
 use crate::config;
 use crate::exit::Failure;
-use crate::flags::{ApiArgs, DryRun, NowArg};
+use crate::flags::{ApiArgs, DryRun, NowArg, ResumeArg};
 use crate::send::Api;
 
 #[derive(Debug, Subcommand)]
@@ -29,7 +29,7 @@ pub enum WithdrawCommand {
 #[derive(Debug, Args)]
 pub struct WithdrawTryArgs {
     /// The amount, in plain decimal form.
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = Amount::parse_for_api)]
     pub amount: Amount,
     /// ps_amount (what the payee receives) or shop_amount (what the shop pays).
     #[arg(long)]
@@ -50,7 +50,7 @@ pub struct CheckAccountArgs {
     #[arg(long)]
     pub account: WithdrawAccount,
     /// The amount that would be paid out.
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = Amount::parse_for_api)]
     pub amount: Amount,
     /// The payment system.
     #[arg(long)]
@@ -68,7 +68,7 @@ pub struct WithdrawCreateArgs {
     #[arg(long)]
     pub account: WithdrawAccount,
     /// The amount, in plain decimal form.
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = Amount::parse_for_api)]
     pub amount: Amount,
     /// ps_amount (what the payee receives) or shop_amount (what the shop pays).
     #[arg(long)]
@@ -79,12 +79,15 @@ pub struct WithdrawCreateArgs {
     /// The currency debited from the shop (ISO 4217: 840 or USD).
     #[arg(long)]
     pub shop_currency: Currency,
-    /// Your id of this payout (1–255 characters); reuse it to retry safely.
+    /// Your id of this payout (1–255 characters, unique for the shop): after an
+    /// unknown outcome (exit 4), run the same command again with --resume.
     #[arg(long)]
     pub shop_payment_id: ShopPaymentId,
     /// Payment-system specific details, as a JSON object.
     #[arg(long, value_name = "JSON", value_parser = parse_object)]
     pub account_details: Option<AccountDetails>,
+    #[command(flatten)]
+    pub resume: ResumeArg,
     #[command(flatten)]
     pub dry_run: DryRun,
 }
@@ -157,7 +160,7 @@ pub fn run(args: &WithdrawArgs, out: &mut dyn Write) -> Result<(), Failure> {
                 args.shop_payment_id.clone(),
             );
             request.account_details = args.account_details.clone();
-            api.payout(request, &args.dry_run, out)
+            api.payout(request, args.resume.resume, &args.dry_run, out)
         }
         WithdrawCommand::Status(args) => {
             let now = config::now(&args.now)?;

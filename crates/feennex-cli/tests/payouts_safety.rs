@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use feennex_proto::{Currency, Decimal};
+use feennex_proto::prelude::{Currency, Decimal};
 use feennex_sandbox::{FaultConfig, FaultKind, Sandbox, SandboxConfig, ShopConfig};
 
 const SECRET: &str = feennex_sandbox::DEFAULT_SECRET;
@@ -213,6 +213,56 @@ fn sigterm_lets_rows_in_flight_finish_reports_and_exits_130() {
 }
 
 #[test]
+fn sigterm_after_the_last_row_exits_as_the_run_would_have() {
+    let sandbox = sandbox(FaultConfig::none());
+    let dir = temp_dir("late-term");
+    let csv = dir.join("batch.csv");
+    // Two rows to pay, then many invalid ones: their report lines are written after
+    // the last payout, which leaves time for a signal to land after it.
+    let mut invalid = String::new();
+    for row in 0..60_000 {
+        invalid.push_str(&format!("nobody-{row},1,840,840,x\n"));
+    }
+    write_batch(&csv, 2, &invalid);
+    let journal = dir.join("batch.csv.journal");
+    let args = ["payouts", "run", csv.to_str().unwrap(), "--skip-invalid"];
+    let mut run =
+        feennex(&sandbox, &args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    wait_for(&journal, "paid", 2, &mut run);
+    let _ = Command::new("kill").args(["-TERM", &run.id().to_string()]).status();
+    let output = run.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stdout));
+    assert!(
+        text(&output.stdout).contains("rows: 2 paid, 60000 skipped"),
+        "{}",
+        text(&output.stdout)
+    );
+    assert_eq!(ledger(&sandbox).len(), 2);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_wrong_key_is_named_before_the_first_create_and_nothing_is_sent() {
+    let sandbox = sandbox(FaultConfig::none());
+    let dir = temp_dir("wrong-key");
+    let csv = dir.join("batch.csv");
+    write_batch(&csv, 200, "");
+    let output = feennex(&sandbox, &["payouts", "run", csv.to_str().unwrap()])
+        .env("FEENNEX_SECRET_KEY", "not-the-shops-key")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("secret key") && stderr.contains("shop 1"), "{stderr}");
+    assert!(!stderr.contains("not-the-shops-key"), "{stderr}");
+    // No create was even attempted: no intent in the journal, nothing in the ledger.
+    assert_eq!(journal_lines(&dir.join("batch.csv.journal"), "intent"), 0);
+    assert!(ledger(&sandbox).is_empty());
+    assert!(text(&output.stdout).contains("rows: 200 pending"), "{}", text(&output.stdout));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn a_dry_run_against_a_short_balance_exits_3_and_pays_nothing() {
     let shop = ShopConfig::new(1, feennex_proto::SecretKey::new(SECRET))
         .with_balances(BTreeMap::from([(Currency::USD, Decimal::from(100))]));
@@ -234,33 +284,63 @@ fn a_dry_run_against_a_short_balance_exits_3_and_pays_nothing() {
 }
 
 #[test]
-fn a_reused_id_exits_6_as_a_conflict_and_a_file_paid_again_exits_0_as_already_paid() {
+fn a_reused_id_exits_6_a_copy_with_own_ids_exits_7_and_a_resaved_copy_exits_0_as_already_paid() {
     let sandbox = sandbox(FaultConfig::none());
     let dir = temp_dir("reuse");
     let january = dir.join("january.csv");
     let header = "payee_account,amount,payee_currency,shop_currency,shop_payment_id\n";
     std::fs::write(&january, format!("{header}201111111111,100,840,840,salary-alice\n")).unwrap();
-    let run = |csv: &Path, journal: &str| -> Output {
+    let run = |csv: &Path, journal: &str, extra: &[&str]| -> Output {
         let journal = dir.join(journal);
-        feennex(
-            &sandbox,
-            &["payouts", "run", csv.to_str().unwrap(), "--journal", journal.to_str().unwrap()],
-        )
-        .output()
-        .unwrap()
+        let mut args = vec!["payouts", "run", csv.to_str().unwrap()];
+        args.extend(["--journal", journal.to_str().unwrap()]);
+        args.extend(extra);
+        feennex(&sandbox, &args).output().unwrap()
     };
-    assert_eq!(run(&january, "j1").status.code(), Some(0));
-    let again = run(&january, "j2");
-    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
-    assert!(text(&again.stdout).contains("rows: 1 already-paid"), "{}", text(&again.stdout));
+    assert_eq!(run(&january, "j1", &[]).status.code(), Some(0));
+    // Its own journal proves the row: settled, nothing sent.
+    let same = run(&january, "j1", &[]);
+    assert_eq!(same.status.code(), Some(0), "{}", text(&same.stderr));
+    assert!(text(&same.stdout).contains("rows: 1 paid"), "{}", text(&same.stdout));
+    // A fresh journal proves nothing of an id written in the file: unverified.
+    let again = run(&january, "j2", &[]);
+    assert_eq!(again.status.code(), Some(7), "{}", text(&again.stderr));
+    assert!(text(&again.stdout).contains("rows: 1 unverified"), "{}", text(&again.stdout));
+    assert!(text(&again.stderr).contains("unverified"), "{}", text(&again.stderr));
+    assert!(!text(&again.stdout).contains(" in 840"), "{}", text(&again.stdout));
 
     let february = dir.join("february.csv");
     std::fs::write(&february, format!("{header}202222222222,250,978,978,salary-alice\n")).unwrap();
-    let output = run(&february, "f1");
+    let output = run(&february, "f1", &[]);
     assert_eq!(output.status.code(), Some(6), "{}", text(&output.stderr));
     assert!(text(&output.stdout).contains("rows: 1 conflict"), "{}", text(&output.stdout));
-    assert!(!text(&output.stdout).contains("paid in"), "{}", text(&output.stdout));
+    assert!(!text(&output.stdout).contains(" in 978"), "{}", text(&output.stdout));
     assert_eq!(ledger(&sandbox).len(), 1);
+
+    // Rows without ids, re-saved with CRLF under another name: their derived ids
+    // commit to the rows, so the copy's rows are already paid.
+    let derived = dir.join("derived.csv");
+    write_batch(&derived, 20, "");
+    assert_eq!(run(&derived, "d1", &[]).status.code(), Some(0));
+    let resaved = dir.join("resaved.csv");
+    let crlf = std::fs::read_to_string(&derived).unwrap().replace('\n', "\r\n") + "\r\n";
+    std::fs::write(&resaved, crlf).unwrap();
+    let copy = run(&resaved, "d2", &[]);
+    assert_eq!(copy.status.code(), Some(0), "{}", text(&copy.stderr));
+    assert!(text(&copy.stdout).contains("rows: 20 already-paid"), "{}", text(&copy.stdout));
+    assert_eq!(ledger(&sandbox).len(), 21);
+
+    // The same rows under a batch id chosen by hand: the ids batch-payroll-N were
+    // never paid, so they are paid; February's rows under it are unverified.
+    assert_eq!(run(&derived, "p1", &["--batch-id", "payroll"]).status.code(), Some(0));
+    let other = dir.join("other.csv");
+    write_batch(&other, 20, "");
+    let shifted = std::fs::read_to_string(&other).unwrap().replace("\n20000", "\n20009");
+    std::fs::write(&other, shifted).unwrap();
+    let payroll = run(&other, "p2", &["--batch-id", "payroll"]);
+    assert_eq!(payroll.status.code(), Some(7), "{}", text(&payroll.stdout));
+    assert!(text(&payroll.stdout).contains("rows: 20 unverified"), "{}", text(&payroll.stdout));
+    assert_eq!(ledger(&sandbox).len(), 41);
     std::fs::remove_dir_all(dir).unwrap();
 }
 

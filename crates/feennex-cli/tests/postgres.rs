@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use feennex_proto::Decimal;
+use feennex_proto::prelude::Decimal;
 use feennex_sandbox::{FaultConfig, FaultKind, SandboxConfig};
 use feennex_tests::TestSandbox;
 
@@ -86,6 +86,15 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Whether a worker has registered the batch in the store yet.
+fn registered(sandbox: &TestSandbox, csv: &Path, batch_id: &str) -> bool {
+    let output =
+        feennex(sandbox, &["status"]).arg(csv).args(["--batch-id", batch_id]).output().unwrap();
+    let absent = text(&output.stderr).contains("is not in the store");
+    assert!(output.status.success() || absent, "status: {}", text(&output.stderr));
+    !absent
+}
+
 /// `payouts status` as (counts per outcome, paid totals per currency).
 fn status(
     sandbox: &TestSandbox,
@@ -104,10 +113,13 @@ fn status(
                 let (count, outcome) = part.split_once(' ').unwrap();
                 counts.insert(outcome.to_owned(), count.parse().unwrap());
             }
-        } else if let Some(rest) = line.strip_prefix("paid in ") {
+        } else if let Some(rest) =
+            line.strip_prefix("paid now in ").or_else(|| line.strip_prefix("already paid in "))
+        {
             let (currency, total) = rest.split_once(": ").unwrap();
             let code = currency.split(' ').next().unwrap().parse().unwrap();
-            totals.insert(code, total.parse().unwrap());
+            let total: Decimal = total.parse().unwrap();
+            *totals.entry(code).or_insert(Decimal::ZERO) += total;
         }
     }
     (counts, totals)
@@ -208,8 +220,11 @@ fn three_workers_one_killed_again_and_again_pay_every_row_exactly_once() {
         victim.wait().unwrap();
         kills += 1;
         assert!(started.elapsed() < Duration::from_secs(150), "the workers made no progress");
-        let (counts, _) = status(&sandbox, &csv, &batch_id);
-        if counts.get("pending").copied().unwrap_or(0) < 100 {
+        // Until a worker has registered the batch, every row is pending.
+        let registered = registered(&sandbox, &csv, &batch_id);
+        if registered
+            && status(&sandbox, &csv, &batch_id).0.get("pending").copied().unwrap_or(0) < 100
+        {
             break;
         }
         victim = worker(&sandbox, &csv, &batch_id, &report(0)).spawn().unwrap();
@@ -273,5 +288,38 @@ fn the_database_going_away_stops_the_workers_and_a_restart_finishes_the_batch() 
     let last = finish(&sandbox, &csv, &batch_id, &dir.join("report-3.csv"));
     assert!(text(&last.stdout).contains("rows: "), "{}", text(&last.stdout));
     assert_paid_once(&sandbox, &csv, &batch_id);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_file_saved_again_in_another_form_is_the_same_batch_in_the_store() {
+    let sandbox = TestSandbox::with_config(SandboxConfig::default());
+    let dir = temp_dir("resaved");
+    let csv = dir.join("payouts.csv");
+    // Payees of this process only: the store outlives the test's sandbox.
+    let first = 100 * u64::from(std::process::id());
+    let mut rows = String::from("payee_account,amount,payee_currency,shop_currency\n");
+    for row in 0..20 {
+        rows.push_str(&format!("20{:010},{}.25,840,840\n", first + row, row % 5 + 1));
+    }
+    std::fs::write(&csv, &rows).unwrap();
+    let run = || {
+        feennex(&sandbox, &["run", "--lease", "2", "--report"])
+            .arg(dir.join("report.csv"))
+            .arg(&csv)
+            .output()
+            .unwrap()
+    };
+    let paid = run();
+    assert_eq!(paid.status.code(), Some(0), "{}", text(&paid.stderr));
+    assert!(text(&paid.stdout).contains("rows: 20 paid"), "{}", text(&paid.stdout));
+
+    // The same rows saved with CRLF, a byte order mark and a trailing blank line,
+    // under the same name: the same batch, settled; nothing is sent.
+    std::fs::write(&csv, format!("\u{feff}{}\r\n", rows.replace('\n', "\r\n"))).unwrap();
+    let again = run();
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    assert!(text(&again.stdout).contains("rows: 20 paid"), "{}", text(&again.stdout));
+    assert_eq!(sandbox.ledger().transfers.len(), 20);
     std::fs::remove_dir_all(dir).unwrap();
 }

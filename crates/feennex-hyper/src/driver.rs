@@ -6,7 +6,7 @@ use std::time::{Instant, SystemTime};
 use feennex_proto::Error;
 use feennex_proto::call_log::{CallLog, CallOutcome};
 use feennex_proto::exchange::{Exchange, Step};
-use feennex_proto::session::Prepared;
+use feennex_proto::session::{AsyncDriver, Prepared};
 use feennex_proto::transport::{AsyncTransport, AttemptTimedOut};
 use tracing::Instrument;
 
@@ -25,6 +25,16 @@ where
     let span = prepared.label.span();
     let log = CallLog::new(prepared.label);
     run(prepared.machine, transport, log).instrument(span)
+}
+
+impl AsyncDriver for crate::HyperTransport {
+    fn drive<X>(&self, prepared: Prepared<X>) -> impl Future<Output = X::Output> + Send
+    where
+        X: Exchange + Send,
+        X::Output: CallOutcome + Send,
+    {
+        drive_prepared(prepared, self)
+    }
 }
 
 /// Runs any machine of the core to its end over `transport`, on tokio's timers.

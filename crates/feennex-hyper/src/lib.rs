@@ -6,20 +6,18 @@
 //! timeouts and a response size limit, and sleeps when told.
 //!
 //! ```no_run
-//! use feennex_hyper::{Client, Currency, Merchant, SecretKey, ShopId, TransferAmountType};
-//! use feennex_hyper::endpoints::TransferCreate;
+//! use feennex_hyper::{Client, prelude::*};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("secret"));
 //! let client = Client::new(merchant)?;
-//! let payout = TransferCreate::new(
-//!     "10.50".parse()?,
-//!     TransferAmountType::ReceiveAmount,
-//!     "201234567890".parse()?,
-//!     Currency::USD,
-//!     Currency::USD,
-//!     "order-42".parse()?,
-//! );
+//! let payout = TransferCreate::builder()
+//!     .amount("10.50".parse()?)
+//!     .payee_account("201234567890".parse()?)
+//!     .payee_currency(Currency::USD)
+//!     .shop_currency(Currency::USD)
+//!     .shop_payment_id("order-42".parse()?)
+//!     .build();
 //! let outcome = client.payout(payout).await?;
 //! println!("payout {} cost {}", outcome.summary.id, outcome.summary.write_off);
 //! # Ok(())
@@ -37,10 +35,10 @@ pub use client::{Client, ClientBuilder};
 pub use driver::{drive, drive_prepared};
 pub use transport::{HyperTransport, HyperTransportError};
 
-#[doc(no_inline)]
-pub use feennex_proto::prelude::*;
+/// The core's everyday vocabulary: `use feennex_hyper::prelude::*`.
+pub use feennex_proto::prelude;
 #[doc(no_inline)]
 pub use feennex_proto::{endpoints, http};
 
-/// The core crate, for paths such as `feennex_hyper::proto::Endpoint`.
+/// The core crate, for paths such as `feennex_hyper::proto::endpoints::Endpoint`.
 pub use feennex_proto as proto;

@@ -40,16 +40,27 @@ test('wallet payouts: precalculate, pay, look up', async () => {
   });
 });
 
-test('a payout id used twice is adopted, not paid again', async () => {
+test('a payout id used twice is unverified or a conflict, adopted only on resume, never paid again', async () => {
   const params = {
     amount: '3', amount_type: 'writeoff_amount', payee_account: 'payee@example.com', payee_currency: 840,
     shop_currency: 840, shop_payment_id: 'node-endpoints-twice',
   };
   const first = await client.transfer(params);
-  const second = await client.transfer(params);
-  assert.equal(second.summary.id, first.summary.id);
-  assert.equal(second.reconciled, true);
-  assert.ok(second.record.found);
+  assert.equal(first.preexisting, false);
+  await assert.rejects(client.transfer(params), (error) => {
+    assert.equal(error.kind, 'unverified');
+    assert.match(error.message, new RegExp(`payout ${first.summary.id} .*payee_account`));
+    return true;
+  });
+  await assert.rejects(client.resumePayout('transfer/create', { ...params, amount: '4' }), (error) => {
+    assert.equal(error.kind, 'conflict');
+    assert.equal(error.field, 'amount');
+    return true;
+  });
+  const resumed = await client.resumePayout('transfer/create', params);
+  assert.equal(resumed.summary.id, first.summary.id);
+  assert.equal(resumed.reconciled, true);
+  assert.ok(resumed.record.found);
   const ledger = await sandbox.admin.get('transfers');
   assert.equal(ledger.filter((t) => t.shop_payment_id === 'node-endpoints-twice').length, 1);
 });

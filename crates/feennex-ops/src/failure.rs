@@ -11,12 +11,15 @@ use serde::Serialize;
 pub struct Failure {
     /// What kind of failure: `invalid_input`, `api`, `not_envelope`, `transport`
     /// (the request may have been sent), `transport_not_sent`, `payout_unresolved`,
+    /// `conflict` (a payout under the id differs from the one asked),
+    /// `unverified` (one matches, but nothing shows it was made for this request),
     /// `limit_reached`, `out_of_turn`, `unexpected_data`, `callback_rejected`, or
     /// `internal` (a bug, caught at the boundary).
     pub kind: &'static str,
     /// The error and its causes, for people. Never holds the secret.
     pub message: String,
-    /// The parameter at fault, for `invalid_input`.
+    /// The parameter at fault, for `invalid_input`; the field that differs, for
+    /// `conflict`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// The API's error code, for `api`.
@@ -110,6 +113,11 @@ impl From<&Error> for Failure {
                 error,
             ),
             Error::PayoutUnresolved { .. } => Self::of_kind("payout_unresolved", error),
+            Error::Conflict(conflict) => Self {
+                field: Some(conflict.field.as_str().to_owned()),
+                ..Self::of_kind("conflict", error)
+            },
+            Error::Unverified(_) => Self::of_kind("unverified", error),
             Error::LimitReached { .. } => Self::of_kind("limit_reached", error),
             Error::OutOfTurn => Self::of_kind("out_of_turn", error),
             Error::UnexpectedData { .. } => Self::of_kind("unexpected_data", error),

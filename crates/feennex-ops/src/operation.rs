@@ -10,7 +10,10 @@ use feennex_proto::endpoints::{
 };
 use feennex_proto::exchange::IdempotentCreate;
 use feennex_proto::http;
-use feennex_proto::{BaseUrl, ClientOptions, Merchant, SecretKey, Session, ShopId};
+use feennex_proto::{
+    Merchant, SecretKey, Session,
+    prelude::{BaseUrl, ClientOptions, ShopId},
+};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -246,7 +249,7 @@ impl Operation {
         where
             E::Output: Serialize,
         {
-            let output = feennex_proto::parse_response::<E>(status, body)?;
+            let output = feennex_proto::response::parse_response::<E>(status, body)?;
             crate::machine::to_json(&output)
         }
         let status = http::StatusCode::from_u16(status)
@@ -272,43 +275,39 @@ impl Operation {
     fn visit<V: Visitor>(self, params: &Value, visitor: V) -> Result<V::Out, Failure> {
         let p = Params::new(params)?;
         Ok(match self {
-            Operation::TransferTry => visitor.single(TransferTry::new(
-                p.amount("amount")?,
-                p.parse("amount_type")?,
-                p.parse("payee_currency")?,
-                p.parse("shop_currency")?,
-            )),
+            Operation::TransferTry => visitor.single(
+                TransferTry::builder()
+                    .amount(p.amount("amount")?)
+                    .amount_type(p.parse("amount_type")?)
+                    .payee_currency(p.parse("payee_currency")?)
+                    .shop_currency(p.parse("shop_currency")?)
+                    .build(),
+            ),
             Operation::TransferCreate => {
-                let mut create = TransferCreate::new(
-                    p.amount("amount")?,
-                    p.parse("amount_type")?,
-                    p.parse("payee_account")?,
-                    p.parse("payee_currency")?,
-                    p.parse("shop_currency")?,
-                    p.parse("shop_payment_id")?,
-                );
-                if let Some(description) = p.text("description")? {
-                    create = create.description(description);
-                }
+                let create = TransferCreate::builder()
+                    .amount(p.amount("amount")?)
+                    .amount_type(p.parse("amount_type")?)
+                    .payee_account(p.parse("payee_account")?)
+                    .payee_currency(p.parse("payee_currency")?)
+                    .shop_currency(p.parse("shop_currency")?)
+                    .shop_payment_id(p.parse("shop_payment_id")?)
+                    .description_opt(p.text("description")?)
+                    .build();
                 visitor.payout(create)
             }
             Operation::TransferStatus => {
                 visitor.single(TransferStatus::new(p.now()?, p.parse("shop_payment_id")?))
             }
             Operation::BillCreate => {
-                let mut bill = BillCreate::new(
-                    p.parse("payer_currency")?,
-                    p.amount("shop_amount")?,
-                    p.parse("shop_currency")?,
-                    p.parse("shop_order_id")?,
-                )
-                .urls(urls(&p)?);
-                if let Some(description) = p.text("description")? {
-                    bill = bill.description(description);
-                }
-                if let Some(account) = p.text("payer_account")? {
-                    bill = bill.payer_account(account);
-                }
+                let bill = BillCreate::builder()
+                    .payer_currency(p.parse("payer_currency")?)
+                    .shop_amount(p.amount("shop_amount")?)
+                    .shop_currency(p.parse("shop_currency")?)
+                    .shop_order_id(p.parse("shop_order_id")?)
+                    .urls(urls(&p)?)
+                    .description_opt(p.text("description")?)
+                    .payer_account_opt(p.text("payer_account")?)
+                    .build();
                 visitor.single(bill)
             }
             Operation::BillStatus => {

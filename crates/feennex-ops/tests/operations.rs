@@ -1,7 +1,10 @@
 //! Operations by name: each builds the core's own request, parameters are checked
 //! by the core's types with the parameter named, and failures keep the API's code.
 
-use feennex_ops::proto::{self, Currency, Merchant, SecretKey, ShopId, TransferAmountType};
+use feennex_ops::proto::{
+    self, Merchant, SecretKey,
+    prelude::{Currency, ShopId, TransferAmountType},
+};
 use feennex_ops::{Failure, Operation, StepView, merchant, session};
 use serde_json::json;
 
@@ -25,12 +28,14 @@ fn a_request_by_name_is_the_core_request_byte_for_byte() {
     let built = Operation::TransferTry.build(&shop(), &params).unwrap();
     let core = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("SecretKey01"))
         .with_base_url("http://127.0.0.1:9".parse().unwrap())
-        .build(&proto::TransferTry::new(
-            "1.1".parse().unwrap(),
-            TransferAmountType::WriteoffAmount,
-            Currency::EUR,
-            Currency::USD,
-        ))
+        .build(
+            &proto::prelude::TransferTry::builder()
+                .amount("1.1".parse().unwrap())
+                .amount_type(TransferAmountType::WriteoffAmount)
+                .payee_currency(Currency::EUR)
+                .shop_currency(Currency::USD)
+                .build(),
+        )
         .unwrap();
     assert_eq!(built.body.as_bytes(), core.body().as_slice());
     assert_eq!(built.url, "http://127.0.0.1:9/transfer/try");

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::adoption::NotAdopted;
+pub use crate::adoption::{Conflict, Unverified};
 pub use crate::error_code::{ErrorCode, UnknownCode};
 use crate::transport::{Delivery, TransportError};
 
@@ -50,8 +52,9 @@ pub enum Error {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A payout whose outcome could not be established within the limits: it may or
-    /// may not have been made. Ask its status later with the same `shop_payment_id`;
-    /// never create it with a new id.
+    /// may not have been made. Ask its status later with the same `shop_payment_id`
+    /// (resuming it only if your own records show the id is yours); never create it
+    /// with a new id.
     #[error(
         "the outcome of payout {shop_payment_id:?} is unknown after {creates_sent} create(s) and {status_checks} status check(s)"
     )]
@@ -62,10 +65,24 @@ pub enum Error {
         creates_sent: u32,
         /// How many status lookups were sent.
         status_checks: u32,
+        /// The API said the id was taken before any create of this call could
+        /// arrive: whatever the id holds, this call did not make it.
+        preexisting: bool,
         /// The last failure seen.
         #[source]
         last_error: Box<Error>,
     },
+    /// A payout exists under the request's `shop_payment_id` but differs from
+    /// what was asked: nothing was paid for this request. See
+    /// [`adoption`](crate::adoption).
+    #[error(transparent)]
+    Conflict(Conflict),
+    /// A payout under the request's `shop_payment_id` matches what its answer
+    /// carries, but it existed before this call and nothing shows it was made for
+    /// this request: not success. Resume only if your own records show the id is
+    /// yours with these details. See [`adoption`](crate::adoption).
+    #[error(transparent)]
+    Unverified(Unverified),
     /// A call or payout gave up because a limit of its policy was reached before any
     /// answer could be used (the last failure, when there was one, is reported
     /// instead).
@@ -102,9 +119,27 @@ pub struct ApiError {
     pub http_status: u16,
 }
 
+impl ApiError {
+    /// Whether the server refused the request's signature (error 10, "Invalid
+    /// sign"): the shop's secret key is wrong, so every later request will be
+    /// refused too.
+    pub fn is_bad_signature(&self) -> bool {
+        self.code == ErrorCode::IncorrectRequestParam && self.message.starts_with("Invalid sign")
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl From<NotAdopted> for Error {
+    fn from(refused: NotAdopted) -> Self {
+        match refused {
+            NotAdopted::Conflict(conflict) => Error::Conflict(conflict),
+            NotAdopted::Unverified(unverified) => Error::Unverified(unverified),
+        }
     }
 }
 
@@ -124,6 +159,16 @@ impl Error {
         }
     }
 
+    /// The API's refusal of the request's signature, if this error is one or ends
+    /// in one (a payout whose lookups were refused): the shop's secret key is wrong.
+    pub fn bad_signature(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) if api.is_bad_signature() => Some(api),
+            Error::PayoutUnresolved { last_error, .. } => last_error.bad_signature(),
+            _ => None,
+        }
+    }
+
     /// Whether the server may have acted on the request although no usable answer
     /// came back. For a create, this means: ask the status before sending again.
     pub fn is_outcome_unknown(&self) -> bool {
@@ -133,7 +178,11 @@ impl Error {
             | Error::PayoutUnresolved { .. } => true,
             Error::Transport { delivery, .. } => *delivery == Delivery::MaybeSent,
             Error::Api(api) => api.code == ErrorCode::OperationIsProcessing,
-            Error::InvalidInput { .. } | Error::LimitReached { .. } | Error::OutOfTurn => false,
+            Error::InvalidInput { .. }
+            | Error::LimitReached { .. }
+            | Error::OutOfTurn
+            | Error::Conflict(_)
+            | Error::Unverified(_) => false,
         }
     }
 }

@@ -8,10 +8,12 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use crate::adoption::Ownership;
+use crate::call_log::CallOutcome;
 use crate::callback::{ConfirmError, Confirmation, Notification};
 use crate::endpoints::{BillShopOrderStatus, Endpoint, SingleCall};
 use crate::error::Error;
-use crate::exchange::{Call, ExactlyOncePayout, IdempotentCreate, PayoutLimits, RetryPolicy};
+use crate::exchange::{Call, ExactlyOncePayout, Exchange, IdempotentCreate, Start};
 pub use crate::options::{ClientOptions, PlainHttpRefused};
 use crate::request::Merchant;
 
@@ -20,10 +22,6 @@ use crate::request::Merchant;
 pub struct Session {
     shared: Arc<(Merchant, ClientOptions)>,
 }
-
-/// How a payout machine starts: created first, or looked up first.
-type PayoutStart<C> =
-    fn(&Merchant, C, RetryPolicy, PayoutLimits) -> Result<ExactlyOncePayout<C>, Error>;
 
 /// A client cannot be built as configured.
 #[derive(Debug, thiserror::Error)]
@@ -65,31 +63,44 @@ impl Session {
         Ok(self.prepared(machine, E::PATH, endpoint.shop_payment_id()))
     }
 
-    /// A payout made exactly once (see [`ExactlyOncePayout`]).
+    /// A payout made exactly once (see [`ExactlyOncePayout`]). A payout found
+    /// under its id that existed before this call is not taken as its own: the
+    /// call ends with [`Error::Unverified`] (or [`Error::Conflict`] when it
+    /// differs).
     pub fn payout<C: IdempotentCreate>(
         &self,
         create: C,
     ) -> Result<Prepared<ExactlyOncePayout<C>>, Error> {
-        self.exactly_once(create, ExactlyOncePayout::new)
+        self.payout_from(create, Start::Create(Ownership::Unproven))
     }
 
-    /// A payout whose earlier run ended without a known outcome: looked up first,
-    /// created only after "not found" (see [`ExactlyOncePayout::resume`]).
+    /// A payout whose earlier attempt ended without a known outcome: looked up
+    /// first, created only after "not found". Resuming says "this id is mine,
+    /// created with these details": a payout found under it that matches every
+    /// fact its answer carries is adopted (see [`ExactlyOncePayout::resume`]).
     pub fn resume_payout<C: IdempotentCreate>(
         &self,
         create: C,
     ) -> Result<Prepared<ExactlyOncePayout<C>>, Error> {
-        self.exactly_once(create, ExactlyOncePayout::resume)
+        self.payout_from(create, Start::LookUp(Ownership::CallerResume))
     }
 
-    fn exactly_once<C: IdempotentCreate>(
+    /// A payout started as `start` says, with the caller's proof of ownership (a
+    /// batch's recorded intent or content-committing id).
+    pub fn payout_from<C: IdempotentCreate>(
         &self,
         create: C,
-        start: PayoutStart<C>,
+        start: Start,
     ) -> Result<Prepared<ExactlyOncePayout<C>>, Error> {
         let id = create.payment_id().clone();
         let options = self.options();
-        let machine = start(self.merchant(), create, options.retry, options.payout_limits)?;
+        let machine = ExactlyOncePayout::start(
+            self.merchant(),
+            create,
+            options.retry,
+            options.payout_limits,
+            start,
+        )?;
         Ok(self.prepared(machine, C::PATH, Some(&id)))
     }
 
@@ -104,7 +115,8 @@ impl Session {
         let lookup = notification.confirmation_lookup(wall)?;
         let call = Call::new(self.merchant(), &lookup, self.options().retry)
             .map_err(ConfirmError::Lookup)?;
-        let machine = Confirmation::new(call, notification.clone());
+        let shop_id = self.merchant().shop_id();
+        let machine = Confirmation::new(call, shop_id, notification.clone());
         Ok(self.prepared(machine, BillShopOrderStatus::PATH, None))
     }
 
@@ -123,6 +135,19 @@ impl Session {
             },
         }
     }
+}
+
+/// What runs a prepared machine to its end on an async runtime: a client's driver
+/// over its transport (`feennex_hyper::HyperTransport` is one). A library that pays
+/// on its caller's behalf, such as a batch, takes one, so that it runs over any
+/// HTTP stack.
+pub trait AsyncDriver: Send + Sync + 'static {
+    /// Runs `prepared` to its end, polling, sending, receiving and sleeping as its
+    /// machine says (the run loop of the crate's docs).
+    fn drive<X>(&self, prepared: Prepared<X>) -> impl Future<Output = X::Output> + Send
+    where
+        X: Exchange + Send,
+        X::Output: CallOutcome + Send;
 }
 
 /// A machine ready for a driver, with what its log span shows.

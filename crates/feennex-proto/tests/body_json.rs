@@ -2,7 +2,8 @@
 //! characters they hold.
 
 use feennex_proto::{
-    Currency, Merchant, SecretKey, ShopId, ShopPaymentId, TransferAmountType, TransferCreate,
+    Merchant, SecretKey,
+    prelude::{Currency, ShopId, ShopPaymentId, TransferAmountType, TransferCreate},
 };
 use proptest::prelude::*;
 
@@ -14,7 +15,7 @@ proptest! {
         id in "\\PC{1,40}".prop_filter("a valid id", |id| ShopPaymentId::new(id.as_str()).is_ok()),
     ) {
         let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("s"));
-        let create = TransferCreate::new("1".parse().unwrap(), TransferAmountType::ReceiveAmount, "201234567890".parse().unwrap(), Currency::USD, Currency::USD, id.parse().unwrap()).description(description.clone());
+        let create = TransferCreate::builder().amount("1".parse().unwrap()).amount_type(TransferAmountType::ReceiveAmount).payee_account("201234567890".parse().unwrap()).payee_currency(Currency::USD).shop_currency(Currency::USD).shop_payment_id(id.parse().unwrap()).description(description.clone()).build();
         let body = merchant.body(&create);
         let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
         prop_assert_eq!(json["description"].as_str(), Some(description.as_str()));

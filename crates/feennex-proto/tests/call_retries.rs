@@ -6,8 +6,8 @@ use std::time::Duration;
 use feennex_proto::exchange::{Call, Reply, RequestRole, RetryPolicy, Simulation};
 use feennex_proto::transport::{Delivery, Response};
 use feennex_proto::{
-    Currency, Error, ErrorCode, Merchant, SecretKey, ShopId, TransferAmountType, TransferCreate,
-    TransferTry, http,
+    Error, Merchant, SecretKey, http,
+    prelude::{Currency, ErrorCode, ShopId, TransferAmountType, TransferCreate, TransferTry},
 };
 
 const QUOTE: &str = r#"{"data":{"payee_amount":1.11,"payee_currency":978,"shop_currency":840,"write_off_amount":1.19},"error_code":0,"message":"Ok","result":true}"#;
@@ -17,12 +17,12 @@ fn merchant() -> Merchant {
 }
 
 fn quote_request() -> TransferTry {
-    TransferTry::new(
-        "1.11".parse().unwrap(),
-        TransferAmountType::ReceiveAmount,
-        Currency::EUR,
-        Currency::USD,
-    )
+    TransferTry::builder()
+        .amount("1.11".parse().unwrap())
+        .amount_type(TransferAmountType::ReceiveAmount)
+        .payee_currency(Currency::EUR)
+        .shop_currency(Currency::USD)
+        .build()
 }
 
 fn answer(status: u16, body: &str) -> Result<Response, Error> {
@@ -35,7 +35,7 @@ fn lost(delivery: Delivery) -> Result<Response, Error> {
 
 /// Drives a call through scripted answers; returns the result and the number of
 /// requests sent and the total time waited.
-fn drive<E: feennex_proto::Endpoint>(
+fn drive<E: feennex_proto::endpoints::Endpoint>(
     call: Call<E>,
     mut answers: Vec<Result<Response, Error>>,
 ) -> (Result<E::Output, Error>, usize, Duration) {
@@ -85,14 +85,14 @@ fn attempts_are_bounded() {
 
 #[test]
 fn a_create_call_is_resent_only_when_it_never_left() {
-    let create = TransferCreate::new(
-        "1".parse().unwrap(),
-        TransferAmountType::ReceiveAmount,
-        "201234567890".parse().unwrap(),
-        Currency::USD,
-        Currency::USD,
-        "p".parse().unwrap(),
-    );
+    let create = TransferCreate::builder()
+        .amount("1".parse().unwrap())
+        .amount_type(TransferAmountType::ReceiveAmount)
+        .payee_account("201234567890".parse().unwrap())
+        .payee_currency(Currency::USD)
+        .shop_currency(Currency::USD)
+        .shop_payment_id("p".parse().unwrap())
+        .build();
     let call = Call::new(&merchant(), &create, RetryPolicy::default()).unwrap();
     let (result, sent, _) = drive(call, vec![lost(Delivery::NotSent), answer(502, "<html/>")]);
     assert!(matches!(result, Err(Error::NotEnvelope { status: 502, .. })));

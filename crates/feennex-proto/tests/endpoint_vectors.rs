@@ -2,10 +2,14 @@
 //! the exact body, and a signature recomputed independently of the signer.
 
 use feennex_proto::{
-    AccountDetails, AddOnFieldError, AddOnFields, BillCreate, BillShopOrderStatus, CheckAccount,
-    Currency, Endpoint, InvoiceCreate, InvoiceTry, Merchant, PaymentUrls, SecretKey, ShopBalance,
-    ShopId, TransferAmountType, TransferCreate, TransferStatus, TransferTry, WithdrawAmountType,
-    WithdrawCreate, WithdrawShopPaymentStatus, WithdrawStatusById, WithdrawTry,
+    Merchant, SecretKey,
+    endpoints::{AddOnFieldError, AddOnFields, Endpoint},
+    prelude::{
+        AccountDetails, BillCreate, BillShopOrderStatus, CheckAccount, Currency, InvoiceCreate,
+        InvoiceTry, PaymentUrls, ShopBalance, ShopId, TransferAmountType, TransferCreate,
+        TransferStatus, TransferTry, WithdrawAmountType, WithdrawCreate, WithdrawShopPaymentStatus,
+        WithdrawStatusById, WithdrawTry,
+    },
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -39,26 +43,28 @@ fn check<E: Endpoint>(endpoint: &E) {
 
 #[test]
 fn transfer_try_matches_its_vector() {
-    check(&TransferTry::new(
-        "1.110".parse().unwrap(),
-        TransferAmountType::ReceiveAmount,
-        Currency::EUR,
-        Currency::USD,
-    ));
+    check(
+        &TransferTry::builder()
+            .amount("1.110".parse().unwrap())
+            .amount_type(TransferAmountType::ReceiveAmount)
+            .payee_currency(Currency::EUR)
+            .shop_currency(Currency::USD)
+            .build(),
+    );
 }
 
 #[test]
 fn transfer_create_matches_its_vector() {
     check(
-        &TransferCreate::new(
-            "10.50".parse().unwrap(),
-            TransferAmountType::WriteoffAmount,
-            "user@example.com".parse().unwrap(),
-            Currency::USD,
-            Currency::EUR,
-            "payout-\"1\"".parse().unwrap(),
-        )
-        .description("Prize\nпервый".to_owned()),
+        &TransferCreate::builder()
+            .amount("10.50".parse().unwrap())
+            .amount_type(TransferAmountType::WriteoffAmount)
+            .payee_account("user@example.com".parse().unwrap())
+            .payee_currency(Currency::USD)
+            .shop_currency(Currency::EUR)
+            .shop_payment_id("payout-\"1\"".parse().unwrap())
+            .description("Prize\nпервый".to_owned())
+            .build(),
     );
 }
 
@@ -87,15 +93,15 @@ fn details(json: &str) -> AccountDetails {
 #[test]
 fn bill_create_matches_its_vector() {
     check(
-        &BillCreate::new(
-            Currency::USD,
-            "25.00".parse().unwrap(),
-            Currency::USD,
-            "order-7".parse().unwrap(),
-        )
-        .description("Book".to_owned())
-        .payer_account("201234567890".to_owned())
-        .urls(urls(Some("https://shop.test/ok"), None, Some("https://shop.test/cb"))),
+        &BillCreate::builder()
+            .payer_currency(Currency::USD)
+            .shop_amount("25.00".parse().unwrap())
+            .shop_currency(Currency::USD)
+            .shop_order_id("order-7".parse().unwrap())
+            .description("Book".to_owned())
+            .payer_account("201234567890".to_owned())
+            .urls(urls(Some("https://shop.test/ok"), None, Some("https://shop.test/cb")))
+            .build(),
     );
 }
 

@@ -11,7 +11,8 @@ use feennex_proto::exchange::{
 use feennex_proto::http;
 use feennex_proto::transport::{Delivery, Response};
 use feennex_proto::{
-    Currency, Error, Merchant, SecretKey, ShopId, TransferAmountType, TransferCreate,
+    Error, Merchant, SecretKey,
+    prelude::{Currency, ShopId, TransferAmountType, TransferCreate},
 };
 use proptest::prelude::*;
 
@@ -51,14 +52,14 @@ fn merchant() -> Merchant {
 }
 
 fn create() -> TransferCreate {
-    TransferCreate::new(
-        "10".parse().unwrap(),
-        TransferAmountType::ReceiveAmount,
-        "201234567890".parse().unwrap(),
-        Currency::USD,
-        Currency::USD,
-        "p-1".parse().unwrap(),
-    )
+    TransferCreate::builder()
+        .amount("10".parse().unwrap())
+        .amount_type(TransferAmountType::ReceiveAmount)
+        .payee_account("201234567890".parse().unwrap())
+        .payee_currency(Currency::USD)
+        .shop_currency(Currency::USD)
+        .shop_payment_id("p-1".parse().unwrap())
+        .build()
 }
 
 fn policy(total: Duration) -> (RetryPolicy, PayoutLimits) {
@@ -97,8 +98,8 @@ enum OutcomeKind {
 
 type Result2 = Result<
     feennex_proto::exchange::PayoutOutcome<
-        feennex_proto::TransferCreated,
-        feennex_proto::TransferPayout,
+        feennex_proto::endpoints::TransferCreated,
+        feennex_proto::endpoints::TransferPayout,
     >,
     Error,
 >;
@@ -282,13 +283,27 @@ fn not_found_after_an_unknown_outcome_creates_again_with_the_same_bytes() {
 }
 
 #[test]
-fn error_6_is_adopted_from_the_status() {
+fn error_6_before_any_own_create_is_unverified_not_adopted() {
     let script = [Outcome::Api(6), Outcome::Answer];
     let (log, result) = run(Duration::from_secs(60), 50, |c, i| scripted(c, script[i])).unwrap();
     assert_eq!(log.len(), 2);
+    match result.unwrap_err() {
+        Error::Unverified(unverified) => {
+            assert_eq!(unverified.payout_id, 77);
+            assert_eq!(unverified.not_compared, ["payee_account"]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn error_6_after_an_own_create_of_unknown_outcome_is_adopted() {
+    let script = [Outcome::MaybeSent, Outcome::Api(7), Outcome::Api(6), Outcome::Answer];
+    let (log, result) = run(Duration::from_secs(60), 50, |c, i| scripted(c, script[i])).unwrap();
+    assert_eq!(log.len(), 4);
     let outcome = result.unwrap();
     assert!(matches!(outcome.record, PayoutRecord::Found(_)));
-    assert!(outcome.reconciled);
+    assert!(outcome.reconciled && !outcome.preexisting);
 }
 
 #[test]
@@ -297,7 +312,7 @@ fn insufficient_balance_is_final_and_known() {
         run(Duration::from_secs(60), 50, |c, _| scripted(c, Outcome::Api(9))).unwrap();
     assert_eq!(log.len(), 1);
     let error = result.unwrap_err();
-    assert_eq!(error.api_code(), Some(feennex_proto::ErrorCode::InsufficientBalance));
+    assert_eq!(error.api_code(), Some(feennex_proto::prelude::ErrorCode::InsufficientBalance));
     assert!(!error.is_outcome_unknown());
 }
 

@@ -5,7 +5,11 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use feennex_proto::{Merchant, SecretKey, ShopId, TransferCreate, sign, verify};
+use feennex_proto::{
+    Merchant, SecretKey,
+    prelude::{ShopId, TransferCreate},
+    sign::{sign, verify},
+};
 
 thread_local! {
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
@@ -83,14 +87,14 @@ fn signing_and_verifying_allocate_nothing() {
 fn the_counter_sees_allocations() {
     let counted = allocations_during(|| {
         let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("s"));
-        let create = TransferCreate::new(
-            "1".parse().unwrap(),
-            Default::default(),
-            "201234567890".parse().unwrap(),
-            feennex_proto::Currency::USD,
-            feennex_proto::Currency::USD,
-            "a".parse().unwrap(),
-        );
+        let create = TransferCreate::builder()
+            .amount("1".parse().unwrap())
+            .amount_type(Default::default())
+            .payee_account("201234567890".parse().unwrap())
+            .payee_currency(feennex_proto::prelude::Currency::USD)
+            .shop_currency(feennex_proto::prelude::Currency::USD)
+            .shop_payment_id("a".parse().unwrap())
+            .build();
         std::hint::black_box(merchant.build(&create).unwrap());
     });
     assert!(counted > 0);

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use feennex_proto::endpoints::{AddOnFields, PaymentUrls};
-use feennex_proto::*;
+use feennex_proto::prelude::*;
 
 use crate::errors::{from_core, invalid};
 use crate::values::Params;
@@ -109,43 +109,40 @@ impl AnyEndpoint {
         let mut params = Params::new(params);
         let p = &mut params;
         let endpoint = match path {
-            "transfer/try" => Self::TransferTry(TransferTry::new(
-                p.amount("amount")?,
-                p.parsed("amount_type")?,
-                p.parsed("payee_currency")?,
-                p.parsed("shop_currency")?,
-            )),
+            "transfer/try" => Self::TransferTry(
+                TransferTry::builder()
+                    .amount(p.amount("amount")?)
+                    .amount_type(p.parsed("amount_type")?)
+                    .payee_currency(p.parsed("payee_currency")?)
+                    .shop_currency(p.parsed("shop_currency")?)
+                    .build(),
+            ),
             "transfer/create" => {
-                let mut create = TransferCreate::new(
-                    p.amount("amount")?,
-                    p.parsed("amount_type")?,
-                    p.parsed("payee_account")?,
-                    p.parsed("payee_currency")?,
-                    p.parsed("shop_currency")?,
-                    p.parsed("shop_payment_id")?,
-                );
-                if let Some(description) = p.optional("description")? {
-                    create = create.description(description);
-                }
+                let create = TransferCreate::builder()
+                    .amount(p.amount("amount")?)
+                    .amount_type(p.parsed("amount_type")?)
+                    .payee_account(p.parsed("payee_account")?)
+                    .payee_currency(p.parsed("payee_currency")?)
+                    .shop_currency(p.parsed("shop_currency")?)
+                    .shop_payment_id(p.parsed("shop_payment_id")?)
+                    .description_opt(p.optional("description")?)
+                    .build();
                 Self::TransferCreate(create)
             }
             "transfer/shop_payment_status" => {
                 Self::TransferStatus(TransferStatus::new(now(p)?, p.parsed("shop_payment_id")?))
             }
             "bill/create" => {
-                let mut bill = BillCreate::new(
-                    p.parsed("payer_currency")?,
-                    p.amount("shop_amount")?,
-                    p.parsed("shop_currency")?,
-                    p.parsed("shop_order_id")?,
-                );
-                if let Some(description) = p.optional("description")? {
-                    bill = bill.description(description);
-                }
-                if let Some(account) = p.optional("payer_account")? {
-                    bill = bill.payer_account(account);
-                }
-                Self::BillCreate(bill.urls(urls(p)?))
+                let bill = BillCreate::builder()
+                    .payer_currency(p.parsed("payer_currency")?)
+                    .shop_amount(p.amount("shop_amount")?)
+                    .shop_currency(p.parsed("shop_currency")?)
+                    .shop_order_id(p.parsed("shop_order_id")?)
+                    .description_opt(p.optional("description")?)
+                    .payer_account_opt(p.optional("payer_account")?)
+                    .urls(urls(p)?)
+                    .build();
+                Self::BillCreate(bill)
             }
             "bill/shop_order_status" => Self::BillShopOrderStatus(BillShopOrderStatus::new(
                 now(p)?,
@@ -232,7 +229,7 @@ pub fn parse_answer(
     macro_rules! parse {
         ($($path:literal => $endpoint:ty),* $(,)?) => {
             match endpoint {
-                $($path => feennex_proto::parse_response::<$endpoint>(status, body)
+                $($path => feennex_proto::response::parse_response::<$endpoint>(status, body)
                     .map(|output| json(&output)),)*
                 other => return Err(invalid(py, "endpoint", format!("{other:?} is not an endpoint"))),
             }

@@ -101,13 +101,40 @@ fn instance<'py>(py: Python<'py>, error: &Error) -> PyResult<Bound<'py, PyAny>> 
         Error::Transport { delivery, .. } => {
             ("TransportError", vec![("delivery", object(py, delivery_name(*delivery)))])
         }
-        Error::PayoutUnresolved { shop_payment_id, creates_sent, status_checks, last_error } => (
+        Error::PayoutUnresolved {
+            shop_payment_id,
+            creates_sent,
+            status_checks,
+            preexisting,
+            last_error,
+        } => (
             "PayoutUnresolved",
             vec![
                 ("shop_payment_id", object(py, shop_payment_id)),
                 ("creates_sent", object(py, *creates_sent)),
                 ("status_checks", object(py, *status_checks)),
+                ("preexisting", object(py, *preexisting)),
                 ("last_error", instance(py, last_error)?),
+            ],
+        ),
+        Error::Conflict(conflict) => (
+            "Conflict",
+            vec![
+                ("payout_id", object(py, conflict.payout_id)),
+                ("shop_payment_id", object(py, &conflict.shop_payment_id)),
+                ("field", object(py, conflict.field.as_str())),
+                ("asked", object(py, &conflict.asked)),
+                ("found", object(py, &conflict.found)),
+                ("not_unique", object(py, conflict.not_unique.as_deref())),
+            ],
+        ),
+        Error::Unverified(unverified) => (
+            "Unverified",
+            vec![
+                ("payout_id", object(py, unverified.payout_id)),
+                ("shop_payment_id", object(py, &unverified.shop_payment_id)),
+                ("not_compared", object(py, unverified.not_compared.clone())),
+                ("not_unique", object(py, unverified.not_unique.as_deref())),
             ],
         ),
         Error::LimitReached { limit } => ("LimitReached", vec![("limit", object(py, *limit))]),

@@ -60,9 +60,14 @@ def test_transfer_takes_integers_and_floats_and_is_exactly_once(
     assert set(created) == {"balance", "id", "payee_account", "payee_amount", "payee_currency",
                             "shop", "shop_currency", "write_off_amount"}
     assert created["payee_amount"] == Decimal("10.1")
-    # The same call again (a retry after a lost answer) adopts the first payout.
-    again = piastrix.transfer(10.1, "receive_amount", 201234567890, 840, 840, payment_id)
-    assert again["id"] == created["id"] and again["balance"] is None
+    # The same id again, as the official client would see it: error 6 with the
+    # API's message, for the same details or others; never an answer made up from
+    # the request.
+    for amount, payee in [(10.1, 201234567890), (99, 202222222222)]:
+        with pytest.raises(PiastrixClientException) as raised:
+            piastrix.transfer(amount, "receive_amount", payee, 840, 840, payment_id)
+        assert raised.value.error_code == 6
+        assert "is not unique" in raised.value.message
     assert len([t for t in sandbox.transfers() if t["shop_payment_id"] == payment_id]) == 1
     status = piastrix.transfer_status(payment_id)
     assert status["id"] == created["id"] and status["receive_amount"] == Decimal("10.1")

@@ -36,10 +36,20 @@ def test_wallet_payout_quote_create_and_lookup(sandbox: Sandbox, client: feennex
     assert ledger[0]["description"] == "prize"
 
 
-def test_paying_the_same_id_again_adopts_the_first_payout(sandbox: Sandbox, client: feennex.Client) -> None:
+def test_paying_the_same_id_again_is_unverified_and_adopted_only_on_resume(
+    sandbox: Sandbox, client: feennex.Client
+) -> None:
     payment_id = unique("py-again")
     first = client.payout("5", "receive_amount", "201234567890", 840, 840, payment_id)
-    second = client.payout("5", "receive_amount", "201234567890", 840, 840, payment_id)
+    assert first.created and not first.preexisting
+    with pytest.raises(feennex.Unverified) as raised:
+        client.payout("5", "receive_amount", "201234567890", 840, 840, payment_id)
+    assert (raised.value.payout_id, raised.value.not_compared) == (first.id, ["payee_account"])
+    assert "not unique" in raised.value.not_unique
+    with pytest.raises(feennex.Conflict) as raised:
+        client.payout("99", "receive_amount", "202222222222", 840, 840, payment_id, resume=True)
+    assert (raised.value.field, raised.value.asked, raised.value.found) == ("amount", "99", "5")
+    second = client.payout("5", "receive_amount", "201234567890", 840, 840, payment_id, resume=True)
     assert second.id == first.id
     assert not second.created and second.reconciled
     assert isinstance(second.record, records.TransferPayout)

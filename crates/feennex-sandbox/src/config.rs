@@ -7,7 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use std::time::Duration;
 
-use feennex_proto::{Currency, Decimal, SecretKey};
+use feennex_proto::{
+    SecretKey,
+    prelude::{Currency, Decimal},
+};
 
 use crate::faults::FaultConfig;
 use crate::payways::{InvoicePayway, PaywayError, WithdrawPayway, payways_named};

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use feennex_proto::{Currency, Decimal};
+use feennex_proto::prelude::{Currency, Decimal};
 
 /// What an account of a payway must look like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -297,7 +297,7 @@ async fn handle(
     // Only the API is faulted: never the sandbox's own routes, pages or dashboard.
     let fault = if crate::api::paths().any(|path| path == request.uri().path()) {
         let mut faults = app.faults();
-        faults.draw().map(|kind| (kind, faults.config().delay))
+        faults.draw_for(request.uri().path()).map(|kind| (kind, faults.config().delay))
     } else {
         None
     };

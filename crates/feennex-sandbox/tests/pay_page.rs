@@ -12,7 +12,9 @@ use common::{
     signature_is_valid, spawn,
 };
 use feennex_proto::pay_page::{PayPage, PayPageForm, PayPageLang};
-use feennex_proto::{BaseUrl, Currency, Merchant, PaymentUrls, SecretKey, ShopId, ShopOrderId};
+use feennex_proto::prelude::{
+    BaseUrl, Currency, Merchant, PaymentUrls, Payway, SecretKey, ShopId, ShopOrderId,
+};
 use feennex_sandbox::{
     CallbackRetry, DEFAULT_SECRET, DEFAULT_SHOP_ID, Sandbox, SandboxConfig, ShopConfig,
 };
@@ -291,7 +293,7 @@ fn a_payway_chosen_by_the_shop_is_the_only_way_offered() {
     let sandbox = spawn(quick_callbacks());
     let page =
         PayPage::new("500".parse().unwrap(), Currency::RUB, ShopOrderId::new("order-5").unwrap())
-            .payway(feennex_proto::Payway::new("card_rub").unwrap());
+            .payway(Payway::new("card_rub").unwrap());
     let form =
         merchant().pay_page(&page, PayPageLang::En, &BaseUrl::new(sandbox.base_url()).unwrap());
     let html = http(sandbox.local_addr(), "GET", &local(&sandbox, &form.url_with_query()), b"")

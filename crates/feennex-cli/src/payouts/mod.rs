@@ -1,33 +1,30 @@
 //! `feennex payouts run`: the shell around the `feennex-batch` library: arguments,
 //! a progress display, signals and exit codes.
 
+mod flow;
 mod progress;
-mod shared;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use feennex_batch::{
-    BatchFile, Binding, Journal, Outcome, Summary, check_distinct, dry_run, write_report,
-};
+use feennex_batch::{BatchFile, Outcome, Summary, dry_run};
 
 use clap::{Args, Subcommand};
 
-use crate::exit::Failure;
+use crate::exit::{EXIT_CONFLICT, EXIT_UNVERIFIED, Failure};
 use crate::flags::ApiArgs;
 use crate::send::Api;
 use progress::Progress;
 
-/// Exit code: some rows refused (or a dry run found a refusal or a short balance).
-const EXIT_REFUSED: u8 = 3;
+/// Exit code: some rows refused, or the shop itself (or a dry run found a refusal
+/// or a short balance).
+pub(crate) const EXIT_REFUSED: u8 = 3;
 /// Exit code: some outcomes unknown; run again.
 pub(crate) const EXIT_UNKNOWN: u8 = 4;
 /// Exit code: the report could not be written (the summary was printed).
 const EXIT_NO_REPORT: u8 = 5;
-/// Exit code: payouts under some rows' ids do not match the rows.
-const EXIT_CONFLICT: u8 = 6;
 /// Exit code: stopped by Ctrl-C or SIGTERM; run again.
 const EXIT_STOPPED: u8 = 130;
 
@@ -49,12 +46,17 @@ pub enum PayoutsCommand {
     /// description. Withdrawals: account, amount, payway, shop_currency, and
     /// optionally amount_type (default ps_amount), shop_payment_id,
     /// account_details. Rows without a shop_payment_id get batch-BATCH-N, BATCH
-    /// being a hash of the file (or --batch-id) and N the record's number.
+    /// being a hash of the rows (or --batch-id) and N the record's number.
+    ///
+    /// A payout found under a row's id is taken as the row's only when it matches
+    /// and is proven the row's: by this batch's journal or store, or by an id
+    /// derived from the rows' hash. Otherwise the row is a conflict (it differs)
+    /// or unverified (nothing proves it), never paid.
     ///
     /// Exit codes: 0 every row paid or already paid; 2 invalid input, or the
     /// journal refused; 3 some rows refused (or, with --dry-run, refused or a
     /// short balance); 4 some outcomes unknown (run again); 5 the report could
-    /// not be written; 6 conflicts; 130 stopped (run again).
+    /// not be written; 6 conflicts; 7 unverified rows; 130 stopped (run again).
     Run(PayoutsRunArgs),
     /// Print a batch's counts per outcome and paid totals per currency, from its
     /// journal or its PostgreSQL store. Sends nothing.
@@ -98,7 +100,10 @@ pub struct PayoutsRunArgs {
     #[arg(long)]
     pub skip_invalid: bool,
     /// The batch's id, the basis of derived payout ids (default: a hash of the
-    /// file). Give the journal's id to continue a batch whose file was edited.
+    /// rows, which proves a payout found under a derived id is the row's). An id
+    /// you choose proves nothing: payouts found under its ids are adopted only
+    /// where the journal or store recorded the row. Give the journal's id to
+    /// continue a batch whose file was edited.
     #[arg(long, value_name = "ID")]
     pub batch_id: Option<String>,
     /// Keep the batch in PostgreSQL instead of a journal file, so any number of
@@ -122,7 +127,7 @@ pub struct PayoutsRunArgs {
 pub fn run(args: &PayoutsArgs, out: &mut dyn Write) -> Result<(), Failure> {
     match &args.command {
         PayoutsCommand::Run(run) => run_batch(&Api::from_args(&args.api)?, run, out),
-        PayoutsCommand::Status(status) => shared::status(&Api::from_args(&args.api)?, status, out),
+        PayoutsCommand::Status(status) => flow::status(&Api::from_args(&args.api)?, status, out),
     }
 }
 
@@ -154,76 +159,25 @@ pub fn run_batch(api: &Api, args: &PayoutsRunArgs, out: &mut dyn Write) -> Resul
     let _inside = runtime.enter();
     let client = api.client()?;
     let session = Arc::new(client.session().clone());
-    let transport = Arc::new(client.transport().clone());
-    let concurrency = usize::from(args.concurrency);
+    let driver = Arc::new(client.transport().clone());
     if args.dry_run {
+        let concurrency = usize::from(args.concurrency);
         let found = runtime
-            .block_on(dry_run(session, transport, &batch, concurrency))
+            .block_on(dry_run(session, driver, &batch, concurrency))
             .map_err(|error| Failure::Transport(error.to_string()))?;
         return print_dry_run(out, &found);
     }
-
-    let report_path = args.report.clone().unwrap_or_else(|| beside(&args.file, ".report.csv"));
-    if let Some(url) = &args.store {
-        let shared = shared::Shared { api, args, batch: &batch, url, report_path: &report_path };
-        return shared.run(&runtime, session, transport, out);
-    }
-    let journal_path = args.journal.clone().unwrap_or_else(|| beside(&args.file, ".journal"));
-    check_distinct(&[("input", &args.file), ("journal", &journal_path), ("report", &report_path)])
-        .map_err(|e| input(&e))?;
-    let merchant = api.merchant();
-    let binding =
-        Binding::new(merchant.shop_id().get(), merchant.base_url().to_string(), batch.batch_id());
-    let journal = Arc::new(Journal::open(&journal_path, &binding).map_err(|e| input(&e))?);
-    batch.check_against(&journal).map_err(|e| input(&e))?;
-
-    let progress = Progress::new(batch.valid_rows());
-    let stop = Arc::new(AtomicBool::new(false));
-    runtime.spawn(stop_on_signals(stop.clone(), progress.clone()));
-    let observer = Arc::new(progress.clone());
-    let outcome = runtime.block_on(feennex_batch::run(
-        session,
-        transport,
-        &batch,
-        journal.clone(),
-        concurrency,
-        stop.clone(),
-        observer,
-    ));
-    progress.finish();
-    if let Err(error) = &outcome {
-        eprintln!("error: {error}; the run stopped, rows in flight were let finish");
-    }
-
-    let (summary, written) = write_report(&batch, &journal, &report_path)
-        .map_err(|e| Failure::Transport(e.to_string()))?;
-    summary.print(out).map_err(|error| Failure::Output(error.to_string()))?;
-    crate::output::print(out, format_args!("journal: {}", journal_path.display()))?;
-    let written = match written {
-        Ok(()) => {
-            crate::output::print(out, format_args!("report: {}", report_path.display()))?;
-            Ok(())
-        }
-        Err(error) => Err(format!("cannot write the report {}: {error}", report_path.display())),
-    };
-    if outcome.is_err() {
-        return Err(Failure::Unfinished(
-            EXIT_UNKNOWN,
-            "the journal could not be written; run again".into(),
-        ));
-    }
-    verdict(&summary, stop.load(Ordering::SeqCst), written)
+    let report = args.report.clone().unwrap_or_else(|| beside(&args.file, ".report.csv"));
+    flow::Payment { api, args, batch: &batch, session, driver, report }.run(&runtime, out)
 }
 
 /// The exit status of a finished run, the most urgent first: 0 when every valid
 /// row is paid or was already paid.
-pub(crate) fn verdict(
-    summary: &Summary,
-    stopped: bool,
-    written: Result<(), String>,
-) -> Result<(), Failure> {
+pub(crate) fn verdict(summary: &Summary, written: Result<(), String>) -> Result<(), Failure> {
     let again = "run the same command again to continue";
-    if stopped || summary.count(Outcome::Pending) > 0 {
+    // A stop that came after the last row changes nothing: the run ended as it
+    // would have.
+    if summary.count(Outcome::Pending) > 0 {
         return Err(Failure::Unfinished(EXIT_STOPPED, format!("stopped before the end; {again}")));
     }
     written.map_err(|message| Failure::Unfinished(EXIT_NO_REPORT, message))?;
@@ -234,6 +188,15 @@ pub(crate) fn verdict(
             format!(
                 "{} row(s) conflict: a payout under their id exists but differs from the row; see the report",
                 count(Outcome::Conflict)
+            ),
+        ));
+    }
+    if count(Outcome::Unverified) > 0 {
+        return Err(Failure::Unfinished(
+            EXIT_UNVERIFIED,
+            format!(
+                "{} row(s) unverified: a payout under their id matches the row, but nothing shows it was made for it; see the report",
+                count(Outcome::Unverified)
             ),
         ));
     }
@@ -266,8 +229,9 @@ fn print_dry_run(out: &mut dyn Write, found: &feennex_batch::DryRun) -> Result<(
                 Some(by) => format!("short by {}", by.normalize()),
                 None => "enough".to_owned(),
             };
-            let alpha =
-                feennex_proto::Currency::new(*currency).and_then(|c| c.alpha()).unwrap_or("");
+            let alpha = feennex_proto::prelude::Currency::new(*currency)
+                .and_then(|c| c.alpha())
+                .unwrap_or("");
             writeln!(
                 out,
                 "  {currency} {alpha}: write-off {total}, available {available}: {verdict}"

@@ -558,6 +558,31 @@ static void payouts_against_the_sandbox(const char *base_url) {
     CHECK(ledger.body && count_of(ledger.body, "\"shop_payment_id\"") == PAYOUTS, "ledger: %s", ledger.body);
     free(ledger.body);
 
+    /* The same id again: a payout this machine did not make is never success. */
+    const char *again =
+        "{\"amount\":\"1.5\",\"amount_type\":\"writeoff_amount\",\"payee_account\":\"201234567890\","
+        "\"payee_currency\":840,\"shop_currency\":840,\"shop_payment_id\":\"c-pay-0\"}";
+    const char *other =
+        "{\"amount\":\"9\",\"amount_type\":\"writeoff_amount\",\"payee_account\":\"202222222222\","
+        "\"payee_currency\":840,\"shop_currency\":840,\"shop_payment_id\":\"c-pay-0\"}";
+    const struct { const char *params; bool resume; const char *expected; } reuses[] = {
+        {again, false, "\"kind\":\"unverified\""},
+        {other, true, "\"kind\":\"conflict\""},
+        {again, true, "\"write_off\":\"1.5\""},
+    };
+    for (size_t i = 0; i < sizeof reuses / sizeof reuses[0]; i++) {
+        CHECK(feennex_machine_new(merchant, "transfer/create", reuses[i].params, reuses[i].resume, &machine, NULL) ==
+                  FEENNEX_STATUS_OK,
+              "reuse machine");
+        end = drive(machine);
+        CHECK(end && strstr(end, reuses[i].expected), "reuse %zu: %s", i, end);
+        feennex_string_free(end);
+        feennex_machine_free(machine);
+    }
+    HttpResult after = http_send("GET", "/_sandbox/transfers", NULL, 5000);
+    CHECK(after.body && count_of(after.body, "\"shop_payment_id\"") == PAYOUTS, "paid again: %s", after.body);
+    free(after.body);
+
     /* Polled out of turn: the machine ends, the library does not crash. */
     CHECK(feennex_machine_new(merchant, "transfer/try",
                               "{\"amount\":\"1\",\"amount_type\":\"receive_amount\",\"payee_currency\":840,\"shop_currency\":840}",

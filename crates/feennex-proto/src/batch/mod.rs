@@ -1,29 +1,26 @@
 //! The pure rules of a batch of payouts, beside the exactly-once machine they
-//! complete: what a row asks ([`RowIntent`]), what its last durable record means
-//! when a run resumes ([`next_action`]), and whether a payout that was found
-//! matches the row ([`RowIntent::check`], [`settle`]).
+//! complete: what a row's last durable record means when a run resumes
+//! ([`next_action`]), and how a row's payout ends ([`settle`]). Whether a payout
+//! found under a row's id is the row's is the one rule of [`adoption`](crate::adoption).
 //!
 //! A batch library keeps the journal and drives the machines; these rules decide.
 //!
 //! ```
-//! use feennex_proto::batch::{next_action, Action, LastRecord, RowIntent};
-//! use feennex_proto::*;
+//! use feennex_proto::adoption::Ownership;
+//! use feennex_proto::batch::{next_action, Action, IdOrigin, LastRecord};
 //!
-//! let create = TransferCreate::new(
-//!     "100".parse()?, TransferAmountType::ReceiveAmount, "201234567890".parse()?,
-//!     Currency::USD, Currency::USD, ShopPaymentId::new("salary-alice")?,
+//! // An intent on disk without an outcome: the create may have left. Look it up
+//! // first; the journal's own record proves a payout found is the row's.
+//! assert_eq!(
+//!     next_action(LastRecord::Intent, IdOrigin::Chosen),
+//!     Action::LookUpFirst(Ownership::RecordedIntent)
 //! );
-//! let intent = RowIntent::transfer(&create);
-//! // An intent on disk without an outcome: the create may have left. Look it up first.
-//! assert_eq!(next_action(LastRecord::Intent), Action::LookUpFirst);
-//! assert_eq!(intent.shop_payment_id(), "salary-alice");
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! // Nothing on disk, an id chosen by a person: only this run's create can prove.
+//! assert_eq!(next_action(LastRecord::None, IdOrigin::Chosen), Action::Create(Ownership::Unproven));
 //! ```
 
-mod adoption;
-mod intent;
 mod resume;
+mod settle;
 
-pub use adoption::{Conflict, ConflictField, Resolution, Seen, SeenPayout, settle};
-pub use intent::RowIntent;
-pub use resume::{Action, LastRecord, next_action};
+pub use resume::{Action, IdOrigin, LastRecord, next_action};
+pub use settle::{Resolution, settle};

@@ -2,6 +2,7 @@
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use typed_builder::TypedBuilder;
 
 use crate::lenient;
 use crate::request::{BodyWriter, Endpoint};
@@ -51,7 +52,10 @@ impl PaymentUrls {
 }
 
 /// `bill/create`: asks a Feennex wallet holder to pay an order on Feennex's page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Made by [`BillCreate::builder`], whose named setters keep the payer's and the
+/// shop's currency from being swapped unseen.
+#[derive(Debug, Clone, PartialEq, Eq, TypedBuilder)]
 #[non_exhaustive]
 pub struct BillCreate {
     /// The currency the payer pays in.
@@ -63,49 +67,14 @@ pub struct BillCreate {
     /// The merchant's id of the order.
     pub shop_order_id: ShopOrderId,
     /// What is paid for, shown to the payer (not signed).
+    #[builder(default, setter(into, strip_option(fallback = description_opt)))]
     pub description: Option<String>,
     /// The payer's wallet, when known (not signed).
+    #[builder(default, setter(into, strip_option(fallback = payer_account_opt)))]
     pub payer_account: Option<String>,
     /// Return and callback URLs (not signed).
+    #[builder(default)]
     pub urls: PaymentUrls,
-}
-
-impl BillCreate {
-    /// A bill for a wallet holder.
-    pub fn new(
-        payer_currency: Currency,
-        shop_amount: Amount,
-        shop_currency: Currency,
-        shop_order_id: ShopOrderId,
-    ) -> Self {
-        Self {
-            payer_currency,
-            shop_amount,
-            shop_currency,
-            shop_order_id,
-            description: None,
-            payer_account: None,
-            urls: Default::default(),
-        }
-    }
-
-    /// What is paid for, shown to the payer (not signed).
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// The payer's wallet, when known (not signed).
-    pub fn payer_account(mut self, payer_account: impl Into<String>) -> Self {
-        self.payer_account = Some(payer_account.into());
-        self
-    }
-
-    /// Return and callback URLs (not signed).
-    pub fn urls(mut self, urls: PaymentUrls) -> Self {
-        self.urls = urls;
-        self
-    }
 }
 
 impl Endpoint for BillCreate {

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use typed_builder::TypedBuilder;
 
 use crate::lenient;
 use crate::request::{BodyWriter, Endpoint};
@@ -13,29 +14,21 @@ use crate::types::{
 };
 
 /// `transfer/try`: precalculates a payout to a Feennex wallet (optional step).
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Made by [`TransferTry::builder`], whose named setters keep the two currencies
+/// from being swapped unseen; `amount_type` defaults to `receive_amount`.
+#[derive(Debug, Clone, PartialEq, Eq, TypedBuilder)]
 #[non_exhaustive]
 pub struct TransferTry {
     /// The amount, in the currency `amount_type` names.
     pub amount: Amount,
     /// Whether `amount` is what the wallet receives or what the shop pays.
+    #[builder(default = TransferAmountType::ReceiveAmount)]
     pub amount_type: TransferAmountType,
     /// The currency credited to the wallet.
     pub payee_currency: Currency,
     /// The currency debited from the shop.
     pub shop_currency: Currency,
-}
-
-impl TransferTry {
-    /// A precalculation of a wallet payout.
-    pub fn new(
-        amount: Amount,
-        amount_type: TransferAmountType,
-        payee_currency: Currency,
-        shop_currency: Currency,
-    ) -> Self {
-        Self { amount, amount_type, payee_currency, shop_currency }
-    }
 }
 
 impl Endpoint for TransferTry {
@@ -116,13 +109,56 @@ fn optional_text<'de, D: serde::Deserializer<'de>>(
 
 /// `transfer/create`: pays out from the shop balance to a Feennex wallet.
 ///
-/// Synchronous: an answer with an id means the money moved.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Synchronous: an answer with an id means the money moved. Send it with a
+/// client's `payout`, which makes it exactly once.
+///
+/// Made by [`TransferCreate::builder`]: every required value is named, so the
+/// payee's and the shop's currency cannot be swapped unseen, and a missing one does
+/// not compile. `amount_type` defaults to `receive_amount`.
+///
+/// ```
+/// use feennex_proto::prelude::*;
+/// let create = TransferCreate::builder()
+///     .amount("25".parse()?)
+///     .payee_account(PayeeAccount::new("201234567890")?)
+///     .payee_currency(Currency::EUR)
+///     .shop_currency(Currency::USD)
+///     .shop_payment_id(ShopPaymentId::new("salary-alice")?)
+///     .description("May")
+///     .build();
+/// assert_eq!(create.payee_currency, Currency::EUR);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// Positional currencies, which could be swapped silently, do not compile:
+///
+/// ```compile_fail
+/// use feennex_proto::prelude::*;
+/// let create = TransferCreate::new(
+///     "25".parse().unwrap(), TransferAmountType::ReceiveAmount,
+///     PayeeAccount::new("201234567890").unwrap(),
+///     Currency::USD, Currency::EUR, ShopPaymentId::new("salary-alice").unwrap(),
+/// );
+/// ```
+///
+/// Nor does a builder that lacks a currency:
+///
+/// ```compile_fail
+/// use feennex_proto::prelude::*;
+/// let create = TransferCreate::builder()
+///     .amount("25".parse().unwrap())
+///     .payee_account(PayeeAccount::new("201234567890").unwrap())
+///     .payee_currency(Currency::EUR)
+///     .shop_payment_id(ShopPaymentId::new("salary-alice").unwrap())
+///     .build();
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, TypedBuilder)]
 #[non_exhaustive]
 pub struct TransferCreate {
     /// The amount, in the currency `amount_type` names.
     pub amount: Amount,
     /// Whether `amount` is what the wallet receives or what the shop pays.
+    #[builder(default = TransferAmountType::ReceiveAmount)]
     pub amount_type: TransferAmountType,
     /// The wallet that receives.
     pub payee_account: PayeeAccount,
@@ -133,35 +169,8 @@ pub struct TransferCreate {
     /// The merchant's id of this payout; also its idempotency key.
     pub shop_payment_id: ShopPaymentId,
     /// A note for the payee (not signed).
+    #[builder(default, setter(into, strip_option(fallback = description_opt)))]
     pub description: Option<String>,
-}
-
-impl TransferCreate {
-    /// A wallet payout; send it with a client's `payout`, which makes it exactly once.
-    pub fn new(
-        amount: Amount,
-        amount_type: TransferAmountType,
-        payee_account: PayeeAccount,
-        payee_currency: Currency,
-        shop_currency: Currency,
-        shop_payment_id: ShopPaymentId,
-    ) -> Self {
-        Self {
-            amount,
-            amount_type,
-            payee_account,
-            payee_currency,
-            shop_currency,
-            shop_payment_id,
-            description: None,
-        }
-    }
-
-    /// A note for the payee (not signed).
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
 }
 
 impl Endpoint for TransferCreate {
@@ -213,7 +222,7 @@ pub struct TransferCreated {
 
 /// `transfer/shop_payment_status`: looks a wallet payout up by the merchant's id.
 ///
-/// Answered with error 7 ([`ErrorCode::OperationNotFound`](crate::ErrorCode)) when no
+/// Answered with error 7 ([`ErrorCode::OperationNotFound`](crate::error::ErrorCode)) when no
 /// such payout exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

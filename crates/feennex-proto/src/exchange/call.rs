@@ -38,24 +38,15 @@ pub struct Call<E: Endpoint> {
 }
 
 impl<E: Endpoint> Call<E> {
-    /// A call retried as the endpoint's [`Endpoint::KIND`] allows: reads and
-    /// precalculations on transport failures, non-envelope answers and error 8;
-    /// creates only when the request provably never left. For payouts use
-    /// [`ExactlyOncePayout`](super::ExactlyOncePayout) instead.
+    /// A call retried as the endpoint's [`Endpoint::KIND`] allows, and only so:
+    /// reads and precalculations on transport failures, non-envelope answers and
+    /// error 8; creates only when the request provably never left, so a payout
+    /// create sent this way is never sent twice (nor reconciled: use
+    /// [`ExactlyOncePayout`](super::ExactlyOncePayout) for payouts).
     pub fn new(merchant: &Merchant, endpoint: &E, policy: RetryPolicy) -> Result<Self, Error> {
-        Self::with_kind(merchant, endpoint, E::KIND, policy)
-    }
-
-    /// A call retried as `kind` allows, whatever the endpoint says.
-    pub fn with_kind(
-        merchant: &Merchant,
-        endpoint: &E,
-        kind: CallKind,
-        policy: RetryPolicy,
-    ) -> Result<Self, Error> {
         Ok(Self {
             request: merchant.build(endpoint)?,
-            kind,
+            kind: E::KIND,
             policy,
             attempts: 0,
             deadline: None,

@@ -5,8 +5,12 @@
 //! - the request is sent again as it is only when it provably never left;
 //! - a create whose outcome is unknown (a timeout or reset after sending, a 5xx or any
 //!   answer that is not the envelope, error 8) is followed by status lookups;
-//! - a lookup that finds the payout ends the call with it; error 7 ("not found")
-//!   allows one more create with the same id; other lookup failures are retried;
+//! - a lookup that finds the payout ends the call with it, if the adoption rule
+//!   takes it as this request's ([`adoption`](crate::adoption)): every fact its answer
+//!   carries matches, and ownership is shown; otherwise the call ends with
+//!   [`Error::Conflict`] or [`Error::Unverified`], never with success; error 7
+//!   ("not found") allows one more create with the same id; other lookup failures
+//!   are retried;
 //! - error 6 on a create means an earlier attempt went through: look it up;
 //! - any other API error on a create is final: nothing was paid.
 //!
@@ -18,6 +22,7 @@ use std::time::{Instant, SystemTime};
 use rust_decimal::Decimal;
 
 use super::{Exchange, InFlight, RequestRole, Step, remaining};
+use crate::adoption::{Ownership, PayoutIntent, Seen};
 use crate::endpoints::{
     TransferCreate, TransferStatus, WithdrawCreate, WithdrawShopPaymentStatus, Withdrawal,
 };
@@ -30,12 +35,15 @@ use crate::transport::{AttemptTimedOut, Delivery, Request, Response};
 use crate::types::{Currency, ShopPaymentId, Timestamp};
 
 /// A create operation whose `shop_payment_id` is also its lookup key.
-pub trait IdempotentCreate: Endpoint {
+pub trait IdempotentCreate: Endpoint<Output: Seen> {
     /// The status lookup by `shop_payment_id`.
-    type Lookup: Endpoint;
+    type Lookup: Endpoint<Output: Seen>;
 
     /// The payout's id, never changed across attempts.
     fn payment_id(&self) -> &ShopPaymentId;
+
+    /// What it asks, to compare a payout found under its id with.
+    fn intent(&self) -> PayoutIntent;
 
     /// The lookup of this payout at time `now`.
     fn lookup(&self, now: Timestamp) -> Self::Lookup;
@@ -52,6 +60,10 @@ impl IdempotentCreate for TransferCreate {
 
     fn payment_id(&self) -> &ShopPaymentId {
         &self.shop_payment_id
+    }
+
+    fn intent(&self) -> PayoutIntent {
+        PayoutIntent::transfer(self)
     }
 
     fn lookup(&self, now: Timestamp) -> TransferStatus {
@@ -80,6 +92,10 @@ impl IdempotentCreate for WithdrawCreate {
 
     fn payment_id(&self) -> &ShopPaymentId {
         &self.shop_payment_id
+    }
+
+    fn intent(&self) -> PayoutIntent {
+        PayoutIntent::withdraw(self)
     }
 
     fn lookup(&self, now: Timestamp) -> WithdrawShopPaymentStatus {
@@ -173,6 +189,19 @@ impl PayoutLimits {
     }
 }
 
+/// How an exactly-once payout begins, and what the caller shows of a payout found
+/// under its id (see [`adoption`](crate::adoption)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Start {
+    /// Create first: nothing was sent under this id before, as far as the caller
+    /// knows.
+    Create(Ownership),
+    /// Look up first, create only after "not found": an earlier attempt may have
+    /// sent a create.
+    LookUp(Ownership),
+}
+
 /// Which request is next or out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Target {
@@ -200,7 +229,9 @@ pub type PayoutResult<C> = Result<
 /// The exactly-once payout machine for `transfer/create` (and any other
 /// [`IdempotentCreate`]).
 ///
-/// It ends with the payout, with a final API error (nothing was paid), or with
+/// It ends with the payout it adopted as this request's, with a final API error
+/// (nothing was paid), with [`Error::Conflict`] or [`Error::Unverified`] (a payout
+/// under the id that is not, or not proven to be, this request's), or with
 /// [`Error::PayoutUnresolved`] when a create may have gone through but no lookup
 /// could tell: then ask again later with the same `shop_payment_id`.
 #[derive(Debug)]
@@ -219,56 +250,79 @@ pub struct ExactlyOncePayout<C: IdempotentCreate> {
     retries_in_a_row: u32,
     /// Whether an earlier run may have sent a create (see [`Self::resume`]).
     resumed: bool,
+    /// What the caller shows of a payout found under the id.
+    ownership: Ownership,
     reconciled: bool,
     /// Whether "not unique" answered before any create of this call could arrive.
     preexisting: bool,
+    /// The API's message when it answered a create with "not unique".
+    not_unique: Option<String>,
     last_error: Option<Error>,
     result: Option<PayoutResult<C>>,
 }
 
 impl<C: IdempotentCreate> ExactlyOncePayout<C> {
     /// Prepares the payout and signs its create, so that a create that cannot be
-    /// built fails here. The first attempt sends that request; a later one sends it
-    /// built again, the very same bytes, since building is deterministic (this
-    /// saves a copy of every request for the rare retry).
+    /// built fails here. It starts with the create; a payout found under the id is
+    /// adopted only when a create of this call may have made it
+    /// ([`Ownership::Unproven`]).
     pub fn new(
         merchant: &Merchant,
         create: C,
         retry: RetryPolicy,
         limits: PayoutLimits,
     ) -> Result<Self, Error> {
-        Ok(Self {
-            create_request: Some(merchant.build(&create)?),
-            merchant: merchant.clone(),
-            create,
-            retry,
-            limits,
-            phase: Phase::SendAt(Target::Create, None),
-            deadline: None,
-            create_attempts: 0,
-            creates_sent: 0,
-            status_checks: 0,
-            retries_in_a_row: 0,
-            resumed: false,
-            reconciled: false,
-            preexisting: false,
-            last_error: None,
-            result: None,
-        })
+        Self::start(merchant, create, retry, limits, Start::Create(Ownership::Unproven))
     }
 
-    /// Starts by looking the payout up instead of creating it: for a payout whose
-    /// earlier run ended without a known outcome (after a crash, say).
+    /// Starts by looking the payout up instead of creating it, for a payout whose
+    /// earlier attempt ended without a known outcome (after a crash, say). The
+    /// caller says the id is its own, created with these details
+    /// ([`Ownership::CallerResume`]): a payout found that matches is adopted.
     pub fn resume(
         merchant: &Merchant,
         create: C,
         retry: RetryPolicy,
         limits: PayoutLimits,
     ) -> Result<Self, Error> {
-        let mut machine = Self::new(merchant, create, retry, limits)?;
-        machine.phase = Phase::SendAt(Target::Lookup, None);
-        machine.resumed = true;
-        Ok(machine)
+        Self::start(merchant, create, retry, limits, Start::LookUp(Ownership::CallerResume))
+    }
+
+    /// Prepares the payout as `start` says. The first create sends the request
+    /// signed here; a later one sends it built again, the very same bytes, since
+    /// building is deterministic (this saves a copy of every request for the rare
+    /// retry).
+    pub fn start(
+        merchant: &Merchant,
+        create: C,
+        retry: RetryPolicy,
+        limits: PayoutLimits,
+        start: Start,
+    ) -> Result<Self, Error> {
+        let (phase, resumed, ownership) = match start {
+            Start::Create(ownership) => (Phase::SendAt(Target::Create, None), false, ownership),
+            Start::LookUp(ownership) => (Phase::SendAt(Target::Lookup, None), true, ownership),
+        };
+        Ok(Self {
+            create_request: Some(merchant.build(&create)?),
+            merchant: merchant.clone(),
+            create,
+            retry,
+            limits,
+            phase,
+            deadline: None,
+            create_attempts: 0,
+            creates_sent: 0,
+            status_checks: 0,
+            retries_in_a_row: 0,
+            resumed,
+            ownership,
+            reconciled: false,
+            preexisting: false,
+            not_unique: None,
+            last_error: None,
+            result: None,
+        })
     }
 
     /// The payout's id.
@@ -297,6 +351,7 @@ impl<C: IdempotentCreate> ExactlyOncePayout<C> {
             shop_payment_id: self.create.payment_id().as_str().to_owned(),
             creates_sent: self.creates_sent,
             status_checks: self.status_checks,
+            preexisting: self.preexisting,
             last_error: Box::new(last_error),
         }
     }
@@ -355,15 +410,36 @@ impl<C: IdempotentCreate> ExactlyOncePayout<C> {
         Step::Send { request, deadline: attempt.deadline, role }
     }
 
+    /// This call's create was answered: the payout is its own, if it is what was
+    /// asked.
     fn created(&mut self, output: C::Output) {
         let summary = C::summarize_created(&output);
-        self.result = Some(Ok(self.outcome(PayoutRecord::Created(output), summary)));
+        let record = PayoutRecord::Created(output);
+        self.result = Some(self.adopt(record, summary, true));
     }
 
+    /// A lookup found a payout: this call's own when a create of this call may
+    /// have made it (one may have reached the server, and "not unique" did not
+    /// answer the first before any could).
     fn found(&mut self, output: <C::Lookup as Endpoint>::Output) {
         let summary = C::summarize_found(&output);
         self.reconciled = true;
-        self.result = Some(Ok(self.outcome(PayoutRecord::Found(output), summary)));
+        let made_by_this_call = self.creates_sent > 0 && !self.preexisting;
+        self.result = Some(self.adopt(PayoutRecord::Found(output), summary, made_by_this_call));
+    }
+
+    /// The adoption rule ([`PayoutIntent::adopt`]) applied to a payout answer.
+    fn adopt(
+        &self,
+        record: PayoutRecord<C::Output, <C::Lookup as Endpoint>::Output>,
+        summary: PayoutSummary,
+        made_by_this_call: bool,
+    ) -> PayoutResult<C> {
+        self.create
+            .intent()
+            .adopt(&record.seen(), made_by_this_call, self.ownership)
+            .map_err(|refused| refused.after_not_unique(self.not_unique.as_deref()))?;
+        Ok(self.outcome(record, summary))
     }
 
     fn outcome(
@@ -397,6 +473,7 @@ impl<C: IdempotentCreate> ExactlyOncePayout<C> {
             Error::Transport { delivery: Delivery::NotSent, .. } => Phase::Backoff(Target::Create),
             Error::Api(api) if api.code == ErrorCode::OperationNotUnique => {
                 self.preexisting = self.creates_sent == 0 && !self.resumed;
+                self.not_unique = Some(api.message.clone());
                 self.creates_sent += 1;
                 self.reconciled = true;
                 Phase::SendAt(Target::Lookup, None)

@@ -189,12 +189,12 @@ mod tests {
 
     fn quote_call(policy: RetryPolicy) -> Call<TransferTry> {
         let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("secret"));
-        let quote = TransferTry::new(
-            "1".parse().unwrap(),
-            TransferAmountType::ReceiveAmount,
-            Currency::USD,
-            Currency::USD,
-        );
+        let quote = TransferTry::builder()
+            .amount("1".parse().unwrap())
+            .amount_type(TransferAmountType::ReceiveAmount)
+            .payee_currency(Currency::USD)
+            .shop_currency(Currency::USD)
+            .build();
         Call::new(&merchant, &quote, policy).unwrap()
     }
 

@@ -18,6 +18,7 @@ from .client import Client, HttpDriver, PayoutResult, parse_response
 from .errors import (
     ApiError,
     CallbackRejected,
+    Conflict,
     FeennexError,
     InvalidValue,
     LimitReached,
@@ -27,6 +28,7 @@ from .errors import (
     PayoutUnresolved,
     TransportError,
     UnexpectedData,
+    Unverified,
 )
 from . import records
 
@@ -38,6 +40,7 @@ __all__ = [
     "CALLBACK_REPLY_OK",
     "CallbackRejected",
     "Client",
+    "Conflict",
     "ENDPOINTS",
     "Exchange",
     "FeennexError",
@@ -54,6 +57,7 @@ __all__ = [
     "Signer",
     "TransportError",
     "UnexpectedData",
+    "Unverified",
     "amount_text",
     "parse_response",
     "records",

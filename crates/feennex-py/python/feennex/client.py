@@ -202,7 +202,9 @@ class Client:
     ) -> PayoutResult:
         """``transfer/create`` exactly once. Choose ``shop_payment_id`` before the
         first attempt and keep it; after ``PayoutUnresolved`` (or a crash), call
-        again with the same id and ``resume=True``."""
+        again with the same id and ``resume=True``, which says the id is yours with
+        these details. A payout found under the id that this call did not make (nor
+        a resume vouch for) raises ``Unverified``; one that differs, ``Conflict``."""
         return self.make_payout(
             "transfer/create",
             resume,

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from .client import Client
-from .errors import ApiError, CallbackRejected, FeennexError, OrderMismatch
+from .errors import ApiError, CallbackRejected, Conflict, FeennexError, OrderMismatch, Unverified
 
 Number = Union[int, float, str, Decimal]
 
@@ -82,6 +82,14 @@ def _text(value: Any) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
+
+
+def _not_unique(error: Union[Conflict, Unverified]) -> "PiastrixClientException":
+    """A payout under the id that this call did not make: the API's error 6
+    (OperationNotUnique), as the official client raises it, with the API's own
+    message when it sent one."""
+    message = error.not_unique if error.not_unique is not None else error.message
+    return PiastrixClientException(message, 6)
 
 
 def _as_dict(record: Any) -> Dict[str, Any]:
@@ -257,8 +265,11 @@ class PiastrixClient:
         extra_fields: Optional[Mapping[str, Any]] = None,
     ) -> Dict[str, Any]:
         """``transfer/create``, exactly once: when the outcome of a create is
-        unknown, the payout is looked up and adopted. The answer has the create's
-        keys; ``balance`` is ``None`` when the payout was adopted from a lookup."""
+        unknown, the payout is looked up and adopted if this call made it. The
+        answer is what the API sent: the create's answer, or the lookup's when the
+        create's was lost. A payout under the id that this call did not make raises
+        ``PiastrixClientException`` with code 6 and the API's message, as the
+        official client does."""
         own = (
             "amount",
             "amount_type",
@@ -285,19 +296,9 @@ class PiastrixClient:
             )
         except ApiError as error:
             raise PiastrixClientException(error.server_message, error.code) from error
-        if result.created:
-            return _as_dict(result.record)
-        found = result.record
-        return {
-            "balance": None,
-            "id": found.id,
-            "payee_account": str(payee_account),
-            "payee_amount": found.receive_amount,
-            "payee_currency": found.payee_currency,
-            "shop": self.shop_id,
-            "shop_currency": found.shop_currency,
-            "write_off_amount": found.write_off_amount,
-        }
+        except (Conflict, Unverified) as error:
+            raise _not_unique(error) from error
+        return _as_dict(result.record)
 
     def withdraw_try(
         self, amount: Number, amount_type: str, payway: str, shop_currency: int
@@ -341,6 +342,8 @@ class PiastrixClient:
             )
         except ApiError as error:
             raise PiastrixClientException(error.server_message, error.code) from error
+        except (Conflict, Unverified) as error:
+            raise _not_unique(error) from error
         return _as_dict(result.record)
 
     def check_account(

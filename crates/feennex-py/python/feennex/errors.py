@@ -81,6 +81,35 @@ class PayoutUnresolved(FeennexError):
     last_error: FeennexError
 
 
+class Conflict(FeennexError):
+    """A payout exists under the request's ``shop_payment_id`` but differs from
+    what was asked: nothing was paid for this request. ``field`` names the first
+    fact that differs, ``asked`` and ``found`` its two values, ``payout_id`` the
+    payout found; ``not_unique`` is the API's message when it refused the create
+    as not unique (error 6)."""
+
+    payout_id: int
+    shop_payment_id: str
+    field: str
+    asked: str
+    found: str
+    not_unique: Optional[str]
+
+
+class Unverified(FeennexError):
+    """A payout under the request's ``shop_payment_id`` matches what its answer
+    carries, but it existed before this call and nothing shows it was made for
+    this request: not success. ``not_compared`` names what was asked that the
+    answer does not carry. If your own records show the id is yours with these
+    details, call again with ``resume=True``; otherwise use another id.
+    ``not_unique`` is the API's message when it refused the create (error 6)."""
+
+    payout_id: int
+    shop_payment_id: str
+    not_compared: list
+    not_unique: Optional[str]
+
+
 class LimitReached(FeennexError):
     """A call gave up on a limit (``creates``, ``status checks`` or ``time``)."""
 
@@ -110,6 +139,7 @@ class OrderMismatch(FeennexError):
 __all__ = [
     "ApiError",
     "CallbackRejected",
+    "Conflict",
     "FeennexError",
     "InvalidValue",
     "LimitReached",
@@ -118,5 +148,6 @@ __all__ = [
     "OutOfTurn",
     "PayoutUnresolved",
     "TransportError",
+    "Unverified",
     "UnexpectedData",
 ]

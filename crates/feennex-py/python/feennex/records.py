@@ -233,7 +233,8 @@ class PayoutResult:
     ``record`` is the create's answer when ``created`` is true, else the payout as
     a status lookup found it (``TransferPayout`` or ``Withdrawal``). ``id``,
     ``write_off`` and ``shop_currency`` are the same whichever way it was learnt.
-    ``reconciled`` says the payout was adopted from a lookup.
+    ``reconciled`` says the payout was adopted from a lookup; ``preexisting`` that
+    it existed before this call (adopted on the caller's proof: a resume).
     """
 
     record: Any
@@ -244,6 +245,7 @@ class PayoutResult:
     creates_sent: int
     status_checks: int
     reconciled: bool
+    preexisting: bool
 
 
 def payout_result(endpoint: str, text: str) -> PayoutResult:
@@ -262,4 +264,5 @@ def payout_result(endpoint: str, text: str) -> PayoutResult:
         creates_sent=data["creates_sent"],
         status_checks=data["status_checks"],
         reconciled=data["reconciled"],
+        preexisting=data["preexisting"],
     )

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use feennex_proto::{Currency, ErrorCode};
+use feennex_proto::prelude::{Currency, ErrorCode};
 use serde::Serialize;
 
 use crate::app::App;
@@ -25,7 +25,7 @@ pub(crate) const WALLET_PAYWAY: &str = "feennex_wallet";
 /// currency, with the bill fee on top.
 pub(crate) fn price(
     app: &App,
-    shop_amount: feennex_proto::Decimal,
+    shop_amount: feennex_proto::prelude::Decimal,
     shop_currency: Currency,
     payer_currency: Currency,
 ) -> Result<Split, ApiFailure> {

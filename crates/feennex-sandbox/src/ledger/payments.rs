@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use feennex_proto::Currency;
+use feennex_proto::prelude::{Currency, ErrorCode};
 use serde::Serialize;
 
 use super::{FIRST_PAYMENT_ID, Ledger, not_unique};
@@ -155,9 +155,8 @@ impl Ledger {
         }
         let payer_ip = payment.payer_ip.clone();
         let created = self.create_payment(payment)?;
-        self.finish_payment(created.kind, created.id, paid, processed, payer_ip).map_err(
-            |message| ApiFailure::new(feennex_proto::ErrorCode::OperationIsProcessing, message),
-        )
+        self.finish_payment(created.kind, created.id, paid, processed, payer_ip)
+            .map_err(|message| ApiFailure::new(ErrorCode::OperationIsProcessing, message))
     }
 
     /// The payment of either kind made for an order.

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Request, State};
 use axum::response::Response;
-use feennex_proto::{Currency, Decimal, ErrorCode};
+use feennex_proto::prelude::{Currency, Decimal, ErrorCode};
 use http::StatusCode;
 
 use super::html::{self, escape};

@@ -40,7 +40,7 @@ pub(super) async fn page(
 
 fn show(lang: Lang, payment: &Payment, form: &PayerForm) -> Response {
     let words = lang.words();
-    let money = |amount: &crate::money::Money, currency: feennex_proto::Currency| {
+    let money = |amount: &crate::money::Money, currency: feennex_proto::prelude::Currency| {
         let letters = currency.alpha().map_or_else(|| currency.to_string(), str::to_owned);
         format!("{:.2} {letters}", amount.0)
     };

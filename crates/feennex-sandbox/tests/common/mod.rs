@@ -1,5 +1,5 @@
 //! A small client for the tests, written from the spec: raw HTTP/1.1 over a
-//! `TcpStream`, bodies signed with `feennex_proto::sign`.
+//! `TcpStream`, bodies signed with `feennex_proto::sign::sign`.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -221,7 +221,7 @@ impl Shop {
                 (*name, text)
             })
             .collect();
-        let sign = feennex_proto::sign(&signed, &self.secret);
+        let sign = feennex_proto::sign::sign(&signed, &self.secret);
         let mut object = serde_json::Map::new();
         for (name, value) in &all {
             object.insert((*name).to_owned(), serde_json::from_str(&value.json()).unwrap());
@@ -401,5 +401,5 @@ pub fn signature_is_valid(fields: &[(String, String)], secret: &SecretKey) -> bo
         .filter(|(name, value)| name != "sign" && !value.is_empty())
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
-    feennex_proto::verify(&signed, secret, field(fields, "sign"))
+    feennex_proto::sign::verify(&signed, secret, field(fields, "sign"))
 }

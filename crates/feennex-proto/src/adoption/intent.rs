@@ -1,20 +1,20 @@
-//! What a row of a batch asks for: the facts that make it the same payout.
+//! What a payout asks for: the facts that make it the same payout.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::endpoints::{TransferCreate, WithdrawCreate};
 
-/// What a row asks: the kind of payout, its id, the payee, the amount and its type,
-/// the currencies and (for withdrawals) the payway. Unsigned extras (a description,
-/// account details) are not part of it.
+/// What a payout asks: the kind of payout, its id, the payee, the amount and its
+/// type, the currencies and (for withdrawals) the payway. Unsigned extras (a
+/// description, account details) are not part of it.
 ///
-/// A journal stores it per row, so that a run resumed on a file that no longer
-/// says the same is refused, and a payout found by lookup is compared with it.
+/// A payout found under the id is compared with it; a batch journal stores it per
+/// row, so that a run resumed on a file that no longer says the same is refused.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum RowIntent {
+pub enum PayoutIntent {
     /// A payout to a Feennex wallet (`transfer/create`).
     Transfer {
         /// The payout's id.
@@ -47,10 +47,10 @@ pub enum RowIntent {
     },
 }
 
-impl RowIntent {
+impl PayoutIntent {
     /// What a wallet payout asks.
     pub fn transfer(create: &TransferCreate) -> Self {
-        RowIntent::Transfer {
+        PayoutIntent::Transfer {
             shop_payment_id: create.shop_payment_id.as_str().to_owned(),
             payee_account: create.payee_account.as_str().to_owned(),
             amount: create.amount.value(),
@@ -62,7 +62,7 @@ impl RowIntent {
 
     /// What a withdrawal asks.
     pub fn withdraw(create: &WithdrawCreate) -> Self {
-        RowIntent::Withdraw {
+        PayoutIntent::Withdraw {
             shop_payment_id: create.shop_payment_id.as_str().to_owned(),
             account: create.account.as_str().to_owned(),
             amount: create.amount.value(),
@@ -75,15 +75,15 @@ impl RowIntent {
     /// The payout's id: the row's identity.
     pub fn shop_payment_id(&self) -> &str {
         match self {
-            RowIntent::Transfer { shop_payment_id, .. }
-            | RowIntent::Withdraw { shop_payment_id, .. } => shop_payment_id,
+            PayoutIntent::Transfer { shop_payment_id, .. }
+            | PayoutIntent::Withdraw { shop_payment_id, .. } => shop_payment_id,
         }
     }
 
     /// The field that differs from `other`, if any (the id included), named as in
     /// the API.
-    pub fn first_difference(&self, other: &RowIntent) -> Option<&'static str> {
-        use RowIntent::*;
+    pub fn first_difference(&self, other: &PayoutIntent) -> Option<&'static str> {
+        use PayoutIntent::*;
         match (self, other) {
             (
                 Transfer {
