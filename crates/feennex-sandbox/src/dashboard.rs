@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -45,9 +46,7 @@ fn asset(content_type: &'static str, text: &'static str) -> Response {
 
 /// `GET /_sandbox/events`: an event `change` with the revision at once, then one
 /// each time the revision grows (several quick changes may come as one).
-async fn events(
-    axum::extract::State(app): axum::extract::State<Arc<App>>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+async fn events(State(app): State<Arc<App>>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let revisions = app.revisions();
     let stream =
         futures_util::stream::unfold((revisions, true), |(mut revisions, first)| async move {

@@ -217,14 +217,8 @@ impl Way {
 
     fn label(&self, lang: Lang) -> String {
         let name = if self.alias == WALLET_PAYWAY { lang.words().wallet } else { &self.alias };
-        format!("{name} — {}", money_text(self.price, self.currency))
+        format!("{name} — {}", html::money(self.price, self.currency))
     }
-}
-
-/// An amount for people: two decimals and the currency's letters.
-fn money_text(amount: Decimal, currency: Currency) -> String {
-    let letters = currency.alpha().map_or_else(|| currency.to_string(), str::to_owned);
-    format!("{amount:.2} {letters}")
 }
 
 /// The page with the order and the ways to pay it.
@@ -240,7 +234,7 @@ fn show(app: &App, lang: Lang, order: &Order, fields: &BTreeMap<String, String>)
     let mut rows = vec![
         (words.shop, order.shop_id.to_string()),
         (words.order, order.shop_order_id.clone()),
-        (words.amount, money_text(order.amount, order.currency)),
+        (words.amount, html::money(order.amount, order.currency)),
     ];
     if let Some(description) = &order.description {
         rows.push((words.description, description.clone()));

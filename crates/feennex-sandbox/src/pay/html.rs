@@ -2,6 +2,7 @@
 //! Every text that came from a request or a shop goes through [`escape`].
 
 use axum::response::{IntoResponse, Response};
+use feennex_proto::prelude::{Currency, Decimal};
 use http::{StatusCode, header};
 
 use super::Lang;
@@ -94,6 +95,12 @@ pub(super) fn escape(text: &str) -> String {
         }
     }
     escaped
+}
+
+/// An amount for people: two decimals and the currency's letters (`10.50 RUB`).
+pub(super) fn money(amount: Decimal, currency: Currency) -> String {
+    let letters = currency.alpha().map_or_else(|| currency.to_string(), str::to_owned);
+    format!("{amount:.2} {letters}")
 }
 
 /// A hidden form field.

@@ -40,17 +40,13 @@ pub(super) async fn page(
 
 fn show(lang: Lang, payment: &Payment, form: &PayerForm) -> Response {
     let words = lang.words();
-    let money = |amount: &crate::money::Money, currency: feennex_proto::prelude::Currency| {
-        let letters = currency.alpha().map_or_else(|| currency.to_string(), str::to_owned);
-        format!("{:.2} {letters}", amount.0)
-    };
     let payway = if payment.kind == PaymentKind::Bill { words.wallet } else { &payment.payway };
     let mut rows = vec![
         (words.shop, payment.shop_id.to_string()),
         (words.order, payment.shop_order_id.clone()),
-        (words.amount, money(&payment.shop_amount, payment.shop_currency)),
+        (words.amount, html::money(payment.shop_amount.0, payment.shop_currency)),
         (words.payway, payway.to_owned()),
-        (words.to_pay, money(&payment.payer_price, payment.payer_currency)),
+        (words.to_pay, html::money(payment.payer_price.0, payment.payer_currency)),
     ];
     if let Some(description) = &payment.description {
         rows.push((words.description, description.clone()));
