@@ -57,6 +57,10 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write) -> Result<(), Failure> {
         out,
         format_args!("sandbox listening on {} (with fault injection)", sandbox.base_url()),
     )?;
+    crate::output::print(
+        out,
+        format_args!("dashboard (while the demo runs): {}", sandbox.dashboard_url()),
+    )?;
 
     let (directory, temporary) = match &args.dir {
         Some(dir) => (dir.clone(), None),

@@ -21,7 +21,9 @@ use crate::flags::SandboxUrlArgs;
 /// Run a local Feennex sandbox (the default), or drive a running one.
 ///
 /// The first line of output is `listening on http://IP:PORT`, with the real port
-/// when `--listen` asks for port 0. It runs until interrupted (Ctrl-C or SIGTERM).
+/// when `--listen` asks for port 0; the second is `dashboard: http://IP:PORT/`, a
+/// live view of the sandbox to open in a browser. It runs until interrupted
+/// (Ctrl-C or SIGTERM).
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct SandboxArgs {
@@ -46,6 +48,16 @@ pub struct ServeArgs {
     /// A shop as ID:SECRET (repeatable); without it, shop 1 with secret sandbox-secret.
     #[arg(long = "shop", value_name = "ID:SECRET")]
     pub shops: Vec<String>,
+    /// A payway a shop may use, as NAME for every shop or ID:NAME for one
+    /// (repeatable); a shop named by none keeps the defaults (card_rub, card_usd,
+    /// card_eur, qiwi_rub). Known: the defaults, payeer_rub, advcash_rub,
+    /// perfectmoney_usd, sbp_rub, bank_transfer_rub.
+    #[arg(long = "payway", value_name = "[ID:]NAME")]
+    pub payways: Vec<String>,
+    /// Send callbacks from this local address (such as 127.0.0.2), to test a
+    /// shop's sender allow-list; by default the system picks it.
+    #[arg(long, value_name = "IP")]
+    pub callback_from: Option<std::net::IpAddr>,
     /// Opening balance of one currency of every shop as CURRENCY=AMOUNT (repeatable,
     /// 840 or USD); the other currencies keep theirs: 1000000 in each of 840, 978 and 643.
     #[arg(long = "balance", value_name = "CURRENCY=AMOUNT")]
@@ -159,6 +171,10 @@ fn serve(args: &ServeArgs, out: &mut dyn Write) -> Result<(), Failure> {
         let stop = StopSignals::register();
         crate::output::print(out, format_args!("listening on http://{}", sandbox.local_addr()))?;
         out.flush().map_err(|error| Failure::Output(error.to_string()))?;
+        // For people: a supervisor that stopped reading after the line above (the
+        // readiness signal) must not stop the sandbox.
+        let _ = crate::output::print(out, format_args!("dashboard: {}", sandbox.dashboard_url()))
+            .and_then(|()| out.flush().map_err(|error| Failure::Output(error.to_string())));
         stop.wait().await;
         sandbox.shutdown();
         Ok(())
@@ -228,12 +244,30 @@ fn config_of(args: &ServeArgs) -> Result<SandboxConfig, Failure> {
         Duration::from_millis(args.header_timeout_ms),
         Duration::from_millis(args.body_timeout_ms),
     );
+    let payways =
+        args.payways.iter().map(|payway| parse_payway(payway)).collect::<Result<Vec<_>, _>>()?;
     config = config
         .with_shops(shops)
+        .with_payways(payways.iter().map(|(shop, name)| (*shop, name.as_str())))
+        .map_err(|error| Failure::Input(format!("--payway: {error}")))?
         .with_faults(faults)
         .with_withdrawal_pace(WithdrawalPace::Timed(Duration::from_millis(args.withdrawal_step_ms)))
         .with_read_timeouts(timeouts);
+    if let Some(address) = args.callback_from {
+        config = config.with_callback_source(address);
+    }
     Ok(config)
+}
+
+/// `NAME` (every shop) or `ID:NAME` (one shop).
+fn parse_payway(argument: &str) -> Result<(Option<u64>, String), Failure> {
+    let Some((id, name)) = argument.split_once(':') else {
+        return Ok((None, argument.to_owned()));
+    };
+    let id = id.parse().ok().filter(|id| *id > 0).ok_or_else(|| {
+        Failure::Input(format!("--payway {argument:?}: expected NAME or ID:NAME"))
+    })?;
+    Ok((Some(id), name.to_owned()))
 }
 
 /// `ID:SECRET`, split at the first `:`. The secret never appears in a message.
@@ -319,6 +353,8 @@ mod tests {
         let args = ServeArgs {
             listen: ([127, 0, 0, 1], 0).into(),
             shops: vec!["6:s".into()],
+            payways: Vec::new(),
+            callback_from: None,
             balances: vec!["USD=1000".into()],
             faults: Vec::new(),
             fault_seed: 0,
@@ -346,6 +382,33 @@ mod tests {
         assert_eq!(value["fee"], "0.1");
         assert_eq!((value["id"].as_u64(), value["status"].as_u64()), (Some(9001), Some(2)));
         assert!(printed.contains("\n  \"id\": 9001"), "{printed}");
+    }
+
+    #[test]
+    fn payways_are_chosen_per_shop_and_unknown_ones_are_refused() {
+        let args = |payways: &[&str]| ServeArgs {
+            listen: ([127, 0, 0, 1], 0).into(),
+            shops: vec!["6:s".into(), "7:t".into()],
+            payways: payways.iter().map(|p| (*p).to_owned()).collect(),
+            callback_from: None,
+            balances: Vec::new(),
+            faults: Vec::new(),
+            fault_seed: 0,
+            fault_delay_ms: 0,
+            withdrawal_step_ms: 0,
+            header_timeout_ms: 30_000,
+            body_timeout_ms: 30_000,
+        };
+        let config = config_of(&args(&["card_rub", "6:payeer_rub"])).unwrap();
+        let offered = |index: usize| config.shops[index].payways.clone().unwrap();
+        assert_eq!(offered(0), ["card_rub", "payeer_rub"].map(String::from).into());
+        assert_eq!(offered(1), ["card_rub"].map(String::from).into());
+        assert!(config.invoice_payways.iter().any(|p| p.alias == "payeer_rub"));
+        assert!(config_of(&args(&[])).unwrap().shops[0].payways.is_none());
+        let unknown = message(config_of(&args(&["mystery_rub"])).unwrap_err());
+        assert!(unknown.contains("mystery_rub") && unknown.contains("payeer_rub"), "{unknown}");
+        assert!(message(config_of(&args(&["9:card_rub"])).unwrap_err()).contains("shop 9"));
+        assert!(message(config_of(&args(&["x:card_rub"])).unwrap_err()).contains("ID:NAME"));
     }
 
     #[test]

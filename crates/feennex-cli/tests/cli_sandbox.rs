@@ -30,12 +30,16 @@ fn start(args: &[&str]) -> (Running, SocketAddr) {
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let running = Running(child);
+    let mut stdout = BufReader::new(stdout);
     let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
+    stdout.read_line(&mut line).unwrap();
     let url =
         line.trim_end().strip_prefix("listening on http://").unwrap_or_else(|| panic!("{line:?}"));
     let addr: SocketAddr = url.parse().unwrap();
     assert_ne!(addr.port(), 0);
+    let mut dashboard = String::new();
+    stdout.read_line(&mut dashboard).unwrap();
+    assert_eq!(dashboard, format!("dashboard: http://{addr}/\n"));
     (running, addr)
 }
 
@@ -172,6 +176,7 @@ fn sandbox_refuses_bad_flags_with_exit_2_without_echoing_secrets() {
         &["sandbox", "--listen", "127.0.0.1:0", "--balance", "840"],
         &["sandbox", "--listen", "127.0.0.1:0", "--fault", "explode=1"],
         &["sandbox", "--listen", "127.0.0.1:0", "--header-timeout-ms", "0"],
+        &["sandbox", "--listen", "127.0.0.1:0", "--payway", "mystery_rub"],
     ] {
         let output = feennex(args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");

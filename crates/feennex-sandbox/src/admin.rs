@@ -1,5 +1,6 @@
-//! Sandbox-only endpoints under `/_sandbox/`: introspection, fault control and
-//! finishing payments. They are never faulted and need no signature.
+//! Sandbox-only endpoints under `/_sandbox/`: introspection, fault control,
+//! finishing payments and sending their callbacks again. They are never faulted
+//! and need no signature; the dashboard drives the sandbox through them.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -8,7 +9,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use feennex_proto::prelude::Currency;
 use http::StatusCode;
@@ -16,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::App;
 use crate::faults::{FaultConfig, FaultKind};
-use crate::ledger::{Balance, PaymentKind};
+use crate::ledger::{Balance, Ledger, Payment, PaymentKind};
 use crate::reply::json_response;
 
 /// Every sandbox-only route.
@@ -29,7 +30,8 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/_sandbox/payments", get(payments))
         .route("/_sandbox/callbacks", get(callbacks))
         .route("/_sandbox/payments/{kind}/{id}/{action}", post(finish_payment))
-        .route("/_sandbox/pay/{kind}/{id}", get(pay_page))
+        .route("/_sandbox/callbacks/{kind}/{id}/resend", post(resend_callback))
+        .route("/_sandbox/state", get(state))
 }
 
 fn json<T: Serialize>(value: &T) -> Response {
@@ -96,6 +98,7 @@ async fn set_faults(State(app): State<Arc<App>>, body: Bytes) -> Response {
         }
         faults.reconfigure(config);
     }
+    app.announce_change();
     json(&fault_settings(&app))
 }
 
@@ -115,14 +118,16 @@ struct ShopBalance {
     balance: Balance,
 }
 
-async fn balances(State(app): State<Arc<App>>) -> Response {
-    let balances: Vec<ShopBalance> = app
-        .ledger()
+fn shop_balances(ledger: &Ledger) -> Vec<ShopBalance> {
+    ledger
         .balances(None)
         .into_iter()
         .map(|(shop_id, currency, balance)| ShopBalance { shop_id, currency, balance })
-        .collect();
-    json(&balances)
+        .collect()
+}
+
+async fn balances(State(app): State<Arc<App>>) -> Response {
+    json(&shop_balances(&app.ledger()))
 }
 
 async fn payments(State(app): State<Arc<App>>) -> Response {
@@ -133,62 +138,108 @@ async fn callbacks(State(app): State<Arc<App>>) -> Response {
     json(&app.ledger().callbacks)
 }
 
+/// A payment kind and id from a route, or why the route names none.
+fn payment_key(kind: &str, id: &str) -> Result<(PaymentKind, u64), &'static str> {
+    let kind = PaymentKind::parse(kind).ok_or("kind must be bill or invoice")?;
+    let id = id.parse().map_err(|_| "the id must be a number")?;
+    Ok((kind, id))
+}
+
 /// `POST /_sandbox/payments/{bill|invoice}/{id}/{complete|reject}`: finishes a
 /// waiting payment and starts delivering its callback.
 async fn finish_payment(
     State(app): State<Arc<App>>,
     Path((kind, id, action)): Path<(String, String, String)>,
 ) -> Response {
-    let Some(kind) = PaymentKind::parse(&kind) else {
-        return problem(StatusCode::NOT_FOUND, "kind must be bill or invoice");
-    };
-    let Ok(id) = id.parse::<u64>() else {
-        return problem(StatusCode::NOT_FOUND, "the id must be a number");
+    let (kind, id) = match payment_key(&kind, &id) {
+        Ok(key) => key,
+        Err(message) => return problem(StatusCode::NOT_FOUND, message),
     };
     let paid = match action.as_str() {
         "complete" => true,
         "reject" => false,
         _ => return problem(StatusCode::NOT_FOUND, "the action must be complete or reject"),
     };
-    let finished = app.ledger().finish_payment(kind, id, paid, crate::api::now_iso());
-    let payment = match finished {
-        Ok(payment) => payment,
-        Err(message) if message.starts_with("no ") => {
-            return problem(StatusCode::NOT_FOUND, &message);
-        }
-        Err(message) => return problem(StatusCode::CONFLICT, &message),
+    match crate::callbacks::finish(&app, kind, id, paid, None) {
+        Ok(payment) => json(&payment),
+        Err(message) if message.starts_with("no ") => problem(StatusCode::NOT_FOUND, &message),
+        Err(message) => problem(StatusCode::CONFLICT, &message),
+    }
+}
+
+/// `POST /_sandbox/callbacks/{bill|invoice}/{id}/resend`: delivers a final
+/// payment's callback again, as a new delivery with its own attempts.
+async fn resend_callback(
+    State(app): State<Arc<App>>,
+    Path((kind, id)): Path<(String, String)>,
+) -> Response {
+    let (kind, id) = match payment_key(&kind, &id) {
+        Ok(key) => key,
+        Err(message) => return problem(StatusCode::NOT_FOUND, message),
     };
-    if let Some(url) = payment.callback_url.clone() {
-        let fields = crate::callbacks::callback_fields(&app, &payment, paid);
-        crate::callbacks::spawn_delivery(app.clone(), payment.clone(), url, fields);
+    let Some(payment) = app.ledger().payment(kind, id).cloned() else {
+        return problem(StatusCode::NOT_FOUND, &format!("no {} with id {id}", kind.name()));
+    };
+    if payment.is_waiting() {
+        return problem(StatusCode::CONFLICT, "a waiting payment has no callback yet");
+    }
+    if !crate::callbacks::spawn_delivery(app.clone(), &payment) {
+        return problem(StatusCode::CONFLICT, "the payment has no callback URL");
     }
     json(&payment)
 }
 
-/// The page a payer is sent to: what is asked, and buttons to pay or refuse.
-async fn pay_page(State(app): State<Arc<App>>, Path((kind, id)): Path<(String, u64)>) -> Response {
-    let Some(kind) = PaymentKind::parse(&kind) else {
-        return problem(StatusCode::NOT_FOUND, "kind must be bill or invoice");
-    };
-    let ledger = app.ledger();
-    let Some(payment) = ledger.payments().iter().find(|p| p.kind == kind && p.id == id) else {
-        return problem(StatusCode::NOT_FOUND, "no such payment");
-    };
-    let kind = kind.name();
-    let order = escape(&payment.shop_order_id);
-    let price = crate::money::python_text(payment.payer_price.0);
-    let page = format!(
-        "<!doctype html><html><head><title>Feennex sandbox: {kind} {id}</title></head><body>\
-         <h1>Feennex sandbox</h1><p>{kind} {id}, order {order}: pay {price} ({currency}); status {status}.</p>\
-         <form method=\"post\" action=\"/_sandbox/payments/{kind}/{id}/complete\"><button>Pay</button></form>\
-         <form method=\"post\" action=\"/_sandbox/payments/{kind}/{id}/reject\"><button>Refuse</button></form>\
-         </body></html>",
-        currency = payment.payer_currency,
-        status = payment.status,
-    );
-    Html(page).into_response()
+/// A payment with its status's name, for people.
+#[derive(Serialize)]
+struct PaymentView<'a> {
+    #[serde(flatten)]
+    payment: &'a Payment,
+    status_name: &'static str,
+    waiting: bool,
+    payer_page: String,
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// Everything the dashboard shows, read at one revision.
+#[derive(Serialize)]
+struct Snapshot<'a> {
+    revision: u64,
+    base_url: &'a str,
+    shops: Vec<u64>,
+    balances: Vec<ShopBalance>,
+    payments: Vec<PaymentView<'a>>,
+    transfers: &'a [crate::ledger::Transfer],
+    withdrawals: Vec<crate::ledger::WithdrawalView>,
+    callbacks: &'a [crate::ledger::CallbackAttempt],
+    faults: FaultSettings,
+}
+
+/// `GET /_sandbox/state`: the whole state at one revision (a change made while
+/// it is read shows in a later revision).
+async fn state(State(app): State<Arc<App>>) -> Response {
+    let faults = fault_settings(&app);
+    let revision = *app.revisions().borrow();
+    let ledger = app.ledger();
+    let mut shops: Vec<u64> = app.secrets.keys().copied().collect();
+    shops.sort_unstable();
+    let payments = ledger
+        .payments()
+        .iter()
+        .map(|payment| PaymentView {
+            payment,
+            status_name: payment.kind.status_name(payment.status),
+            waiting: payment.is_waiting(),
+            payer_page: crate::pay::payer_page_url(&app, payment.kind, payment.id),
+        })
+        .collect();
+    json(&Snapshot {
+        revision,
+        base_url: &app.base_url,
+        shops,
+        balances: shop_balances(&ledger),
+        payments,
+        transfers: ledger.transfers(),
+        withdrawals: ledger.withdrawals(),
+        callbacks: &ledger.callbacks,
+        faults,
+    })
 }

@@ -3,29 +3,50 @@
 //! answers HTTP 200 with the body `OK`, at most a configured number of times.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{Request, header};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 use crate::app::App;
-use crate::ledger::{CallbackAttempt, Payment};
+use crate::ledger::{CallbackAttempt, Payment, PaymentKind};
 use crate::money::python_text;
 
 /// Most bytes of a shop's answer that are read.
 const MAX_ANSWER_BYTES: usize = 4096;
 
+/// Most characters of a shop's answer that are kept with an attempt.
+const KEPT_ANSWER_CHARS: usize = 200;
+
+/// Finishes a waiting payment (paid or rejected) and starts delivering its
+/// callback, as the engine does when the payer is done.
+pub(crate) fn finish(
+    app: &Arc<App>,
+    kind: PaymentKind,
+    id: u64,
+    paid: bool,
+    payer_ip: Option<String>,
+) -> Result<Payment, String> {
+    let payment = app.ledger().finish_payment(kind, id, paid, crate::api::now_iso(), payer_ip)?;
+    spawn_delivery(app.clone(), &payment);
+    Ok(payment)
+}
+
 /// The fields of a payment's callback, `sign` last; the signature covers every
-/// other field whose value is not empty, with the shop's secret.
-pub(crate) fn callback_fields(app: &App, payment: &Payment, paid: bool) -> Vec<(String, String)> {
+/// other field whose value is not empty, with the shop's secret. Only a final
+/// payment has a callback: `status` is `success` when it was paid and
+/// `rejected` otherwise.
+pub(crate) fn callback_fields(app: &App, payment: &Payment) -> Vec<(String, String)> {
+    let paid = payment.is_paid();
     let mut fields: Vec<(String, String)> = vec![
         ("client_price".into(), python_text(payment.payer_price.0)),
         ("created".into(), payment.created.clone()),
         ("description".into(), payment.description.clone().unwrap_or_default()),
-        ("lang".into(), "en".into()),
+        ("lang".into(), payment.lang.into()),
         ("payer_id".into(), payment.payer_account.clone().unwrap_or_default()),
         ("payment_id".into(), payment.id.to_string()),
         ("payway".into(), payment.payway.clone()),
@@ -41,7 +62,7 @@ pub(crate) fn callback_fields(app: &App, payment: &Payment, paid: bool) -> Vec<(
         ("shop_order_id".into(), payment.shop_order_id.clone()),
         ("shop_refund".into(), python_text(payment.shop_refund.0)),
         ("status".into(), if paid { "success" } else { "rejected" }.into()),
-        ("user_ip".into(), "127.0.0.1".into()),
+        ("user_ip".into(), payment.payer_ip.clone().unwrap_or_else(|| "127.0.0.1".into())),
     ];
     fields.extend(payment.extra.iter().map(|(name, value)| (name.clone(), value.clone())));
     fields.sort();
@@ -57,43 +78,66 @@ pub(crate) fn callback_fields(app: &App, payment: &Payment, paid: bool) -> Vec<(
     fields
 }
 
-/// Starts delivering a callback in the background; it stops when the sandbox does.
-pub(crate) fn spawn_delivery(
-    app: Arc<App>,
-    payment: Payment,
-    url: String,
-    fields: Vec<(String, String)>,
-) {
+/// Starts delivering a final payment's callback in the background, when it has a
+/// callback URL (says whether it does); it stops when the sandbox does. Each
+/// call is a new delivery, numbered, with its own attempts.
+pub(crate) fn spawn_delivery(app: Arc<App>, payment: &Payment) -> bool {
+    let Some(url) = payment.callback_url.clone() else { return false };
+    let fields = callback_fields(&app, payment);
+    let delivery = app.ledger().next_delivery(payment.kind, payment.id);
+    let (kind, payment_id) = (payment.kind, payment.id);
     tokio::spawn(async move {
         let mut shutdown = app.shutdown.clone();
+        let target = Target { kind, payment_id, delivery, url: &url };
         tokio::select! {
-            () = deliver(&app, &payment, &url, &fields) => {}
+            () = deliver(&app, &target, &fields) => {}
             _ = shutdown.changed() => {}
         }
     });
+    true
 }
 
-async fn deliver(app: &App, payment: &Payment, url: &str, fields: &[(String, String)]) {
+/// Which delivery of which payment's callback goes where.
+struct Target<'a> {
+    kind: PaymentKind,
+    payment_id: u64,
+    delivery: u32,
+    url: &'a str,
+}
+
+async fn deliver(app: &App, target: &Target<'_>, fields: &[(String, String)]) {
     let retry = app.callback_retry;
     let body: String =
         form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
-    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let mut connector = HttpConnector::new();
+    connector.set_local_address(app.callback_source);
+    let client = Client::builder(TokioExecutor::new()).build::<_, Full<Bytes>>(connector);
     let mut pause = retry.first_delay;
     for attempt in 1..=retry.max_attempts.max(1) {
-        let outcome = tokio::time::timeout(retry.attempt_timeout, post(&client, url, &body)).await;
-        let (http_status, error, delivered) = match outcome {
+        let sent_at = crate::api::now_iso();
+        let started = Instant::now();
+        let outcome =
+            tokio::time::timeout(retry.attempt_timeout, post(&client, target.url, &body)).await;
+        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let (http_status, answer, error, delivered) = match outcome {
             Ok(Ok((status, answer))) => {
-                (Some(status), None, status == 200 && answer.trim() == "OK")
+                let delivered = status == 200 && answer.trim() == "OK";
+                let kept = answer.chars().take(KEPT_ANSWER_CHARS).collect();
+                (Some(status), Some(kept), None, delivered)
             }
-            Ok(Err(error)) => (None, Some(error), false),
-            Err(_) => (None, Some("timed out".to_owned()), false),
+            Ok(Err(error)) => (None, None, Some(error), false),
+            Err(_) => (None, None, Some("timed out".to_owned()), false),
         };
         app.ledger().callbacks.push(CallbackAttempt {
-            kind: payment.kind,
-            payment_id: payment.id,
-            url: url.to_owned(),
+            kind: target.kind,
+            payment_id: target.payment_id,
+            url: target.url.to_owned(),
+            delivery: target.delivery,
             attempt,
+            sent_at,
+            elapsed_ms,
             http_status,
+            answer,
             error,
             delivered,
             fields: fields.iter().cloned().collect(),
@@ -106,7 +150,7 @@ async fn deliver(app: &App, payment: &Payment, url: &str, fields: &[(String, Str
     }
 }
 
-type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
+type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
 /// One POST; gives the status and the start of the answer.
 async fn post(client: &HttpClient, url: &str, body: &str) -> Result<(u16, String), String> {

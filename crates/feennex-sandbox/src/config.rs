@@ -3,7 +3,8 @@
 //! Every default is written here and in the README, so that tests can compute the
 //! expected write-offs by hand.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
 use std::time::Duration;
 
 use feennex_proto::{
@@ -12,6 +13,7 @@ use feennex_proto::{
 };
 
 use crate::faults::FaultConfig;
+use crate::payways::{InvoicePayway, PaywayError, WithdrawPayway, payways_named};
 
 /// Id of the shop that [`SandboxConfig::default`] creates.
 pub const DEFAULT_SHOP_ID: u64 = 1;
@@ -27,7 +29,8 @@ pub const DEFAULT_BALANCE: i64 = 1_000_000;
 /// `SandboxConfig::default()` is a working sandbox: shop [`DEFAULT_SHOP_ID`] with
 /// secret [`DEFAULT_SECRET`] and [`DEFAULT_BALANCE`] in USD, EUR and RUB, no fees
 /// on wallet transfers, the payways listed in [`WithdrawPayway::defaults`] and
-/// [`InvoicePayway::defaults`], and no faults.
+/// [`InvoicePayway::defaults`], offered to every shop, callbacks sent from the
+/// address the system picks, and no faults.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SandboxConfig {
@@ -41,9 +44,10 @@ pub struct SandboxConfig {
     pub transfer_fee_percent: Decimal,
     /// Fee in percent a bill payer pays on top of the shop's amount, default 0.
     pub bill_fee_percent: Decimal,
-    /// Payout methods of `withdraw/*` and `check_account`.
+    /// Payout methods of `withdraw/*` and `check_account` (those a shop may use
+    /// are in [`ShopConfig::payways`]).
     pub withdraw_payways: Vec<WithdrawPayway>,
-    /// Payment methods of `invoice/*`.
+    /// Payment methods of `invoice/*` and of the hosted pay page.
     pub invoice_payways: Vec<InvoicePayway>,
     /// How fast withdrawals move from status to status.
     pub withdrawal_pace: WithdrawalPace,
@@ -53,6 +57,10 @@ pub struct SandboxConfig {
     pub callbacks: CallbackRetry,
     /// How long a client may take to send a request; slower connections are closed.
     pub read_timeouts: ReadTimeouts,
+    /// The local address callbacks are sent from; `None` lets the system pick one
+    /// (127.0.0.1 for a shop on loopback). Another loopback address such as
+    /// 127.0.0.2 lets a shop's sender allow-list be tested both ways.
+    pub callback_source: Option<IpAddr>,
 }
 
 impl Default for SandboxConfig {
@@ -68,6 +76,7 @@ impl Default for SandboxConfig {
             faults: FaultConfig::default(),
             callbacks: CallbackRetry::default(),
             read_timeouts: ReadTimeouts::default(),
+            callback_source: None,
         }
     }
 }
@@ -103,8 +112,59 @@ impl SandboxConfig {
         self
     }
 
+    /// Sends callbacks from this local address (see [`SandboxConfig::callback_source`]).
+    pub fn with_callback_source(mut self, address: IpAddr) -> Self {
+        self.callback_source = Some(address);
+        self
+    }
+
+    /// Offers payways by name from the catalogues ([`InvoicePayway::catalogue`],
+    /// [`WithdrawPayway::catalogue`]): each `(None, name)` to every shop, each
+    /// `(Some(id), name)` to shop `id` only. A shop named in none of them keeps
+    /// the defaults; a shop named in some is offered exactly those. The payway
+    /// lists become the catalogue's entries for the defaults and the names given
+    /// (set payways of your own after this call). Without any choice nothing
+    /// changes.
+    pub fn with_payways<'a>(
+        mut self,
+        choices: impl IntoIterator<Item = (Option<u64>, &'a str)>,
+    ) -> Result<Self, PaywayError> {
+        let choices: Vec<(Option<u64>, &str)> = choices.into_iter().collect();
+        if choices.is_empty() {
+            return Ok(self);
+        }
+        if let Some(id) = choices
+            .iter()
+            .filter_map(|(shop, _)| *shop)
+            .find(|id| !self.shops.iter().any(|shop| shop.id == *id))
+        {
+            return Err(PaywayError::NoSuchShop(id));
+        }
+        let defaults: Vec<String> = InvoicePayway::defaults()
+            .into_iter()
+            .map(|payway| payway.alias)
+            .chain(WithdrawPayway::defaults().into_iter().map(|payway| payway.alias))
+            .collect();
+        let named = choices.iter().map(|(_, name)| *name);
+        let (invoices, withdrawals) =
+            payways_named(defaults.iter().map(String::as_str).chain(named))?;
+        self.invoice_payways = invoices;
+        self.withdraw_payways = withdrawals;
+        for shop in &mut self.shops {
+            let offered: BTreeSet<String> = choices
+                .iter()
+                .filter(|(for_shop, _)| for_shop.is_none_or(|id| id == shop.id))
+                .map(|(_, name)| (*name).to_owned())
+                .collect();
+            shop.payways =
+                Some(if offered.is_empty() { defaults.iter().cloned().collect() } else { offered });
+        }
+        Ok(self)
+    }
+
     /// Checks what the server relies on: unique shop ids, non-empty secrets,
-    /// non-negative balances and fees, valid fault probabilities.
+    /// non-negative balances and fees, payways that exist, a callback source
+    /// address of this machine, valid fault probabilities.
     pub(crate) fn validate(&self) -> Result<(), String> {
         let mut seen = std::collections::BTreeSet::new();
         for shop in &self.shops {
@@ -117,6 +177,23 @@ impl SandboxConfig {
             if let Some((currency, _)) = shop.balances.iter().find(|(_, v)| v.is_sign_negative()) {
                 return Err(format!("shop {} has a negative balance in {currency}", shop.id));
             }
+            let defined = |name: &str| {
+                self.invoice_payways.iter().any(|payway| payway.alias == name)
+                    || self.withdraw_payways.iter().any(|payway| payway.alias == name)
+            };
+            if let Some(name) = shop.payways.iter().flatten().find(|name| !defined(name)) {
+                return Err(format!(
+                    "shop {} is offered payway {name:?}, which is not configured",
+                    shop.id
+                ));
+            }
+        }
+        if let Some(address) = self.callback_source
+            && std::net::UdpSocket::bind((address, 0)).is_err()
+        {
+            return Err(format!(
+                "callbacks cannot be sent from {address}: it is not an address of this machine"
+            ));
         }
         if self.rates_in_usd.values().any(|rate| *rate <= Decimal::ZERO) {
             return Err("exchange rates must be positive".to_owned());
@@ -145,7 +222,7 @@ pub fn default_rates() -> BTreeMap<Currency, Decimal> {
     ])
 }
 
-/// One shop: its id, its secret key and its opening balances.
+/// One shop: its id, its secret key, its opening balances and its payways.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ShopConfig {
@@ -155,6 +232,9 @@ pub struct ShopConfig {
     pub secret: SecretKey,
     /// Opening available balance per currency.
     pub balances: BTreeMap<Currency, Decimal>,
+    /// The payways the shop may use (their aliases); `None`: every configured one.
+    /// Any other is answered with error 3.
+    pub payways: Option<BTreeSet<String>>,
 }
 
 impl ShopConfig {
@@ -165,7 +245,7 @@ impl ShopConfig {
             .into_iter()
             .map(|currency| (currency, balance))
             .collect();
-        Self { id, secret, balances }
+        Self { id, secret, balances, payways: None }
     }
 
     /// Replaces all opening balances.
@@ -173,142 +253,11 @@ impl ShopConfig {
         self.balances = balances;
         self
     }
-}
 
-/// What an account of a payway must look like.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum AccountFormat {
-    /// A bank card number: 13 to 19 digits.
-    Card,
-    /// A phone number: an optional `+` and 10 to 15 digits.
-    Phone,
-}
-
-impl AccountFormat {
-    /// Whether the account has this format.
-    pub fn accepts(self, account: &str) -> bool {
-        let digits = |text: &str, range: std::ops::RangeInclusive<usize>| {
-            range.contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
-        };
-        match self {
-            AccountFormat::Card => digits(account, 13..=19),
-            AccountFormat::Phone => digits(account.strip_prefix('+').unwrap_or(account), 10..=15),
-        }
-    }
-
-    /// The documented pattern, as `account_info_config` shows it.
-    pub fn regex(self) -> &'static str {
-        match self {
-            AccountFormat::Card => r"^\d{13,19}$",
-            AccountFormat::Phone => r"^\+?\d{10,15}$",
-        }
-    }
-
-    /// An example account.
-    pub fn example(self) -> &'static str {
-        match self {
-            AccountFormat::Card => "4111111111111111",
-            AccountFormat::Phone => "+79001234567",
-        }
-    }
-}
-
-/// A payout method of `withdraw/*`.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct WithdrawPayway {
-    /// The alias sent as `payway`.
-    pub alias: String,
-    /// The currency the payee receives (`ps_currency`).
-    pub currency: Currency,
-    /// Fee in percent, paid by the shop on top of what the payee receives.
-    pub fee_percent: Decimal,
-    /// Smallest amount the payee may receive (error 4 below it).
-    pub min: Decimal,
-    /// Largest amount the payee may receive (error 5 above it).
-    pub max: Decimal,
-    /// Format of the `account`.
-    pub account: AccountFormat,
-}
-
-impl WithdrawPayway {
-    /// `card_usd` (840, 2 %, 10 to 10 000), `card_eur` (978, 2 %, 10 to 10 000),
-    /// `card_rub` (643, 1.5 %, 100 to 600 000), `qiwi_rub` (643, 2.5 %, 10 to 15 000,
-    /// phone numbers).
-    pub fn defaults() -> Vec<Self> {
-        let payway = |alias: &str, currency, fee, min: i64, max: i64, account| WithdrawPayway {
-            alias: alias.to_owned(),
-            currency,
-            fee_percent: fee,
-            min: Decimal::from(min),
-            max: Decimal::from(max),
-            account,
-        };
-        vec![
-            payway("card_usd", Currency::USD, Decimal::new(2, 0), 10, 10_000, AccountFormat::Card),
-            payway("card_eur", Currency::EUR, Decimal::new(2, 0), 10, 10_000, AccountFormat::Card),
-            payway(
-                "card_rub",
-                Currency::RUB,
-                Decimal::new(15, 1),
-                100,
-                600_000,
-                AccountFormat::Card,
-            ),
-            payway(
-                "qiwi_rub",
-                Currency::RUB,
-                Decimal::new(25, 1),
-                10,
-                15_000,
-                AccountFormat::Phone,
-            ),
-        ]
-    }
-}
-
-/// A payment method of `invoice/*`.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct InvoicePayway {
-    /// The alias sent as `payway`.
-    pub alias: String,
-    /// The currency the payer pays in (`ps_currency`).
-    pub currency: Currency,
-    /// Fee in percent the payer pays on top of the shop's amount.
-    pub fee_percent: Decimal,
-    /// Smallest amount of a payment, in `currency` (error 4 below it).
-    pub min: Decimal,
-    /// Largest amount of a payment, in `currency` (error 5 above it).
-    pub max: Decimal,
-    /// Extra fields the payer must give in `invoice/create` (`email`, `phone`).
-    pub add_ons: Vec<String>,
-    /// How the payer is sent to `url`: `GET`, `POST`, ...
-    pub method: String,
-}
-
-impl InvoicePayway {
-    /// `card_rub` (643, 3 %, 100 to 100 000, POST), `card_usd` (840, 3.5 %, 1 to
-    /// 5 000, POST, asks `email`), `qiwi_rub` (643, 4 %, 10 to 15 000, GET, asks
-    /// `phone`).
-    pub fn defaults() -> Vec<Self> {
-        let payway = |alias: &str, currency, fee, min: i64, max: i64, add_ons: &[&str], method| {
-            InvoicePayway {
-                alias: alias.to_owned(),
-                currency,
-                fee_percent: fee,
-                min: Decimal::from(min),
-                max: Decimal::from(max),
-                add_ons: add_ons.iter().map(|s| (*s).to_owned()).collect(),
-                method: String::from(method),
-            }
-        };
-        vec![
-            payway("card_rub", Currency::RUB, Decimal::new(3, 0), 100, 100_000, &[], "POST"),
-            payway("card_usd", Currency::USD, Decimal::new(35, 1), 1, 5_000, &["email"], "POST"),
-            payway("qiwi_rub", Currency::RUB, Decimal::new(4, 0), 10, 15_000, &["phone"], "GET"),
-        ]
+    /// Offers the shop only these payways (each must be configured).
+    pub fn with_payways<S: Into<String>>(mut self, aliases: impl IntoIterator<Item = S>) -> Self {
+        self.payways = Some(aliases.into_iter().map(Into::into).collect());
+        self
     }
 }
 

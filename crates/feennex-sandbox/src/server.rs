@@ -125,7 +125,12 @@ impl Sandbox {
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let timeouts = config.read_timeouts;
         let app = App::new(config, base_url.clone(), shutdown_rx.clone());
-        let router = crate::api::routes().merge(crate::admin::routes()).with_state(app.clone());
+        let router = crate::api::routes()
+            .merge(crate::admin::routes())
+            .merge(crate::pay::routes())
+            .merge(crate::dashboard::routes())
+            .with_state(app.clone());
+        tokio::spawn(crate::dashboard::tick(app.clone()));
         let task = tokio::spawn(accept_loop(listener, router, app, timeouts, shutdown_rx));
         let sandbox = Sandbox { local_addr, base_url, shutdown: Some(shutdown_tx), thread: None };
         Ok((sandbox, task))
@@ -140,6 +145,11 @@ impl Sandbox {
     /// on an unspecified address (`0.0.0.0`, `::`), the loopback address is given.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The address of the dashboard: the sandbox's root, `http://IP:PORT/`.
+    pub fn dashboard_url(&self) -> String {
+        format!("{}/", self.base_url)
     }
 
     /// Stops accepting, closes every connection and stops callback deliveries. With
@@ -184,10 +194,10 @@ async fn accept_loop(
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
+                Ok((stream, peer)) => {
                     let router = router.clone();
                     let app = app.clone();
-                    connections.spawn(serve_connection(stream, router, app, timeouts));
+                    connections.spawn(serve_connection(stream, peer, router, app, timeouts));
                 }
                 // Out of file descriptors and the like: wait a little, keep serving.
                 Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
@@ -201,12 +211,15 @@ async fn accept_loop(
 
 async fn serve_connection(
     stream: tokio::net::TcpStream,
+    peer: SocketAddr,
     router: Router,
     app: Arc<App>,
     timeouts: ReadTimeouts,
 ) {
-    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+    let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
         let (router, app) = (router.clone(), app.clone());
+        // The payer pages note where the payer's browser is.
+        request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
         async move {
             match read_body(request, timeouts.body).await {
                 Ok(request) => handle(router, app, request).await,
@@ -281,12 +294,16 @@ async fn handle(
     app: Arc<App>,
     request: Request<Body>,
 ) -> Result<Response<Body>, DropConnection> {
-    let fault = if request.uri().path().starts_with("/_sandbox/") {
-        None
-    } else {
+    // Only the API is faulted: never the sandbox's own routes, pages or dashboard.
+    let fault = if crate::api::paths().any(|path| path == request.uri().path()) {
         let mut faults = app.faults();
         faults.draw_for(request.uri().path()).map(|kind| (kind, faults.config().delay))
+    } else {
+        None
     };
+    if fault.is_some() {
+        app.announce_change();
+    }
     match fault {
         Some((FaultKind::DropBefore, _)) => return Err(DropConnection::Fault),
         Some((FaultKind::Http502, _)) => return Ok(bad_gateway()),

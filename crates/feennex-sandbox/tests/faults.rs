@@ -44,7 +44,7 @@ fn http_502_answers_an_html_page_and_applies_nothing() {
     let sandbox = spawn(with_fault(FaultKind::Http502));
     let shop = Shop::default_of(&sandbox);
     match shop.transfer_create("10", "bg-1") {
-        Reply::Http { status, content_type, body } => {
+        Reply::Http { status, content_type, body, .. } => {
             assert_eq!(status, 502);
             assert!(content_type.starts_with("text/html"), "{content_type}");
             assert!(String::from_utf8_lossy(&body).contains("502 Bad Gateway"));

@@ -3,12 +3,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::sync::mpsc;
 use std::time::Duration;
 
-use common::{Shop, V, admin_post, available, decimal, http, introspect, spawn};
+use common::{
+    Shop, V, admin_post, available, callback_listener, decimal, field, form_fields, http,
+    introspect, signature_is_valid, spawn,
+};
 use feennex_proto::SecretKey;
 use feennex_sandbox::{CallbackRetry, DEFAULT_SECRET, SandboxConfig};
 use rust_decimal::Decimal;
@@ -25,67 +26,6 @@ fn quick_callbacks() -> SandboxConfig {
         Duration::from_millis(40),
         6,
     ))
-}
-
-/// A shop's callback endpoint: answers the scripted replies in turn (the last one
-/// forever) and passes on every body it receives.
-fn callback_listener(replies: Vec<(u16, &'static str)>) -> (SocketAddr, mpsc::Receiver<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (sender, receiver) = mpsc::channel();
-    std::thread::spawn(move || {
-        for (n, stream) in listener.incoming().enumerate() {
-            let Ok(mut stream) = stream else { return };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut length = 0;
-            loop {
-                let mut line = String::new();
-                reader.read_line(&mut line).unwrap();
-                if line == "\r\n" || line.is_empty() {
-                    break;
-                }
-                if let Some((name, value)) = line.split_once(':')
-                    && name.eq_ignore_ascii_case("content-length")
-                {
-                    length = value.trim().parse().unwrap();
-                }
-            }
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body).unwrap();
-            let (status, text) = replies[n.min(replies.len() - 1)];
-            let answer = format!(
-                "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
-                text.len()
-            );
-            stream.write_all(answer.as_bytes()).unwrap();
-            if sender.send(String::from_utf8(body).unwrap()).is_err() {
-                return;
-            }
-        }
-    });
-    (addr, receiver)
-}
-
-fn form_fields(body: &str) -> Vec<(String, String)> {
-    form_urlencoded::parse(body.as_bytes()).into_owned().collect()
-}
-
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or_else(|| panic!("no {name}"))
-}
-
-/// Checks a callback's signature the way a shop must: every non-empty field but `sign`.
-fn signature_is_valid(fields: &[(String, String)], secret: &SecretKey) -> bool {
-    let signed: Vec<(&str, &str)> = fields
-        .iter()
-        .filter(|(name, value)| name != "sign" && !value.is_empty())
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    feennex_proto::sign::verify(&signed, secret, field(fields, "sign"))
 }
 
 fn wait_for_delivery(addr: SocketAddr, attempts: usize) -> serde_json::Value {
@@ -139,7 +79,7 @@ fn completed_bill_delivers_a_signed_callback_again_until_answered_ok() {
     assert_eq!(status["status"], 2);
 
     let received: Vec<String> =
-        (0..3).map(|_| bodies.recv_timeout(Duration::from_secs(60)).unwrap()).collect();
+        (0..3).map(|_| bodies.recv_timeout(Duration::from_secs(60)).unwrap().body).collect();
     assert!(received.iter().all(|body| *body == received[0]));
     let fields = form_fields(&received[0]);
     assert!(signature_is_valid(&fields, &SecretKey::new(DEFAULT_SECRET)));
@@ -238,7 +178,7 @@ fn invoice_try_and_create_agree_and_a_rejection_is_called_back() {
     let (code, _) =
         admin_post(sandbox.local_addr(), &format!("/_sandbox/payments/invoice/{id}/reject"), "");
     assert_eq!(code, 200);
-    let fields = form_fields(&bodies.recv_timeout(Duration::from_secs(60)).unwrap());
+    let fields = form_fields(&bodies.recv_timeout(Duration::from_secs(60)).unwrap().body);
     assert!(signature_is_valid(&fields, &SecretKey::new(DEFAULT_SECRET)));
     assert_eq!(field(&fields, "status"), "rejected");
     assert_eq!(field(&fields, "email"), "payer@example.com");

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::app::App;
 use crate::ledger::{Payment, PaymentKind};
-use crate::money::Money;
+use crate::money::{Money, Split};
 use crate::reply::ApiFailure;
 use crate::request::{Call, MAX_ID_LEN};
 
@@ -18,9 +18,19 @@ const STATUS_SIGNED: &[&str] = &["now", "shop_id", "shop_order_id"];
 /// Minutes a bill may be paid in.
 const LIFETIME_MINUTES: u32 = 43_200;
 
-/// Where the payer of a payment is sent: the sandbox's own pay page.
-pub(crate) fn payment_url(app: &App, kind: PaymentKind, id: u64) -> String {
-    format!("{}/_sandbox/pay/{}/{id}", app.base_url, kind.name())
+/// The name bills give as their payway.
+pub(crate) const WALLET_PAYWAY: &str = "feennex_wallet";
+
+/// What a wallet holder pays for `shop_amount`: converted into the payer's
+/// currency, with the bill fee on top.
+pub(crate) fn price(
+    app: &App,
+    shop_amount: feennex_proto::prelude::Decimal,
+    shop_currency: Currency,
+    payer_currency: Currency,
+) -> Result<Split, ApiFailure> {
+    let rate = app.rate(shop_currency, payer_currency)?;
+    app.split(shop_amount, false, rate, app.bill_fee_percent)
 }
 
 #[derive(Serialize)]
@@ -47,11 +57,10 @@ pub(crate) fn create(app: &App, call: &mut Call<'_>) -> Result<CreateAnswer, Api
     let description = call.optional_text("description");
     let payer_account = call.optional_text("payer_account");
     let callback_url = call.optional_text("callback_url");
-    call.optional_text("success_url");
-    call.optional_text("failed_url");
+    let success_url = call.optional_text("success_url");
+    let failed_url = call.optional_text("failed_url");
     let shop_id = call.authenticate(&app.secrets, CREATE_SIGNED)?;
-    let rate = app.rate(shop_currency, payer_currency)?;
-    let split = app.split(shop_amount, false, rate, app.bill_fee_percent)?;
+    let split = price(app, shop_amount, shop_currency, payer_currency)?;
     let created = super::now_rfc1123();
     let payment = app.ledger().create_payment(Payment {
         kind: PaymentKind::Bill,
@@ -63,10 +72,14 @@ pub(crate) fn create(app: &App, call: &mut Call<'_>) -> Result<CreateAnswer, Api
         shop_refund: Money(shop_amount),
         payer_price: Money(split.write_off),
         payer_currency,
-        payway: "feennex_wallet".to_owned(),
+        payway: WALLET_PAYWAY.to_owned(),
         payer_account,
         description,
         callback_url,
+        success_url,
+        failed_url,
+        lang: "en",
+        payer_ip: None,
         extra: BTreeMap::new(),
         created: created.clone(),
         processed: None,
@@ -74,7 +87,7 @@ pub(crate) fn create(app: &App, call: &mut Call<'_>) -> Result<CreateAnswer, Api
     })?;
     Ok(CreateAnswer {
         created,
-        url: payment_url(app, PaymentKind::Bill, payment.id),
+        url: crate::pay::payer_page_url(app, PaymentKind::Bill, payment.id),
         id: payment.id,
         lifetime: LIFETIME_MINUTES,
         payer_account: payment.payer_account,

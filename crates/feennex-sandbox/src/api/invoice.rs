@@ -6,10 +6,10 @@ use feennex_proto::prelude::{Currency, Decimal, ErrorCode};
 use serde::Serialize;
 
 use super::{FieldConfig, Text};
-use crate::app::{App, check_limits, payway_not_available};
-use crate::config::InvoicePayway;
+use crate::app::{App, check_limits};
 use crate::ledger::{Payment, PaymentKind};
 use crate::money::{Money, Split};
+use crate::payways::{InvoiceFacts, InvoicePayway};
 use crate::reply::ApiFailure;
 use crate::request::{Call, MAX_ID_LEN};
 
@@ -31,17 +31,28 @@ fn read_order(call: &mut Call<'_>) -> Order {
     }
 }
 
-/// The payway, its index, and what the payer pays (limits are on the payer's price).
-fn compute<'a>(
+/// The payway, its index, and what the payer pays for `amount` in `currency`
+/// through it (limits are on the payer's price).
+pub(crate) fn price<'a>(
     app: &'a App,
-    order: &Order,
+    shop_id: u64,
+    alias: &str,
+    amount: Decimal,
+    currency: Currency,
 ) -> Result<(usize, &'a InvoicePayway, Split), ApiFailure> {
-    let (index, payway) =
-        app.invoice_payway(&order.payway).ok_or_else(|| payway_not_available(&order.payway))?;
-    let rate = app.rate(order.currency, payway.currency)?;
-    let split = app.split(order.amount, false, rate, payway.fee_percent)?;
+    let (index, payway) = app.invoice_payway(shop_id, alias)?;
+    let rate = app.rate(currency, payway.currency)?;
+    let split = app.split(amount, false, rate, payway.fee_percent)?;
     check_limits(split.write_off, payway.min, payway.max)?;
     Ok((index, payway, split))
+}
+
+fn compute<'a>(
+    app: &'a App,
+    shop_id: u64,
+    order: &Order,
+) -> Result<(usize, &'a InvoicePayway, Split), ApiFailure> {
+    price(app, shop_id, &order.payway, order.amount, order.currency)
 }
 
 fn add_on_config(name: &str) -> FieldConfig {
@@ -76,8 +87,8 @@ pub(crate) struct TryAnswer {
 
 pub(crate) fn try_invoice(app: &App, call: &mut Call<'_>) -> Result<TryAnswer, ApiFailure> {
     let order = read_order(call);
-    call.authenticate(&app.secrets, SIGNED)?;
-    let (index, payway, split) = compute(app, &order)?;
+    let shop_id = call.authenticate(&app.secrets, SIGNED)?;
+    let (index, payway, split) = compute(app, shop_id, &order)?;
     Ok(TryAnswer {
         add_ons_config: payway
             .add_ons
@@ -105,8 +116,8 @@ pub(crate) fn create(app: &App, call: &mut Call<'_>) -> Result<CreateAnswer, Api
     let order = read_order(call);
     let description = call.optional_text("description");
     let callback_url = call.optional_text("callback_url");
-    call.optional_text("success_url");
-    call.optional_text("failed_url");
+    let success_url = call.optional_text("success_url");
+    let failed_url = call.optional_text("failed_url");
     let mut extra = BTreeMap::new();
     for name in ["email", "phone"] {
         if let Some(value) = call.optional_text(name) {
@@ -114,7 +125,7 @@ pub(crate) fn create(app: &App, call: &mut Call<'_>) -> Result<CreateAnswer, Api
         }
     }
     let shop_id = call.authenticate(&app.secrets, SIGNED)?;
-    let (_, payway, split) = compute(app, &order)?;
+    let (_, payway, split) = compute(app, shop_id, &order)?;
     let missing: Vec<String> = payway
         .add_ons
         .iter()
@@ -141,15 +152,31 @@ pub(crate) fn create(app: &App, call: &mut Call<'_>) -> Result<CreateAnswer, Api
         payer_account: None,
         description,
         callback_url,
+        success_url,
+        failed_url,
+        lang: "en",
+        payer_ip: None,
         extra,
         created: super::now_iso(),
         processed: None,
         status: 0,
     })?;
-    Ok(CreateAnswer {
-        data: BTreeMap::from([("invoice_id", payment.id.to_string()), ("lang", "en".to_owned())]),
+    let url = crate::pay::payer_page_url(app, PaymentKind::Invoice, payment.id);
+    let price = format!("{:.2}", payment.payer_price.0);
+    let facts = InvoiceFacts {
         id: payment.id,
-        method: payway.method.clone(),
-        url: super::bill::payment_url(app, PaymentKind::Invoice, payment.id),
+        payer_price: &price,
+        currency: payment.payer_currency,
+        shop_order_id: &payment.shop_order_id,
+        description: payment.description.as_deref(),
+        lang: payment.lang,
+        url: &url,
+        unix_time: time::OffsetDateTime::now_utc().unix_timestamp(),
+    };
+    Ok(CreateAnswer {
+        data: payway.form.data(&facts),
+        id: payment.id,
+        method: payway.form.method().to_owned(),
+        url,
     })
 }

@@ -6,8 +6,8 @@
 //! are kept equal by the tests that send every request of the core to the sandbox.
 
 mod balance;
-mod bill;
-mod invoice;
+pub(crate) mod bill;
+pub(crate) mod invoice;
 mod transfer;
 mod withdraw;
 
@@ -97,7 +97,7 @@ struct FieldConfig {
 }
 
 /// The current time as the server writes `created`: RFC 1123 in GMT.
-fn now_rfc1123() -> String {
+pub(crate) fn now_rfc1123() -> String {
     use time::format_description::well_known::Rfc2822;
     let text = time::OffsetDateTime::now_utc().format(&Rfc2822).unwrap_or_default();
     text.replace("+0000", "GMT")

@@ -7,10 +7,10 @@ use feennex_proto::prelude::{Currency, Decimal};
 use serde::Serialize;
 
 use super::{FieldConfig, Text};
-use crate::app::{App, check_limits, payway_not_available};
-use crate::config::{AccountFormat, WithdrawPayway};
+use crate::app::{App, check_limits};
 use crate::ledger::{WithdrawalKey, WithdrawalView};
 use crate::money::{Money, Split};
+use crate::payways::{AccountFormat, WithdrawPayway};
 use crate::reply::ApiFailure;
 use crate::request::{Call, MAX_ID_LEN};
 
@@ -40,10 +40,12 @@ fn read_amounts(call: &mut Call<'_>) -> Amounts {
 
 /// The payway, the two sides of the payout, and the limits checked on what the
 /// payee receives.
-fn compute<'a>(app: &'a App, amounts: &Amounts) -> Result<(&'a WithdrawPayway, Split), ApiFailure> {
-    let payway = app
-        .withdraw_payway(&amounts.payway)
-        .ok_or_else(|| payway_not_available(&amounts.payway))?;
+fn compute<'a>(
+    app: &'a App,
+    shop_id: u64,
+    amounts: &Amounts,
+) -> Result<(&'a WithdrawPayway, Split), ApiFailure> {
+    let payway = app.withdraw_payway(shop_id, &amounts.payway)?;
     let rate = app.rate(payway.currency, amounts.shop_currency)?;
     let split = app.split(amounts.amount, amounts.is_write_off, rate, payway.fee_percent)?;
     check_limits(split.receive, payway.min, payway.max)?;
@@ -59,6 +61,14 @@ fn account_config(format: AccountFormat) -> BTreeMap<&'static str, FieldConfig> 
         AccountFormat::Phone => (
             Text { en: "Phone number", ru: "Номер телефона" },
             Text { en: "International format", ru: "Международный формат" },
+        ),
+        AccountFormat::Email => (
+            Text { en: "E-mail", ru: "Электронная почта" },
+            Text { en: "The account's e-mail address", ru: "Адрес почты счёта" },
+        ),
+        AccountFormat::PayeerWallet | AccountFormat::PerfectMoneyWallet => (
+            Text { en: "Wallet", ru: "Кошелёк" },
+            Text { en: "A letter and 7 to 12 digits", ru: "Буква и от 7 до 12 цифр" },
         ),
     };
     let field = FieldConfig { label, comment, example: format.example(), regex: format.regex() };
@@ -77,8 +87,8 @@ pub(crate) struct TryAnswer {
 
 pub(crate) fn try_withdraw(app: &App, call: &mut Call<'_>) -> Result<TryAnswer, ApiFailure> {
     let amounts = read_amounts(call);
-    call.authenticate(&app.secrets, TRY_SIGNED)?;
-    let (payway, split) = compute(app, &amounts)?;
+    let shop_id = call.authenticate(&app.secrets, TRY_SIGNED)?;
+    let (payway, split) = compute(app, shop_id, &amounts)?;
     Ok(TryAnswer {
         account_info_config: account_config(payway.account),
         info: BTreeMap::new(),
@@ -102,8 +112,8 @@ pub(crate) fn check_account(app: &App, call: &mut Call<'_>) -> Result<CheckAnswe
     let amount = call.amount("amount");
     let payway = call.text("payway", 64);
     call.optional_object("account_details");
-    call.authenticate(&app.secrets, CHECK_SIGNED)?;
-    let payway = app.withdraw_payway(&payway).ok_or_else(|| payway_not_available(&payway))?;
+    let shop_id = call.authenticate(&app.secrets, CHECK_SIGNED)?;
+    let payway = app.withdraw_payway(shop_id, &payway)?;
     check_limits(amount, payway.min, payway.max)?;
     let valid = payway.account.accepts(&account);
     Ok(CheckAnswer {
@@ -150,7 +160,7 @@ pub(crate) fn create(app: &App, call: &mut Call<'_>) -> Result<WithdrawalAnswer,
     call.optional_object("account_details");
     call.optional_text("description");
     let shop_id = call.authenticate(&app.secrets, CREATE_SIGNED)?;
-    let (payway, split) = compute(app, &amounts)?;
+    let (payway, split) = compute(app, shop_id, &amounts)?;
     if !payway.account.accepts(&account) {
         return Err(ApiFailure::new(
             feennex_proto::prelude::ErrorCode::IncorrectRequestParam,

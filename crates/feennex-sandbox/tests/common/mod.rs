@@ -2,8 +2,9 @@
 //! `TcpStream`, bodies signed with `feennex_proto::sign::sign`.
 #![allow(dead_code)]
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::sync::mpsc;
 use std::time::Duration;
 
 use feennex_proto::SecretKey;
@@ -72,10 +73,25 @@ pub enum Reply {
     /// The connection closed before any byte of an answer.
     Closed,
     /// An HTTP answer.
-    Http { status: u16, content_type: String, body: Vec<u8> },
+    Http { status: u16, content_type: String, location: Option<String>, body: Vec<u8> },
 }
 
 impl Reply {
+    pub fn status(&self) -> u16 {
+        match self {
+            Reply::Closed => panic!("the connection was closed without an answer"),
+            Reply::Http { status, .. } => *status,
+        }
+    }
+
+    /// Where a redirect sends the browser.
+    pub fn location(&self) -> Option<&str> {
+        match self {
+            Reply::Closed => None,
+            Reply::Http { location, .. } => location.as_deref(),
+        }
+    }
+
     pub fn body_text(&self) -> String {
         match self {
             Reply::Closed => panic!("the connection was closed without an answer"),
@@ -95,10 +111,21 @@ impl Reply {
 /// Sends one HTTP/1.1 request and reads the whole answer (the connection is closed
 /// after it).
 pub fn http(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> Reply {
+    http_with(addr, method, path, "application/json", body)
+}
+
+/// [`http`] with a body of another type, such as a browser's form.
+pub fn http_with(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+) -> Reply {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
@@ -125,11 +152,13 @@ fn parse_response(raw: &[u8]) -> Reply {
     let mut lines = head.lines();
     let status: u16 = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
     let mut content_type = String::new();
+    let mut location = None;
     let mut chunked = false;
     for line in lines {
         let (name, value) = line.split_once(':').unwrap();
         match name.to_ascii_lowercase().as_str() {
             "content-type" => content_type = value.trim().to_owned(),
+            "location" => location = Some(value.trim().to_owned()),
             "transfer-encoding" => chunked = value.trim().eq_ignore_ascii_case("chunked"),
             _ => {}
         }
@@ -137,7 +166,7 @@ fn parse_response(raw: &[u8]) -> Reply {
     if chunked {
         body = dechunk(&body);
     }
-    Reply::Http { status, content_type, body }
+    Reply::Http { status, content_type, location, body }
 }
 
 fn dechunk(mut data: &[u8]) -> Vec<u8> {
@@ -301,4 +330,76 @@ pub fn spawn_default() -> Sandbox {
 
 pub fn spawn(config: SandboxConfig) -> Sandbox {
     Sandbox::spawn(([127, 0, 0, 1], 0).into(), config).unwrap()
+}
+
+/// A callback as the shop's endpoint received it.
+#[derive(Debug)]
+pub struct Received {
+    /// The address it came from.
+    pub from: IpAddr,
+    pub body: String,
+}
+
+/// A shop's callback endpoint: answers the scripted replies in turn (the last one
+/// forever) and passes on every callback it receives.
+pub fn callback_listener(
+    replies: Vec<(u16, &'static str)>,
+) -> (SocketAddr, mpsc::Receiver<Received>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { return };
+            let from = stream.peer_addr().unwrap().ip();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if line == "\r\n" || line.is_empty() {
+                    break;
+                }
+                if let Some((name, value)) = line.split_once(':')
+                    && name.eq_ignore_ascii_case("content-length")
+                {
+                    length = value.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let (status, text) = replies[n.min(replies.len() - 1)];
+            let answer = format!(
+                "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                text.len()
+            );
+            stream.write_all(answer.as_bytes()).unwrap();
+            if sender.send(Received { from, body: String::from_utf8(body).unwrap() }).is_err() {
+                return;
+            }
+        }
+    });
+    (addr, receiver)
+}
+
+pub fn form_fields(body: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(body.as_bytes()).into_owned().collect()
+}
+
+pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no {name}"))
+}
+
+/// Checks a callback's signature the way a shop must: every non-empty field but `sign`.
+pub fn signature_is_valid(fields: &[(String, String)], secret: &SecretKey) -> bool {
+    let signed: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(name, value)| name != "sign" && !value.is_empty())
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    feennex_proto::sign::verify(&signed, secret, field(fields, "sign"))
 }

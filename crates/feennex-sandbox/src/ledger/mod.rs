@@ -11,8 +11,13 @@ use feennex_proto::prelude::{Currency, Decimal, ErrorCode};
 use serde::Serialize;
 
 use crate::config::WithdrawalPace;
+
+mod payments;
+
 use crate::money::{Money, python_text};
 use crate::reply::ApiFailure;
+pub use payments::PaymentKind;
+pub(crate) use payments::{CallbackAttempt, Payment};
 
 /// Money of one shop in one currency.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -146,84 +151,6 @@ impl From<&Withdrawal> for WithdrawalView {
     }
 }
 
-/// The two kinds of payments a payer makes to a shop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PaymentKind {
-    /// A payment by a Feennex wallet holder (`bill/create`).
-    Bill,
-    /// A payment through another payment system (`invoice/create`).
-    Invoice,
-}
-
-impl PaymentKind {
-    /// The kind named `bill` or `invoice`.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "bill" => Some(PaymentKind::Bill),
-            "invoice" => Some(PaymentKind::Invoice),
-            _ => None,
-        }
-    }
-
-    /// `bill` or `invoice`, as in the sandbox-only routes.
-    pub fn name(self) -> &'static str {
-        match self {
-            PaymentKind::Bill => "bill",
-            PaymentKind::Invoice => "invoice",
-        }
-    }
-
-    /// The status code of a waiting, paid and rejected payment (spec section 8).
-    fn codes(self) -> (u8, u8, u8) {
-        match self {
-            PaymentKind::Bill => (1, 2, 3),
-            PaymentKind::Invoice => (2, 4, 6),
-        }
-    }
-}
-
-/// A payment a payer is asked to make.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Payment {
-    pub(crate) kind: PaymentKind,
-    pub(crate) id: u64,
-    pub(crate) shop_id: u64,
-    pub(crate) shop_order_id: String,
-    pub(crate) shop_amount: Money,
-    pub(crate) shop_currency: Currency,
-    pub(crate) shop_refund: Money,
-    pub(crate) payer_price: Money,
-    pub(crate) payer_currency: Currency,
-    pub(crate) payway: String,
-    pub(crate) payer_account: Option<String>,
-    pub(crate) description: Option<String>,
-    pub(crate) callback_url: Option<String>,
-    pub(crate) extra: BTreeMap<String, String>,
-    pub(crate) created: String,
-    pub(crate) processed: Option<String>,
-    pub(crate) status: u8,
-}
-
-impl Payment {
-    pub(crate) fn waiting_status(kind: PaymentKind) -> u8 {
-        kind.codes().0
-    }
-}
-
-/// One attempt to deliver a callback.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct CallbackAttempt {
-    pub(crate) kind: PaymentKind,
-    pub(crate) payment_id: u64,
-    pub(crate) url: String,
-    pub(crate) attempt: u32,
-    pub(crate) http_status: Option<u16>,
-    pub(crate) error: Option<String>,
-    pub(crate) delivered: bool,
-    pub(crate) fields: BTreeMap<String, String>,
-}
-
 /// Everything that changes while the sandbox runs.
 #[derive(Debug, Default)]
 pub(crate) struct Ledger {
@@ -235,6 +162,8 @@ pub(crate) struct Ledger {
     payments: Vec<Payment>,
     payment_ids: HashMap<(PaymentKind, u64, String), usize>,
     pub(crate) callbacks: Vec<CallbackAttempt>,
+    /// Deliveries of each payment's callback started so far (resends included).
+    deliveries: HashMap<(PaymentKind, u64), u32>,
 }
 
 /// First id of each kind of record, so that ids of different kinds do not look alike.
@@ -361,14 +290,16 @@ impl Ledger {
     }
 
     /// Moves every withdrawal forward to where the pace says it is by now, settling
-    /// the frozen money of those that became final.
-    pub(crate) fn advance_withdrawals(&mut self, pace: WithdrawalPace, now: Instant) {
-        let WithdrawalPace::Timed(step) = pace else { return };
+    /// the frozen money of those that became final. Says whether any moved.
+    pub(crate) fn advance_withdrawals(&mut self, pace: WithdrawalPace, now: Instant) -> bool {
+        let WithdrawalPace::Timed(step) = pace else { return false };
+        let mut moved = false;
         for index in 0..self.withdrawals.len() {
             let elapsed = now.saturating_duration_since(self.withdrawals[index].created);
             let steps = steps_after(elapsed, step);
-            self.move_withdrawal_to(index, steps);
+            moved |= self.move_withdrawal_to(index, steps);
         }
+        moved
     }
 
     /// Looks a withdrawal up for a status call, moving it one step first when the
@@ -408,14 +339,16 @@ impl Ledger {
         Ok(WithdrawalView::from(&self.withdrawals[index]))
     }
 
-    fn move_withdrawal_to(&mut self, index: usize, steps: usize) {
+    /// Moves a withdrawal to its step `steps` (or its last); says whether it moved.
+    fn move_withdrawal_to(&mut self, index: usize, steps: usize) -> bool {
         let withdrawal = &mut self.withdrawals[index];
-        if withdrawal.is_final() {
-            return;
+        let step = steps.min(withdrawal.route.len() - 1);
+        if withdrawal.is_final() || withdrawal.step == step {
+            return false;
         }
-        withdrawal.step = steps.min(withdrawal.route.len() - 1);
+        withdrawal.step = step;
         if !withdrawal.is_final() {
-            return;
+            return true;
         }
         let (shop_id, currency, amount) =
             (withdrawal.shop_id, withdrawal.shop_currency, withdrawal.shop_write_off);
@@ -425,6 +358,7 @@ impl Ledger {
         if rejected {
             balance.available.0 += amount;
         }
+        true
     }
 
     pub(crate) fn withdrawals(&self) -> Vec<WithdrawalView> {
@@ -438,64 +372,6 @@ impl Ledger {
             .filter(|((shop, _), _)| shop_id.is_none_or(|wanted| *shop == wanted))
             .map(|((shop, currency), balance)| (*shop, *currency, *balance))
             .collect()
-    }
-
-    /// Records a new payment, unique per kind and `shop_order_id`.
-    pub(crate) fn create_payment(&mut self, mut payment: Payment) -> Result<Payment, ApiFailure> {
-        let key = (payment.kind, payment.shop_id, payment.shop_order_id.clone());
-        if self.payment_ids.contains_key(&key) {
-            return Err(not_unique("Shop_order_id", &key.2, key.1));
-        }
-        payment.id = FIRST_PAYMENT_ID + self.payments.len() as u64;
-        payment.status = Payment::waiting_status(payment.kind);
-        self.payment_ids.insert(key, self.payments.len());
-        self.payments.push(payment.clone());
-        Ok(payment)
-    }
-
-    pub(crate) fn find_payment(
-        &self,
-        kind: PaymentKind,
-        shop_id: u64,
-        shop_order_id: &str,
-    ) -> Option<&Payment> {
-        let index = self.payment_ids.get(&(kind, shop_id, shop_order_id.to_owned()))?;
-        self.payments.get(*index)
-    }
-
-    pub(crate) fn payments(&self) -> &[Payment] {
-        &self.payments
-    }
-
-    /// Makes a waiting payment paid (crediting the shop) or rejected.
-    pub(crate) fn finish_payment(
-        &mut self,
-        kind: PaymentKind,
-        id: u64,
-        paid: bool,
-        processed: String,
-    ) -> Result<Payment, String> {
-        let payment = self
-            .payments
-            .iter_mut()
-            .find(|p| p.kind == kind && p.id == id)
-            .ok_or_else(|| format!("no {} with id {id}", kind.name()))?;
-        let (waiting, success, rejected) = kind.codes();
-        if payment.status != waiting {
-            return Err(format!(
-                "{} {id} is already final (status {})",
-                kind.name(),
-                payment.status
-            ));
-        }
-        payment.status = if paid { success } else { rejected };
-        payment.processed = Some(processed);
-        let payment = payment.clone();
-        if paid {
-            self.balance(payment.shop_id, payment.shop_currency).available.0 +=
-                payment.shop_refund.0;
-        }
-        Ok(payment)
     }
 }
 
