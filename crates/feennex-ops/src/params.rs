@@ -59,9 +59,12 @@ impl<'a> Params<'a> {
         text.parse().map_err(|error| Failure::invalid(name, error))
     }
 
-    /// An amount: a string (`"10.50"`) or an integer.
+    /// An amount the API accepts (a string such as `"10.50"`, or an integer):
+    /// one the server would refuse (a third decimal, 10^12 or more, negative) is
+    /// refused here, before anything is sent.
     pub(crate) fn amount(&self, name: &'static str) -> Result<Amount, Failure> {
-        self.parse(name)
+        let text = self.text(name)?.ok_or_else(|| Failure::invalid(name, "it is missing"))?;
+        Amount::parse_for_api(&text).map_err(|error| Failure::invalid(name, error))
     }
 
     /// An optional text.
