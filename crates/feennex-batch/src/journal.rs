@@ -365,9 +365,31 @@ impl Journal {
         line: u64,
         intent: &PayoutIntent,
     ) -> Result<(), JournalError> {
-        let entry = Entry::Intent { record, line, intent: intent.clone() };
-        self.write(&entry).await?;
-        apply(&mut self.rows(), &entry);
+        self.write_intents(&[(record, line, intent.clone())]).await
+    }
+
+    /// Records, durably and in one write, that creates are about to be sent for
+    /// these rows (record, line, intent).
+    pub async fn write_intents(
+        &self,
+        rows: &[(u64, u64, PayoutIntent)],
+    ) -> Result<(), JournalError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let entries: Vec<Entry> = rows
+            .iter()
+            .map(|(record, line, intent)| Entry::Intent {
+                record: *record,
+                line: *line,
+                intent: intent.clone(),
+            })
+            .collect();
+        self.write(&entries).await?;
+        let mut index = self.rows();
+        for entry in &entries {
+            apply(&mut index, entry);
+        }
         Ok(())
     }
 
@@ -378,17 +400,17 @@ impl Journal {
         settled: &Settled,
     ) -> Result<(), JournalError> {
         let entry = Entry::outcome(shop_payment_id, settled);
-        self.write(&entry).await?;
+        self.write(std::slice::from_ref(&entry)).await?;
         apply(&mut self.rows(), &entry);
         Ok(())
     }
 
-    async fn write(&self, entry: &Entry) -> Result<(), JournalError> {
+    async fn write(&self, entries: &[Entry]) -> Result<(), JournalError> {
         let failed =
             |source: Arc<std::io::Error>| JournalError::Io { path: self.path.clone(), source };
         let stopped = || failed(Arc::new(std::io::Error::other("the journal writer stopped")));
         let (durable, done) = oneshot::channel();
-        let submission = Submission { bytes: line_of(entry), durable };
+        let submission = Submission { bytes: entries.iter().flat_map(line_of).collect(), durable };
         self.writer.as_ref().ok_or_else(stopped)?.send(submission).map_err(|_| stopped())?;
         done.await.map_err(|_| stopped())?.map_err(failed)
     }

@@ -67,6 +67,7 @@ mod lines;
 mod pool;
 mod postgres;
 mod report;
+mod rows;
 mod runner;
 mod store;
 
@@ -80,5 +81,6 @@ pub use input::{
 pub use journal::{Binding, Journal, JournalError, Settled};
 pub use postgres::{PgOptions, PgStore};
 pub use report::{Outcome, ReportLine, ReportWriter, Summary, neutralized, write_report};
+pub use rows::BatchRows;
 pub use runner::{Observer, Quiet, RowRef, Run, RunError};
-pub use store::{Claim, SettledRows, Store, StoreError};
+pub use store::{Claim, Claimed, SettledRows, Store, StoreError};

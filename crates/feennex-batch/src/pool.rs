@@ -1,15 +1,18 @@
-//! A fixed pool of workers pulling rows from one reader: at most `concurrency`
-//! rows in flight and a few waiting, whatever the number of rows.
+//! Fixed pools of workers: over the file's rows read in order (a dry run), or
+//! over the rows a store hands out in chunks (a run). At most `concurrency` rows
+//! in flight and a few waiting, whatever the number of rows.
 
-use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use tokio::sync::{Mutex, mpsc};
 
 use crate::batch::{BatchError, BatchFile};
 use crate::input::Row;
+use crate::rows::BatchRows;
+use crate::store::{Claim, Claimed, Store, StoreError};
 
 /// What a worker does with a row.
 pub(crate) trait RowHandler: Send + Sync + 'static {
@@ -29,7 +32,7 @@ pub(crate) enum PoolError<E> {
     Handler(E),
 }
 
-/// Runs `handler` on every valid row of `batch` (or `only` those records),
+/// Runs `handler` on every valid row of `batch`,
 /// `concurrency` at a time, until the rows end or `stop` is set (rows already
 /// taken finish). Must be called within a tokio runtime.
 pub(crate) async fn for_each_row<H: RowHandler>(
@@ -37,7 +40,6 @@ pub(crate) async fn for_each_row<H: RowHandler>(
     concurrency: usize,
     stop: Arc<AtomicBool>,
     handler: Arc<H>,
-    only: Option<Arc<HashSet<u64>>>,
 ) -> Result<(), PoolError<H::Error>> {
     let concurrency = concurrency.max(1);
     let (sender, receiver) = mpsc::channel::<Row>(concurrency * 2);
@@ -49,9 +51,6 @@ pub(crate) async fn for_each_row<H: RowHandler>(
                 break;
             }
             let Ok(row) = row? else { continue };
-            if only.as_ref().is_some_and(|only| !only.contains(&row.record)) {
-                continue;
-            }
             if sender.blocking_send(row).is_err() {
                 break;
             }
@@ -95,6 +94,93 @@ pub(crate) async fn for_each_row<H: RowHandler>(
             first_error.get_or_insert(PoolError::Batch(error));
         }
         Err(panic) => std::panic::resume_unwind(panic.into_panic()),
+    }
+    first_error.map_or(Ok(()), Err)
+}
+
+/// The most rows a worker claims at once.
+pub(crate) const MAX_CHUNK: usize = 16;
+
+/// What a worker does with a row a store handed it.
+pub(crate) trait ClaimHandler: Send + Sync + 'static {
+    /// Works one claimed row.
+    fn handle(&self, claim: Claim) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// Claims rows from `store` in chunks and works them, `concurrency` at a time,
+/// until the store has none left for this worker or `stop` is set. A chunk is
+/// claimed when the previous one has been taken up, so rows wait little between
+/// their claim (their intents durable) and their create. Rows claimed are worked
+/// after a stop too; after a failure of the store they are left (their leases
+/// run out, or the journal's next run looks them up). Must be called within a
+/// tokio runtime.
+pub(crate) async fn work_claims<S: Store, H: ClaimHandler>(
+    store: Arc<S>,
+    rows: BatchRows,
+    concurrency: usize,
+    stop: Arc<AtomicBool>,
+    handler: Arc<H>,
+) -> Result<(), StoreError> {
+    let concurrency = concurrency.max(1);
+    let chunk = concurrency.min(MAX_CHUNK);
+    let (sender, receiver) = mpsc::channel::<Claim>(chunk);
+    let failed = Arc::new(AtomicBool::new(false));
+    let receiver = Arc::new(Mutex::new(receiver));
+    let workers: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (receiver, failed, handler) = (receiver.clone(), failed.clone(), handler.clone());
+            tokio::spawn(async move {
+                loop {
+                    let next = receiver.lock().await.recv().await;
+                    let Some(claim) = next else { return Ok(()) };
+                    if failed.load(Ordering::SeqCst) {
+                        return Ok(());
+                    }
+                    if let Err(error) = handler.handle(claim).await {
+                        failed.store(true, Ordering::SeqCst);
+                        return Err(error);
+                    }
+                }
+            })
+        })
+        .collect();
+    drop(receiver);
+    let ended = |failed: &AtomicBool| stop.load(Ordering::SeqCst) || failed.load(Ordering::SeqCst);
+    let mut first_error = None;
+    while !ended(&failed) {
+        let Ok(slots) = sender.reserve_many(chunk).await else { break };
+        if ended(&failed) {
+            break;
+        }
+        match store.claim(&rows, chunk).await {
+            Ok(Claimed::Rows(claims)) => {
+                for (slot, claim) in slots.zip(claims) {
+                    slot.send(claim);
+                }
+            }
+            Ok(Claimed::Wait(wait)) => {
+                drop(slots);
+                let until = tokio::time::Instant::now() + wait;
+                while !ended(&failed) && tokio::time::Instant::now() < until {
+                    tokio::time::sleep(Duration::from_millis(50).min(wait)).await;
+                }
+            }
+            Ok(Claimed::Finished) => break,
+            Err(error) => {
+                failed.store(true, Ordering::SeqCst);
+                first_error = Some(error);
+            }
+        }
+    }
+    drop(sender);
+    for worker in workers {
+        match worker.await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => {
+                first_error.get_or_insert(error);
+            }
+            Err(panic) => std::panic::resume_unwind(panic.into_panic()),
+        }
     }
     first_error.map_or(Ok(()), Err)
 }
