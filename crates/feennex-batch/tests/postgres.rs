@@ -194,3 +194,49 @@ async fn a_file_an_earlier_version_registered_by_its_bytes_is_refused_naming_its
         other => panic!("{other:?}"),
     }
 }
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: these tests need PostgreSQL servers; run them with .ci/postgres")
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_accepts_only_tls_is_reached_as_each_sslmode_says() {
+    let (_, file) = batch("tls", 2, 0);
+    let binding = Binding::new(1, "http://127.0.0.1:1", file.batch_id());
+    let base = env("FEENNEX_TEST_TLS_STORE_URL");
+    let (ca, other_ca) = (env("FEENNEX_TEST_TLS_CA"), env("FEENNEX_TEST_TLS_OTHER_CA"));
+    let open = |query: String| {
+        let (url, binding, file) = (format!("{base}?{query}"), binding.clone(), file.clone());
+        async move { PgStore::open(&url, &binding, &file, lease(30.0)).await.map(drop) }
+    };
+    let refused = |result: Result<(), StoreError>, why: &str| match result {
+        Err(StoreError::Database(message)) => assert!(message.contains(why), "{message}"),
+        other => panic!("{other:?}"),
+    };
+    // The server refuses plain connections.
+    refused(open("sslmode=disable".into()).await, "no encryption");
+    // Encrypted, the certificate not checked; checked against the CA; and made out
+    // to the host (the certificate names 127.0.0.1).
+    for query in [
+        "sslmode=prefer".to_owned(),
+        "sslmode=require".to_owned(),
+        format!("sslmode=verify-ca&sslrootcert={ca}"),
+        format!("sslmode=verify-full&sslrootcert={ca}"),
+    ] {
+        open(query.clone()).await.unwrap_or_else(|error| panic!("{query}: {error}"));
+    }
+    // A CA that did not sign it, and the system's roots, do not vouch for it.
+    refused(open(format!("sslmode=verify-ca&sslrootcert={other_ca}")).await, "certificate");
+    refused(open(format!("sslmode=require&sslrootcert={other_ca}")).await, "certificate");
+    refused(open("sslmode=verify-full".into()).await, "certificate");
+    // Reached as "localhost", the certificate's chain holds but its name does not.
+    let by_name = base.replace("127.0.0.1", "localhost");
+    let open_by_name = |query: String| {
+        let (url, binding, file) = (format!("{by_name}?{query}"), binding.clone(), file.clone());
+        async move { PgStore::open(&url, &binding, &file, lease(30.0)).await.map(drop) }
+    };
+    open_by_name(format!("sslmode=verify-ca&sslrootcert={ca}")).await.unwrap();
+    refused(open_by_name(format!("sslmode=verify-full&sslrootcert={ca}")).await, "certificate");
+}

@@ -25,6 +25,7 @@ mod health;
 mod outcomes;
 mod register;
 mod schema;
+mod tls;
 
 use std::collections::BTreeSet;
 use std::hash::{BuildHasher, RandomState};
