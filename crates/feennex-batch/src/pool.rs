@@ -111,9 +111,9 @@ pub(crate) trait ClaimHandler: Send + Sync + 'static {
 /// until the store has none left for this worker or `stop` is set. A chunk is
 /// claimed when the previous one has been taken up, so rows wait little between
 /// their claim (their intents durable) and their create. Rows claimed are worked
-/// after a stop too; after a failure of the store they are left (their leases
-/// run out, or the journal's next run looks them up). Must be called within a
-/// tokio runtime.
+/// after a stop too. When the store fails or breaks, the run ends at once: rows
+/// waiting and in flight are left (their intents are durable; the next worker or
+/// run looks them up). Must be called within a tokio runtime.
 pub(crate) async fn work_claims<S: Store, H: ClaimHandler>(
     store: Arc<S>,
     rows: BatchRows,
@@ -145,42 +145,55 @@ pub(crate) async fn work_claims<S: Store, H: ClaimHandler>(
         })
         .collect();
     drop(receiver);
-    let ended = |failed: &AtomicBool| stop.load(Ordering::SeqCst) || failed.load(Ordering::SeqCst);
-    let mut first_error = None;
-    while !ended(&failed) {
-        let Ok(slots) = sender.reserve_many(chunk).await else { break };
-        if ended(&failed) {
-            break;
-        }
-        match store.claim(&rows, chunk).await {
-            Ok(Claimed::Rows(claims)) => {
-                for (slot, claim) in slots.zip(claims) {
-                    slot.send(claim);
+    let abort: Vec<_> = workers.iter().map(tokio::task::JoinHandle::abort_handle).collect();
+    let work = async {
+        let ended = || stop.load(Ordering::SeqCst) || failed.load(Ordering::SeqCst);
+        let mut first_error = None;
+        while !ended() {
+            let Ok(slots) = sender.reserve_many(chunk).await else { break };
+            if ended() {
+                break;
+            }
+            match store.claim(&rows, chunk).await {
+                Ok(Claimed::Rows(claims)) => {
+                    for (slot, claim) in slots.zip(claims) {
+                        slot.send(claim);
+                    }
+                }
+                Ok(Claimed::Wait(wait)) => {
+                    drop(slots);
+                    let until = tokio::time::Instant::now() + wait;
+                    while !ended() && tokio::time::Instant::now() < until {
+                        tokio::time::sleep(Duration::from_millis(50).min(wait)).await;
+                    }
+                }
+                Ok(Claimed::Finished) => break,
+                Err(error) => {
+                    failed.store(true, Ordering::SeqCst);
+                    first_error = Some(error);
                 }
             }
-            Ok(Claimed::Wait(wait)) => {
-                drop(slots);
-                let until = tokio::time::Instant::now() + wait;
-                while !ended(&failed) && tokio::time::Instant::now() < until {
-                    tokio::time::sleep(Duration::from_millis(50).min(wait)).await;
+        }
+        drop(sender);
+        for worker in workers {
+            match worker.await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => {
+                    first_error.get_or_insert(error);
                 }
-            }
-            Ok(Claimed::Finished) => break,
-            Err(error) => {
-                failed.store(true, Ordering::SeqCst);
-                first_error = Some(error);
+                Err(ended) if ended.is_cancelled() => {}
+                Err(panic) => std::panic::resume_unwind(panic.into_panic()),
             }
         }
-    }
-    drop(sender);
-    for worker in workers {
-        match worker.await {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => {
-                first_error.get_or_insert(error);
+        first_error.map_or(Ok(()), Err)
+    };
+    tokio::select! {
+        result = work => result,
+        error = store.broken() => {
+            for worker in abort {
+                worker.abort();
             }
-            Err(panic) => std::panic::resume_unwind(panic.into_panic()),
+            Err(error)
         }
     }
-    first_error.map_or(Ok(()), Err)
 }

@@ -92,6 +92,14 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every settled row of the batch, for reports and status.
     fn settled_rows(&self) -> impl Future<Output = Result<SettledRows, StoreError>> + Send;
+
+    /// Resolves, with why, once the store can no longer be used (its database
+    /// stopped answering, say): the run then stops at once and leaves the rows in
+    /// flight, whose intents are durable, to be looked up by the next worker.
+    /// Never, unless a store says so.
+    fn broken(&self) -> impl Future<Output = StoreError> + Send {
+        std::future::pending()
+    }
 }
 
 /// Every settled row of a batch, found by `shop_payment_id`: what reports and

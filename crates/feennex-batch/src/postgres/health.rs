@@ -13,13 +13,26 @@ use crate::store::StoreError;
 #[derive(Debug, Clone)]
 pub(super) struct Health {
     broken: Arc<Mutex<Option<String>>>,
+    /// Told when the store breaks, so a run can stop without waiting on anything.
+    told: Arc<tokio::sync::watch::Sender<bool>>,
     timeout: Duration,
 }
 
 impl Health {
     /// Statements that take longer than `timeout` break the store.
     pub(super) fn new(timeout: Duration) -> Self {
-        Self { broken: Arc::new(Mutex::new(None)), timeout }
+        let (told, _) = tokio::sync::watch::channel(false);
+        Self { broken: Arc::new(Mutex::new(None)), told: Arc::new(told), timeout }
+    }
+
+    /// Resolves with why once the store is broken.
+    pub(super) async fn broken(&self) -> StoreError {
+        let mut told = self.told.subscribe();
+        let _ = told.wait_for(|broken| *broken).await;
+        match self.check() {
+            Err(error) => error,
+            Ok(()) => StoreError::Database("the store stopped".into()),
+        }
     }
 
     /// How long a statement may take.
@@ -37,8 +50,8 @@ impl Health {
 
     /// Marks the store broken (the first reason stays) and gives the error.
     pub(super) fn fail(&self, why: String) -> StoreError {
-        let mut broken = self.broken.lock().unwrap_or_else(PoisonError::into_inner);
-        broken.get_or_insert(why.clone());
+        self.broken.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(why.clone());
+        self.told.send_replace(true);
         StoreError::Database(why)
     }
 

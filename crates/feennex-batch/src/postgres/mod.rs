@@ -434,6 +434,10 @@ impl Store for PgStore {
     async fn settled_rows(&self) -> Result<SettledRows, StoreError> {
         settled_rows(&self.client, &self.batch_id, &self.health).await
     }
+
+    async fn broken(&self) -> StoreError {
+        self.health.broken().await
+    }
 }
 
 #[cfg(test)]
