@@ -13,7 +13,7 @@ use feennex_proto::{ApiError, Error, Session, ShopBalance, Timestamp};
 use typed_builder::TypedBuilder;
 
 use crate::batch::{BatchError, BatchFile};
-use crate::input::Create;
+use crate::input::{Create, Row};
 use crate::journal::{JournalError, Settled};
 use crate::pool::{ClaimHandler, work_claims};
 use crate::report::{Outcome, ReportLine};
@@ -167,34 +167,35 @@ struct Payer<D, S> {
 }
 
 impl<D: AsyncDriver, S: Store> ClaimHandler for Payer<D, S> {
-    async fn handle(&self, claim: Claim) -> Result<(), StoreError> {
+    async fn work(&self, claim: Claim) -> Option<(Row, Settled)> {
         let (row, last) = match claim {
             Claim::Mine { row, last } => (row, last),
             Claim::Done { row, settled } => {
                 let id = row.intent.shop_payment_id();
                 let outcome = ReportLine::of_row(row.line, id, settled).outcome;
                 self.observer.row_finished(RowRef { line: row.line, shop_payment_id: id }, outcome);
-                return Ok(());
+                return None;
             }
         };
         if self.refused.lock().unwrap_or_else(PoisonError::into_inner).is_some() {
             // The shop's signature was refused: every request would be too.
-            return Ok(());
+            return None;
         }
-        let id = row.intent.shop_payment_id().to_owned();
-        let reference = RowRef { line: row.line, shop_payment_id: &id };
-        let Some(start) = next_action(last, row.id_origin).start() else {
-            return Ok(());
-        };
-        self.observer.row_started(reference);
+        let start = next_action(last, row.id_origin).start()?;
+        let id = row.intent.shop_payment_id();
+        self.observer.row_started(RowRef { line: row.line, shop_payment_id: id });
         let resolution = match row.create.clone() {
             Create::Transfer(create) => self.pay(create, start).await,
             Create::Withdraw(create) => self.pay(create, start).await,
         };
-        let settled = settled(resolution);
+        Some((row, settled(resolution)))
+    }
+
+    async fn record(&self, row: Row, settled: Settled) -> Result<(), StoreError> {
         self.store.write_outcome(&row, &settled).await?;
-        let outcome = ReportLine::of_row(row.line, &id, Some(settled)).outcome;
-        self.observer.row_finished(reference, outcome);
+        let id = row.intent.shop_payment_id();
+        let outcome = ReportLine::of_row(row.line, id, Some(settled)).outcome;
+        self.observer.row_finished(RowRef { line: row.line, shop_payment_id: id }, outcome);
         Ok(())
     }
 }

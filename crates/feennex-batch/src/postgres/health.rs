@@ -93,7 +93,7 @@ pub(super) async fn advisory_lock(
             return Ok(());
         }
         tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(Duration::from_millis(500));
+        wait = (wait * 2).min(Duration::from_millis(100));
     }
 }
 

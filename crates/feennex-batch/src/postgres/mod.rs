@@ -60,15 +60,19 @@ macro_rules! open_rows {
 /// never had one) for worker `$2` for `$5` seconds, and records the intent of
 /// those never started, in one statement.
 const CLAIM: &str = concat!(
-    "UPDATE feennex_rows r
+    // The chosen rows are a materialized CTE, evaluated once: a subquery could be
+    // run again for each row joined, and lock more rows than asked.
+    "WITH chosen AS MATERIALIZED (
+         SELECT record, state, id_taken FROM feennex_rows
+         WHERE batch_id = $1 AND record > $4 AND ",
+    open_rows!(),
+    "      AND (lease_until IS NULL OR lease_until < clock_timestamp())
+         ORDER BY record LIMIT $6
+         FOR UPDATE SKIP LOCKED)
+     UPDATE feennex_rows r
      SET owner = $2, lease_until = clock_timestamp() + make_interval(secs => $5),
          state = CASE WHEN c.state = 'new' THEN 'intent' ELSE c.state END
-     FROM (SELECT record, state, id_taken FROM feennex_rows
-           WHERE batch_id = $1 AND record > $4 AND ",
-    open_rows!(),
-    "       AND (lease_until IS NULL OR lease_until < clock_timestamp())
-           ORDER BY record LIMIT $6
-           FOR UPDATE SKIP LOCKED) c
+     FROM chosen c
      WHERE r.batch_id = $1 AND r.record = c.record
      RETURNING r.record, c.state, c.id_taken"
 );
@@ -137,8 +141,8 @@ struct Statements {
 struct Progress {
     /// The last record claimed: the next claim starts after it.
     cursor: i64,
-    /// The wait before asking again while others hold rows.
-    wait: Duration,
+    /// How long it has waited for rows others hold, since it last claimed one.
+    waited: Duration,
 }
 
 /// A batch in PostgreSQL, as one worker sees it.
@@ -160,7 +164,7 @@ pub struct PgStore {
     tasks: Vec<JoinHandle<()>>,
 }
 
-/// The shortest and longest waits while other workers hold rows.
+/// The shortest wait while other workers hold rows.
 const FIRST_WAIT: Duration = Duration::from_millis(50);
 
 impl PgStore {
@@ -221,7 +225,7 @@ impl PgStore {
             worker,
             lease: options.lease,
             started,
-            progress: Mutex::new(Progress { cursor: 0, wait: FIRST_WAIT }),
+            progress: Mutex::new(Progress { cursor: 0, waited: Duration::ZERO }),
             held,
             health,
             tasks,
@@ -244,13 +248,14 @@ impl PgStore {
         self.progress.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The wait before asking again while others hold rows: doubling from short,
-    /// up to a quarter of the lease (between 0.2 and 5 s).
+    /// The wait before asking again while others hold rows: short for a while (a
+    /// live worker settles its rows in flight soon), then doubling up to a quarter
+    /// of the lease (between 0.2 and 5 s: a dead worker's rows wait for its lease).
     fn next_wait(&self) -> Duration {
         let longest = (self.lease / 4).clamp(Duration::from_millis(200), Duration::from_secs(5));
         let mut progress = self.progress();
-        let wait = progress.wait;
-        progress.wait = (wait * 2).min(longest.max(wait));
+        let wait = FIRST_WAIT.max(progress.waited / 4).min(longest);
+        progress.waited += wait;
         wait
     }
 }
@@ -406,7 +411,7 @@ impl Store for PgStore {
         {
             let mut progress = self.progress();
             progress.cursor = last.last().map_or(progress.cursor, |(record, _)| *record);
-            progress.wait = FIRST_WAIT;
+            progress.waited = Duration::ZERO;
         }
         self.held
             .lock()

@@ -75,10 +75,6 @@ pub(super) async fn register(
             )
             .await?;
     }
-    // Fresh statistics, so that claims find their rows by key from the start.
-    health
-        .answer("registering the batch", transaction.batch_execute("ANALYZE feennex_rows"))
-        .await?;
     health.answer("registering the batch", transaction.commit()).await
 }
 
