@@ -95,6 +95,19 @@ measure_registration() {
     rm -f "$csv" "$work/report.csv"
 }
 
+# Peak resident memory of one worker paying $1 rows alone, for comparison.
+measure_run() {
+    local count=$1 csv="$work/run-$1.csv"
+    make_batch "$count" "run-$count-$$" > "$csv"
+    /usr/bin/time -v "$bin" payouts --base-url "$base_url" --shop-id 1 --timeout 10 run "$csv" \
+        --concurrency "$concurrency" --report "$work/report.csv" > "$work/out" 2> "$work/time" || {
+        echo "run of $count rows failed:"; cat "$work/out" "$work/time"; exit 1; }
+    awk -F': ' -v rows="$count" '/Maximum resident set size/ {
+        printf "real run, one worker          %7d rows  peak RSS %6.1f MB\n", rows, $2 / 1024 }' "$work/time"
+    grep '^rows:' "$work/out" | sed 's/^/    /' || true
+    rm -f "$csv" "$work/report.csv"
+}
+
 for round in $(seq "$rounds"); do
     measure 0 "round-$round-file-journal"
     measure 1 "round-$round-postgres-1"
@@ -103,3 +116,5 @@ for round in $(seq "$rounds"); do
 done
 measure_registration $((memory_rows / 10))
 measure_registration "$memory_rows"
+measure_run $((memory_rows / 10))
+measure_run "$memory_rows"

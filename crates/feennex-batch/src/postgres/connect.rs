@@ -48,8 +48,10 @@ impl Target {
             .keepalives_interval(Duration::from_secs(1))
             .keepalives_retries(3)
             .tcp_user_timeout(timeout)
+            // Statements are prepared once but planned for their values each time:
+            // a plan cached for any batch could scan every batch's rows.
             .options(format!(
-                "{options}-c statement_timeout={millis} -c lock_timeout={millis} -c idle_in_transaction_session_timeout={}",
+                "{options}-c statement_timeout={millis} -c lock_timeout={millis} -c idle_in_transaction_session_timeout={} -c plan_cache_mode=force_custom_plan",
                 millis * 4
             ));
         Ok(Self { config, tls })

@@ -249,7 +249,7 @@ impl PgStore {
     }
 
     /// The wait before asking again while others hold rows: short for a while (a
-    /// live worker settles its rows in flight soon), then doubling up to a quarter
+    /// live worker settles its rows in flight soon), then growing up to a quarter
     /// of the lease (between 0.2 and 5 s: a dead worker's rows wait for its lease).
     fn next_wait(&self) -> Duration {
         let longest = (self.lease / 4).clamp(Duration::from_millis(200), Duration::from_secs(5));

@@ -111,8 +111,12 @@ impl Writer {
     }
 
     async fn write(&self, group: &[Pending]) -> Result<(), StoreError> {
+        // Rows locked in record order, as the lease renewal locks them: two
+        // statements of this worker never wait for each other in a cycle.
+        let mut ordered: Vec<&Pending> = group.iter().collect();
+        ordered.sort_unstable_by_key(|pending| pending.record);
         let mut columns = Columns::default();
-        for pending in group {
+        for pending in ordered {
             columns.push(pending.record, &pending.settled);
         }
         let Columns {
