@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use feennex_benches::{TRANSFER_CREATED_BODY, merchant, transfer_create};
-use feennex_proto::{TransferCreate, http::StatusCode, parse_response};
+use feennex_proto::{http::StatusCode, prelude::TransferCreate, response::parse_response};
 
 fn build_group(c: &mut Criterion) {
     let merchant = merchant("https://core.feennex.com");

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use criterion::{Criterion, criterion_group, criterion_main};
 use feennex_benches::SECRET;
 use feennex_proto::callback::{SenderCheck, verify_callback};
-use feennex_proto::{SecretKey, sign};
+use feennex_proto::{SecretKey, sign::sign};
 
 /// The fields of an invoice callback as Feennex sends them.
 const FIELDS: [(&str, &str); 17] = [

@@ -38,8 +38,10 @@ fn e2e_group(c: &mut Criterion) {
             client_runtime.block_on(run_concurrently(iters * BATCH, move || {
                 let (sdk, create) = (sdk.clone(), create.clone());
                 async move {
-                    let paid =
-                        sdk.payout(feennex_proto::TransferCreate::clone(&create)).await.unwrap();
+                    let paid = sdk
+                        .payout(feennex_proto::prelude::TransferCreate::clone(&create))
+                        .await
+                        .unwrap();
                     assert_eq!(paid.summary.id, 5_512_034);
                 }
             }))

@@ -8,7 +8,10 @@ use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use feennex_benches::{SECRET, merchant, transfer_create};
-use feennex_proto::{Currency, Decimal, SecretKey, ShopPaymentId};
+use feennex_proto::{
+    SecretKey,
+    prelude::{Currency, Decimal, ShopPaymentId},
+};
 use feennex_sandbox::{Sandbox, SandboxConfig, ShopConfig};
 
 const CLIENTS: u64 = 32;

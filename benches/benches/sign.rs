@@ -9,7 +9,7 @@ use feennex_benches::{
     SECRET, TRANSFER_CREATE_FIELDS, compress_floor, padded_blocks, sha256_hex,
     transfer_create_message,
 };
-use feennex_proto::{SecretKey, sign};
+use feennex_proto::{SecretKey, sign::sign};
 
 fn sign_group(c: &mut Criterion) {
     let secret = SecretKey::new(SECRET);

@@ -72,13 +72,13 @@ pub fn compress_floor(blocks: &[[u8; 64]]) -> [u32; 8] {
 }
 
 /// The typed request behind [`TRANSFER_CREATE_FIELDS`].
-pub fn transfer_create() -> feennex_proto::TransferCreate {
-    feennex_proto::TransferCreate::builder()
+pub fn transfer_create() -> feennex_proto::prelude::TransferCreate {
+    feennex_proto::prelude::TransferCreate::builder()
         .amount("1250.75".parse().unwrap())
-        .amount_type(feennex_proto::TransferAmountType::ReceiveAmount)
+        .amount_type(feennex_proto::prelude::TransferAmountType::ReceiveAmount)
         .payee_account("201234567890".parse().unwrap())
-        .payee_currency(feennex_proto::Currency::USD)
-        .shop_currency(feennex_proto::Currency::USD)
+        .payee_currency(feennex_proto::prelude::Currency::USD)
+        .shop_currency(feennex_proto::prelude::Currency::USD)
         .shop_payment_id("batch-2026-11-21-row-000042".parse().unwrap())
         .description("November payout".to_owned())
         .build()
@@ -87,7 +87,7 @@ pub fn transfer_create() -> feennex_proto::TransferCreate {
 /// The shop of the benches.
 pub fn merchant(base_url: &str) -> feennex_proto::Merchant {
     feennex_proto::Merchant::new(
-        feennex_proto::ShopId::new(112_233).unwrap(),
+        feennex_proto::prelude::ShopId::new(112_233).unwrap(),
         feennex_proto::SecretKey::new(SECRET),
     )
     .with_base_url(base_url.parse().unwrap())
@@ -109,7 +109,7 @@ mod tests {
             compress_floor(&blocks).iter().flat_map(|word| word.to_be_bytes()).collect();
         assert_eq!(digest, Sha256::digest(&message).to_vec());
         let secret = feennex_proto::SecretKey::new(SECRET);
-        let signature = feennex_proto::sign(&TRANSFER_CREATE_FIELDS, &secret);
+        let signature = feennex_proto::sign::sign(&TRANSFER_CREATE_FIELDS, &secret);
         assert_eq!(signature.as_str().as_bytes(), sha256_hex(&message));
     }
 }

@@ -6,7 +6,11 @@ use std::time::Duration;
 
 use feennex_proto::callback::{ConfirmError, Notification};
 use feennex_proto::exchange::{Call, IdempotentCreate, PayoutResult, RetryPolicy};
-use feennex_proto::{BillState, ClientOptions, Endpoint, Error, Merchant, SingleCall};
+use feennex_proto::{
+    Error, Merchant,
+    endpoints::{BillState, Endpoint, SingleCall},
+    prelude::ClientOptions,
+};
 use rustls::pki_types::CertificateDer;
 
 /// How a test wants its client: options, and roots to trust instead of the
@@ -65,11 +69,11 @@ pub trait TestClient: Sized {
     /// Builds the client for `merchant`.
     fn build(merchant: Merchant, setup: Setup) -> Self;
 
-    /// One call (see `Client::send`).
-    fn send<E: SingleCall>(&self, endpoint: &E) -> Result<E::Output, Error>;
+    /// One call (see `Client::call`).
+    fn call<E: SingleCall>(&self, endpoint: &E) -> Result<E::Output, Error>;
 
     /// Any operation, payout creates included, through the single-call machine
-    /// alone: what `send` would do if it accepted a create.
+    /// alone: what `call` would do if it accepted a create.
     fn bare_call<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error>;
 
     /// An exactly-once payout (see `Client::payout`).
@@ -109,8 +113,8 @@ impl TestClient for HyperClient {
         Self { client: builder.build().unwrap(), runtime: Arc::new(runtime) }
     }
 
-    fn send<E: SingleCall>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        self.runtime.block_on(self.client.send(endpoint))
+    fn call<E: SingleCall>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        self.runtime.block_on(self.client.call(endpoint))
     }
 
     fn bare_call<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
@@ -156,8 +160,8 @@ impl TestClient for BlockingClient {
         Self { client: builder.build().unwrap() }
     }
 
-    fn send<E: SingleCall>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        self.client.send(endpoint)
+    fn call<E: SingleCall>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        self.client.call(endpoint)
     }
 
     fn bare_call<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {

@@ -5,7 +5,11 @@
 
 use std::time::{Duration, Instant};
 
-use feennex_proto::{BillCreate, Currency, Endpoint, Error, PaymentUrls, ShopOrderId};
+use feennex_proto::{
+    Error, SecretKey,
+    endpoints::Endpoint,
+    prelude::{BillCreate, Currency, PaymentUrls, ShopOrderId},
+};
 use feennex_sandbox::PaymentKind;
 
 /// A callback's fields in the order of their names, `sign` included.
@@ -15,7 +19,7 @@ pub type Fields = Vec<(String, String)>;
 pub const NOWHERE: &str = "http://127.0.0.1:9/callback";
 
 /// Creates a bill for `amount` USD of the default shop with a callback URL
-/// nobody answers, through `send`; gives it.
+/// nobody answers, through `call`; gives it.
 pub fn create_bill<F>(send: F, order: &str, amount: &str, description: Option<&str>) -> u64
 where
     F: FnOnce(&BillCreate) -> Result<<BillCreate as Endpoint>::Output, Error>,
@@ -87,6 +91,32 @@ pub fn resplit(
     let sign = genuine.iter().find(|(name, _)| name == "sign")?.1.clone();
     forged.push(("sign".to_owned(), sign));
     Some(forged)
+}
+
+/// A genuine callback with some values changed and signed again with `secret`:
+/// what the holder of the shop's key could send (or a bug in the sender), to test
+/// the checks that come after the signature.
+pub fn resigned(
+    genuine: &[(String, String)],
+    changes: &[(&str, &str)],
+    secret: &SecretKey,
+) -> Fields {
+    let mut fields: Fields = genuine
+        .iter()
+        .filter(|(name, _)| name != "sign")
+        .map(|(name, value)| {
+            let changed = changes.iter().find(|(changed, _)| changed == name);
+            (name.clone(), changed.map_or_else(|| value.clone(), |(_, new)| (*new).to_owned()))
+        })
+        .collect();
+    let signed: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let sign = feennex_proto::sign::sign(&signed, secret).to_string();
+    fields.push(("sign".to_owned(), sign));
+    fields
 }
 
 /// One piece per name, the rest to the last name; no names for no pieces.

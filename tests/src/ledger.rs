@@ -1,7 +1,7 @@
 //! The sandbox's ledger as its introspection routes show it, with every amount read
 //! from its exact decimal text (never through `f64`).
 
-use feennex_proto::{Currency, Decimal};
+use feennex_proto::prelude::{Currency, Decimal};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use feennex_proto::{Merchant, SecretKey, ShopId};
+use feennex_proto::{Merchant, SecretKey, prelude::ShopId};
 use feennex_sandbox::{DEFAULT_SECRET, DEFAULT_SHOP_ID, FaultConfig, Sandbox, SandboxConfig};
 
 use crate::clients::{Setup, TestClient};

@@ -2,7 +2,7 @@
 
 use std::time::SystemTime;
 
-use feennex_proto::{
+use feennex_proto::prelude::{
     Amount, Currency, Decimal, PayeeAccount, Payway, ShopPaymentId, Timestamp, TransferAmountType,
     TransferCreate, TransferStatus, WithdrawAccount, WithdrawAmountType, WithdrawCreate,
     WithdrawShopPaymentStatus,

@@ -5,7 +5,10 @@
 
 use feennex_proto::adoption::ConflictField;
 use feennex_proto::exchange::PayoutRecord;
-use feennex_proto::{Error, PayeeAccount, TransferCreate, WithdrawCreate};
+use feennex_proto::{
+    Error,
+    prelude::{PayeeAccount, TransferCreate, WithdrawCreate},
+};
 use feennex_tests::{
     BlockingClient, HyperClient, Setup, TestClient, TestSandbox, amount, both_clients, decimal,
     transfer_create, withdraw_create,

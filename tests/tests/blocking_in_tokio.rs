@@ -15,7 +15,7 @@ async fn payout_from_spawn_blocking() {
 
     let (outcome, found, ledger) = tokio::task::spawn_blocking(move || {
         let outcome = client.payout(transfer_create("from-tokio")).unwrap();
-        let found = client.send(&transfer_status("from-tokio")).unwrap();
+        let found = client.call(&transfer_status("from-tokio")).unwrap();
         (outcome, found, Ledger::read(&base_url))
     })
     .await

@@ -3,10 +3,13 @@
 //! that move by exactly the write-off.
 
 use feennex_proto::{
-    AddOnFields, BillCreate, BillShopOrderStatus, BillStatus, CheckAccount, Currency, ErrorCode,
-    FormMethod, InvoiceCreate, InvoiceTry, Payway, ShopBalance, ShopOrderId, TransferAmountType,
-    TransferTry, WithdrawAccount, WithdrawAmountType, WithdrawStatus, WithdrawStatusById,
-    WithdrawTry,
+    endpoints::{AddOnFields, FormMethod},
+    prelude::{
+        BillCreate, BillShopOrderStatus, BillStatus, CheckAccount, Currency, ErrorCode,
+        InvoiceCreate, InvoiceTry, Payway, ShopBalance, ShopOrderId, TransferAmountType,
+        TransferTry, WithdrawAccount, WithdrawAmountType, WithdrawStatus, WithdrawStatusById,
+        WithdrawTry,
+    },
 };
 use feennex_sandbox::{PaymentKind, SandboxConfig, WithdrawalPace};
 use feennex_tests::{
@@ -14,12 +17,12 @@ use feennex_tests::{
     transfer_create, transfer_status, withdraw_create, withdraw_status,
 };
 
-fn opening() -> feennex_proto::Decimal {
-    feennex_proto::Decimal::from(OPENING_BALANCE)
+fn opening() -> feennex_proto::prelude::Decimal {
+    feennex_proto::prelude::Decimal::from(OPENING_BALANCE)
 }
 
-fn available<C: TestClient>(client: &C, currency: Currency) -> feennex_proto::Decimal {
-    let balances = client.send(&ShopBalance::new(now())).unwrap();
+fn available<C: TestClient>(client: &C, currency: Currency) -> feennex_proto::prelude::Decimal {
+    let balances = client.call(&ShopBalance::new(now())).unwrap();
     balances.balances.iter().find(|b| b.currency == currency).unwrap().available
 }
 
@@ -28,7 +31,7 @@ fn wallet_payout_endpoints_agree_to_the_cent<C: TestClient>() {
     let client: C = sandbox.client(Setup::default());
 
     let quote = client
-        .send(
+        .call(
             &TransferTry::builder()
                 .amount(amount("1.11"))
                 .amount_type(TransferAmountType::ReceiveAmount)
@@ -47,12 +50,12 @@ fn wallet_payout_endpoints_agree_to_the_cent<C: TestClient>() {
     assert_eq!(created.payee_account, "201234567890");
     assert_eq!(created.shop.get(), feennex_sandbox::DEFAULT_SHOP_ID);
 
-    let found = client.send(&transfer_status("round-trip-1")).unwrap();
+    let found = client.call(&transfer_status("round-trip-1")).unwrap();
     assert_eq!(found.id, created.id);
     assert_eq!(found.shop_payment_id, "round-trip-1");
     assert_eq!((found.receive_amount, found.write_off_amount), (decimal("1.11"), decimal("1.19")));
 
-    let missing = client.send(&transfer_status("never-made")).unwrap_err();
+    let missing = client.call(&transfer_status("never-made")).unwrap_err();
     assert_eq!(missing.api_code(), Some(ErrorCode::OperationNotFound), "{missing}");
 
     assert_eq!(available(&client, Currency::USD), opening() - decimal("1.19"));
@@ -69,7 +72,7 @@ fn withdrawal_endpoints_follow_the_payout_to_success<C: TestClient>() {
     let card_usd = Payway::new("card_usd").unwrap();
 
     let quote = client
-        .send(&WithdrawTry::new(
+        .call(&WithdrawTry::new(
             amount("100"),
             WithdrawAmountType::PsAmount,
             card_usd.clone(),
@@ -81,7 +84,7 @@ fn withdrawal_endpoints_follow_the_payout_to_success<C: TestClient>() {
 
     let check = |account: &str| {
         client
-            .send(&CheckAccount::new(
+            .call(&CheckAccount::new(
                 WithdrawAccount::new(account).unwrap(),
                 amount("100"),
                 card_usd.clone(),
@@ -104,14 +107,14 @@ fn withdrawal_endpoints_follow_the_payout_to_success<C: TestClient>() {
     ledger.assert_payouts_exactly(&[], &["withdraw-1"]);
 
     // The sandbox moves a withdrawal one step per status request.
-    let by_id = client.send(&WithdrawStatusById::new(now(), created.id)).unwrap();
+    let by_id = client.call(&WithdrawStatusById::new(now(), created.id)).unwrap();
     assert_eq!((by_id.id, by_id.status), (created.id, WithdrawStatus::PsProcessing));
-    let by_payment_id = client.send(&withdraw_status("withdraw-1")).unwrap();
+    let by_payment_id = client.call(&withdraw_status("withdraw-1")).unwrap();
     assert_eq!((by_payment_id.id, by_payment_id.status), (created.id, WithdrawStatus::Success));
     assert_eq!(by_payment_id.shop_payment_id.as_deref(), Some("withdraw-1"));
     assert_eq!(by_payment_id.shop_write_off, decimal("102"));
 
-    let balances = client.send(&ShopBalance::new(now())).unwrap();
+    let balances = client.call(&ShopBalance::new(now())).unwrap();
     let usd = balances.balances.iter().find(|b| b.currency == Currency::USD).unwrap();
     assert_eq!((usd.available, usd.frozen), (opening() - decimal("102"), Some(decimal("0"))));
     let ledger = sandbox.ledger();
@@ -124,7 +127,7 @@ fn payment_endpoints_create_look_up_and_credit<C: TestClient>() {
     let client: C = sandbox.client(Setup::default());
 
     let bill = client
-        .send(
+        .call(
             &BillCreate::builder()
                 .payer_currency(Currency::EUR)
                 .shop_amount(amount("25.5"))
@@ -139,7 +142,7 @@ fn payment_endpoints_create_look_up_and_credit<C: TestClient>() {
     assert_eq!(bill.shop_amount, Some(decimal("25.5")));
     assert!(bill.url.ends_with(&format!("/_sandbox/pay/bill/{}", bill.id)), "{}", bill.url);
     let status = |client: &C| {
-        client.send(&BillShopOrderStatus::new(now(), ShopOrderId::new("bill-1").unwrap())).unwrap()
+        client.call(&BillShopOrderStatus::new(now(), ShopOrderId::new("bill-1").unwrap())).unwrap()
     };
     let waiting = status(&client);
     assert_eq!((waiting.id, waiting.status), (bill.id, BillStatus::Waiting));
@@ -155,19 +158,19 @@ fn payment_endpoints_create_look_up_and_credit<C: TestClient>() {
             ShopOrderId::new("invoice-1").unwrap(),
         )
     };
-    let rub = client.send(&order("card_rub", "1000", Currency::RUB)).unwrap();
+    let rub = client.call(&order("card_rub", "1000", Currency::RUB)).unwrap();
     assert_eq!(rub.payer_price, Some(decimal("1030")));
     assert_eq!(rub.ps_currency, Some(Currency::RUB));
     assert_eq!(rub.paymethod_name.as_deref(), Some("card_rub"));
     assert!(rub.add_ons_config.is_empty());
-    let usd = client.send(&order("card_usd", "10", Currency::USD)).unwrap();
+    let usd = client.call(&order("card_usd", "10", Currency::USD)).unwrap();
     assert_eq!(usd.payer_price, Some(decimal("10.35")));
     assert_eq!(usd.add_ons_config.keys().collect::<Vec<_>>(), ["email"]);
 
     let mut add_ons = AddOnFields::new();
     add_ons.insert("email", "payer@example.com").unwrap();
     let invoice = client
-        .send(&InvoiceCreate::new(order("card_usd", "10", Currency::USD)).add_ons(add_ons))
+        .call(&InvoiceCreate::new(order("card_usd", "10", Currency::USD)).add_ons(add_ons))
         .unwrap();
     assert_eq!(invoice.method, Some(FormMethod::Post));
     let url = invoice.url.as_deref().unwrap();

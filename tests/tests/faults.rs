@@ -7,7 +7,10 @@ use std::time::Duration;
 
 use feennex_proto::exchange::{PayoutOutcome, PayoutRecord};
 use feennex_proto::transport::Delivery;
-use feennex_proto::{Error, TransferCreated, TransferPayout};
+use feennex_proto::{
+    Error,
+    endpoints::{TransferCreated, TransferPayout},
+};
 use feennex_sandbox::{FaultConfig, FaultKind};
 use feennex_tests::{
     Setup, TestClient, TestSandbox, both_clients, decimal, seed_for, transfer_create,
@@ -210,7 +213,7 @@ fn status_call_is_retried_through_each_fault_kind<C: TestClient>() {
     let paid = client.payout(transfer_create("looked-up")).unwrap();
     for kind in FaultKind::ALL {
         sandbox.set_faults(&first_request_only(kind));
-        let found = client.send(&transfer_status("looked-up")).unwrap();
+        let found = client.call(&transfer_status("looked-up")).unwrap();
         assert_eq!((found.id, found.write_off_amount), (paid.summary.id, decimal("1.19")));
         assert_eq!(injected(&sandbox, kind), 1, "{kind} should hit the first lookup only");
     }
@@ -222,7 +225,7 @@ fn status_call_under_constant_502_gives_up_after_its_attempts<C: TestClient>() {
     let sandbox = TestSandbox::start();
     let client: C = sandbox.client(Setup::default().retry(|retry| retry.with_max_attempts(3)));
     sandbox.set_faults(&every_request(FaultKind::Http502));
-    let error = client.send(&transfer_status("anything")).unwrap_err();
+    let error = client.call(&transfer_status("anything")).unwrap_err();
     assert_not_envelope(&error, 502, "Bad Gateway");
     assert_eq!(injected(&sandbox, FaultKind::Http502), 3);
     sandbox.ledger().assert_payouts_exactly(&[], &[]);

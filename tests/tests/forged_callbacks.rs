@@ -13,9 +13,12 @@ use feennex_proto::callback::{
 use feennex_proto::callback::{
     CallbackRejection, CallbackStatus, ExpectedOrder, Notification, SenderCheck, verify_callback,
 };
-use feennex_proto::{BillStatus, Currency, ErrorCode, SecretKey, ShopId, ShopOrderId};
+use feennex_proto::{
+    SecretKey,
+    prelude::{BillStatus, Currency, ErrorCode, ShopId, ShopOrderId},
+};
 use feennex_sandbox::{CallbackRetry, DEFAULT_SECRET, DEFAULT_SHOP_ID, SandboxConfig};
-use feennex_tests::forgery::{create_bill, finish_and_capture, form_body, resplit};
+use feennex_tests::forgery::{create_bill, finish_and_capture, form_body, resigned, resplit};
 use feennex_tests::{Setup, TestClient, TestSandbox, both_clients};
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -60,9 +63,9 @@ fn order_101() -> ExpectedOrder {
 fn a_resplit_callback_is_refused_by_default_and_caught_by_confirmation<C: TestClient>() {
     let sandbox = sandbox();
     let client: C = sandbox.client(Setup::default());
-    let victim = create_bill(|bill| client.send(bill), "101", "1000", None);
+    let victim = create_bill(|bill| client.call(bill), "101", "1000", None);
     let cheap = create_bill(
-        |bill| client.send(bill),
+        |bill| client.call(bill),
         "attacker-7",
         "1",
         Some("gift:1000:840:1:101:success"),
@@ -95,26 +98,34 @@ fn a_resplit_callback_is_refused_by_default_and_caught_by_confirmation<C: TestCl
     }
 }
 
-fn a_resplit_onto_known_names_passes_the_strict_check_and_is_caught_by_confirmation<
-    C: TestClient,
->() {
+fn a_resplit_onto_known_names_is_refused_by_type_and_caught_by_confirmation<C: TestClient>() {
     let sandbox = sandbox();
     let client: C = sandbox.client(Setup::default());
-    let victim = create_bill(|bill| client.send(bill), "101", "1000", None);
-    let description = format!("gift:{victim}:1000:840:1:101:success");
-    let cheap = create_bill(|bill| client.send(bill), "attacker-8", "1", Some(&description));
+    let victim = create_bill(|bill| client.call(bill), "101", "1000", None);
+    let description = format!("gift:{victim}:1000:840:1:101:0:success");
+    let cheap = create_bill(|bill| client.call(bill), "attacker-8", "1", Some(&description));
     let genuine = finish_and_capture(sandbox.base_url(), cheap, false);
 
-    // The victim's bill id is guessed, the filler lands in known fields whose
-    // values may hold ':' (created, user_ip): every strict check passes.
+    // The victim's bill id is guessed and every name is a known one: description
+    // takes what precedes the claims, user_ip (last in signing order) the genuine
+    // values that follow them, colons included.
     let victim_text = victim.to_string();
     let mut claims = vec![("payment_id", victim_text.as_str())];
-    claims.extend(CLAIMS);
-    let forged = resplit(&genuine, &["client_price", "created"], &claims, &["user_ip"]).unwrap();
-    let notification = verify(&form_body(&forged), &CallbackPolicy::strict()).unwrap();
+    claims.extend(&CLAIMS[..4]);
+    claims.extend([("shop_refund", "0"), CLAIMS[4]]);
+    let forged = resplit(&genuine, &["description"], &claims, &["user_ip"]).unwrap();
+    let user_ip = &forged.iter().find(|(name, _)| name == "user_ip").unwrap().1;
+    assert!(user_ip.contains(":rejected:"), "{user_ip}");
+    let body = form_body(&forged);
+    assert_eq!(
+        verify(&body, &CallbackPolicy::strict()),
+        Err(CallbackRejection::MalformedField { name: "user_ip".to_owned() })
+    );
+
+    // Permissive, the merchant's own order check passes; the API knows better.
+    let notification = verify(&body, &CallbackPolicy::permissive()).unwrap();
     assert_eq!(notification.check_order(&order_101()), Ok(()));
     assert_eq!(notification.payment_id(), Some(victim_text.as_str()));
-
     match client.confirm_callback(&notification) {
         Err(ConfirmError::Mismatch(mismatch)) => assert_eq!(
             mismatch,
@@ -130,14 +141,14 @@ fn a_resplit_onto_known_names_passes_the_strict_check_and_is_caught_by_confirmat
 fn a_genuine_callback_is_confirmed_with_the_bill<C: TestClient>() {
     let sandbox = sandbox();
     let client: C = sandbox.client(Setup::default());
-    let id = create_bill(|bill| client.send(bill), "order-55", "25.5", None);
+    let id = create_bill(|bill| client.call(bill), "order-55", "25.5", None);
     let genuine = finish_and_capture(sandbox.base_url(), id, true);
     let notification = verify(&form_body(&genuine), &CallbackPolicy::strict()).unwrap();
     let bill = client.confirm_callback(&notification).unwrap();
     assert_eq!((bill.id, bill.status), (id, BillStatus::Paid));
     assert_eq!(bill.shop_amount, Some("25.50".parse().unwrap()));
 
-    let rejected = create_bill(|bill| client.send(bill), "order-56", "3", None);
+    let rejected = create_bill(|bill| client.call(bill), "order-56", "3", None);
     let genuine = finish_and_capture(sandbox.base_url(), rejected, false);
     let notification = verify(&form_body(&genuine), &CallbackPolicy::strict()).unwrap();
     assert_eq!(client.confirm_callback(&notification).unwrap().status, BillStatus::Canceled);
@@ -147,7 +158,7 @@ fn a_callback_of_an_order_without_a_bill_cannot_be_confirmed<C: TestClient>() {
     let sandbox = sandbox();
     let client: C = sandbox.client(Setup::default());
     let cheap =
-        create_bill(|bill| client.send(bill), "attacker-9", "1", Some("x:1:840:1:nope:success"));
+        create_bill(|bill| client.call(bill), "attacker-9", "1", Some("x:1:840:1:nope:success"));
     let genuine = finish_and_capture(sandbox.base_url(), cheap, false);
     let claims = [
         ("shop_amount", "1"),
@@ -166,9 +177,34 @@ fn a_callback_of_an_order_without_a_bill_cannot_be_confirmed<C: TestClient>() {
     }
 }
 
+/// A callback signed with the shop's key whose `shop_id` names another shop, or
+/// the same shop written another way, is not the merchant's.
+fn a_callback_naming_another_shop_is_refused_by_confirmation<C: TestClient>() {
+    let sandbox = sandbox();
+    let client: C = sandbox.client(Setup::default());
+    let id = create_bill(|bill| client.call(bill), "order-57", "12", None);
+    let genuine = finish_and_capture(sandbox.base_url(), id, true);
+    let secret = SecretKey::new(DEFAULT_SECRET);
+    for other in ["7", "01"] {
+        let fields = resigned(&genuine, &[("shop_id", other)], &secret);
+        let notification = verify(&form_body(&fields), &CallbackPolicy::permissive()).unwrap();
+        match client.confirm_callback(&notification) {
+            Err(ConfirmError::Mismatch(mismatch)) => assert_eq!(
+                mismatch,
+                ConfirmationMismatch::ShopId {
+                    callback: Some(other.to_owned()),
+                    merchant: ShopId::new(DEFAULT_SHOP_ID).unwrap()
+                }
+            ),
+            other => panic!("{} client: another shop's callback passed: {other:?}", C::NAME),
+        }
+    }
+}
+
 both_clients!(
     a_resplit_callback_is_refused_by_default_and_caught_by_confirmation,
-    a_resplit_onto_known_names_passes_the_strict_check_and_is_caught_by_confirmation,
+    a_resplit_onto_known_names_is_refused_by_type_and_caught_by_confirmation,
     a_genuine_callback_is_confirmed_with_the_bill,
     a_callback_of_an_order_without_a_bill_cannot_be_confirmed,
+    a_callback_naming_another_shop_is_refused_by_confirmation,
 );

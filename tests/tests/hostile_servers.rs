@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use feennex_proto::transport::Delivery;
-use feennex_proto::{Error, ErrorCode};
+use feennex_proto::{Error, prelude::ErrorCode};
 use feennex_tests::{Reply, ScriptedServer, Setup, TestClient, both_clients, transfer_create};
 
 /// A quick client: one attempt of at most two seconds, a small response limit.

@@ -4,7 +4,10 @@
 
 use feennex_proto::exchange::PayoutRecord;
 use feennex_proto::transport::Delivery;
-use feennex_proto::{Currency, Error, TransferAmountType, TransferTry};
+use feennex_proto::{
+    Error,
+    prelude::{Currency, TransferAmountType, TransferTry},
+};
 use feennex_tests::{
     Setup, TestClient, TestSandbox, TlsFront, amount, both_clients, decimal, merchant_at,
     self_signed, transfer_create, transfer_status,
@@ -18,7 +21,7 @@ fn payout_over_https_trusting_a_self_signed_certificate<C: TestClient>() {
     let client = C::build(merchant_at(&front.base_url()), setup);
 
     let quote = client
-        .send(
+        .call(
             &TransferTry::builder()
                 .amount(amount("1.11"))
                 .amount_type(TransferAmountType::ReceiveAmount)
@@ -30,7 +33,7 @@ fn payout_over_https_trusting_a_self_signed_certificate<C: TestClient>() {
     assert_eq!(quote.write_off_amount, decimal("1.19"));
     let outcome = client.payout(transfer_create("over-tls")).unwrap();
     assert!(matches!(outcome.record, PayoutRecord::Created(_)), "{outcome:?}");
-    let found = client.send(&transfer_status("over-tls")).unwrap();
+    let found = client.call(&transfer_status("over-tls")).unwrap();
     assert_eq!(found.id, outcome.summary.id);
     assert!(front.handshakes() >= 1);
 
@@ -55,7 +58,7 @@ fn server_with_an_untrusted_certificate_is_refused_before_sending<C: TestClient>
     let wrong_root = C::build(merchant, Setup::default().trusting(vec![other_certificate]));
 
     for client in [bundled_roots, wrong_root] {
-        assert_refused_before_sending(&client.send(&transfer_status("never")).unwrap_err());
+        assert_refused_before_sending(&client.call(&transfer_status("never")).unwrap_err());
         // A payout that never left is a plain failure, not an unknown outcome.
         assert_refused_before_sending(&client.payout(transfer_create("never")).unwrap_err());
     }

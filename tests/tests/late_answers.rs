@@ -9,7 +9,11 @@ use std::time::{Duration, Instant};
 
 use feennex_proto::exchange::{PayoutOutcome, PayoutRecord};
 use feennex_proto::transport::{BlockingTransport, Request, Response};
-use feennex_proto::{ClientOptions, Error, Session, TransferCreated, TransferPayout};
+use feennex_proto::{
+    Error, Session,
+    endpoints::{TransferCreated, TransferPayout},
+    prelude::ClientOptions,
+};
 use feennex_sandbox::{FaultConfig, FaultKind};
 use feennex_tests::{TestSandbox, seed_for, transfer_create};
 

@@ -7,7 +7,10 @@ use std::process::Command;
 
 use feennex_proto::proxy::ProxyConfig;
 use feennex_proto::transport::Delivery;
-use feennex_proto::{ClientOptions, Error, Merchant, SecretKey, ShopBalance, ShopId, Timestamp};
+use feennex_proto::{
+    Error, Merchant, SecretKey,
+    prelude::{ClientOptions, ShopBalance, ShopId, Timestamp},
+};
 use feennex_sandbox::{DEFAULT_SECRET, DEFAULT_SHOP_ID, Sandbox, SandboxConfig};
 use feennex_tests::{ConnectProxy, FAR_HOST, TlsFront, client_config};
 
@@ -54,7 +57,7 @@ fn both_clients_tunnel_through_the_proxy_with_its_credentials() {
         .proxy(config.clone())
         .build()
         .unwrap();
-    let balances = blocking.send(&balance()).unwrap();
+    let balances = blocking.call(&balance()).unwrap();
     assert!(!balances.balances.is_empty());
     let after_blocking = proxy.tunnels();
 
@@ -65,7 +68,7 @@ fn both_clients_tunnel_through_the_proxy_with_its_credentials() {
             .proxy(config)
             .build()
             .unwrap();
-        client.send(&balance()).await
+        client.call(&balance()).await
     });
     assert_eq!(hyper.unwrap(), balances);
 
@@ -93,7 +96,7 @@ fn both_clients_speak_https_through_the_tunnel_to_the_far_name() {
         .proxy(config.clone())
         .build()
         .unwrap();
-    let through_blocking = blocking.send(&balance()).unwrap();
+    let through_blocking = blocking.call(&balance()).unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let through_hyper = runtime.block_on(async {
         let client = feennex_hyper::Client::builder(merchant(&url))
@@ -101,7 +104,7 @@ fn both_clients_speak_https_through_the_tunnel_to_the_far_name() {
             .proxy(config)
             .build()
             .unwrap();
-        client.send(&balance()).await.unwrap()
+        client.call(&balance()).await.unwrap()
     });
     assert_eq!(through_blocking, through_hyper);
     let expected = format!("CONNECT {FAR_HOST}:{} HTTP/1.1", front.local_addr().port());
@@ -120,14 +123,14 @@ fn this_machine_is_reached_directly_whatever_the_proxy_settings() {
         .proxy(config.clone())
         .build()
         .unwrap();
-    blocking.send(&balance()).unwrap();
+    blocking.call(&balance()).unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let client = feennex_hyper::Client::builder(merchant(sandbox.base_url()))
             .proxy(config)
             .build()
             .unwrap();
-        client.send(&balance()).await.unwrap();
+        client.call(&balance()).await.unwrap();
     });
     assert_eq!(proxy.tunnels(), []);
 }
@@ -148,7 +151,7 @@ fn a_tunnel_the_proxy_refuses_means_the_request_was_not_sent_for_both_clients() 
         .proxy(config.clone())
         .build()
         .unwrap();
-    let blocking_error = blocking.send(&balance()).unwrap_err();
+    let blocking_error = blocking.call(&balance()).unwrap_err();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let hyper_error = runtime
         .block_on(async {
@@ -157,7 +160,7 @@ fn a_tunnel_the_proxy_refuses_means_the_request_was_not_sent_for_both_clients() 
                 .proxy(config)
                 .build()
                 .unwrap();
-            client.send(&balance()).await
+            client.call(&balance()).await
         })
         .unwrap_err();
     for error in [&blocking_error, &hyper_error] {

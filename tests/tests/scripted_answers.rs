@@ -2,8 +2,8 @@
 //! clients: error 8 ("still processing") on reads and payouts, and an error envelope
 //! that comes with HTTP 400.
 
-use feennex_proto::ErrorCode;
 use feennex_proto::exchange::PayoutRecord;
+use feennex_proto::prelude::ErrorCode;
 use feennex_tests::{
     Reply, ScriptedServer, Setup, TestClient, both_clients, decimal, envelope_error, envelope_ok,
     transfer_create, transfer_status,
@@ -33,7 +33,7 @@ fn found(shop_payment_id: &str) -> Reply {
 fn status_call_is_retried_on_error_8_until_found<C: TestClient>() {
     let server = ScriptedServer::start(|n, _| if n < 2 { processing() } else { found("p-8") });
     let client: C = server.client(Setup::default());
-    let payout = client.send(&transfer_status("p-8")).unwrap();
+    let payout = client.call(&transfer_status("p-8")).unwrap();
     assert_eq!((payout.id, payout.write_off_amount), (77, decimal("1.19")));
     assert_eq!(server.paths(), [STATUS; 3]);
 }
@@ -41,7 +41,7 @@ fn status_call_is_retried_on_error_8_until_found<C: TestClient>() {
 fn status_call_still_processing_after_its_attempts_ends_with_error_8<C: TestClient>() {
     let server = ScriptedServer::start(|_, _| processing());
     let client: C = server.client(Setup::default().retry(|retry| retry.with_max_attempts(3)));
-    let error = client.send(&transfer_status("p-8")).unwrap_err();
+    let error = client.call(&transfer_status("p-8")).unwrap_err();
     assert_eq!(error.api_code(), Some(ErrorCode::OperationIsProcessing), "{error:?}");
     assert!(error.is_outcome_unknown());
     assert_eq!(server.paths(), [STATUS; 3]);

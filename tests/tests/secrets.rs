@@ -12,8 +12,10 @@ use std::time::Duration;
 use feennex_proto::exchange::{ExactlyOncePayout, PayoutLimits, RetryPolicy};
 use feennex_proto::transport::AttemptTimedOut;
 use feennex_proto::{
-    BaseUrl, ClientOptions, Currency, Error, Merchant, SecretKey, ShopId, ShopPaymentId,
-    TransferAmountType, TransferCreate,
+    Error, Merchant, SecretKey,
+    prelude::{
+        BaseUrl, ClientOptions, Currency, ShopId, ShopPaymentId, TransferAmountType, TransferCreate,
+    },
 };
 use feennex_sandbox::{FaultConfig, FaultKind, Sandbox, SandboxConfig, ShopConfig};
 
@@ -116,7 +118,7 @@ fn api_transport_and_unresolved_errors_never_show_the_key() {
         .with_base_url(sandbox.base_url().parse().unwrap());
     let client = feennex_blocking::Client::new(wrong).unwrap();
     let error = client.payout(transfer("p-wrong-key")).unwrap_err();
-    assert_eq!(error.api_code(), Some(feennex_proto::ErrorCode::IncorrectRequestParam));
+    assert_eq!(error.api_code(), Some(feennex_proto::prelude::ErrorCode::IncorrectRequestParam));
     debug_and_display_clean("API error", &error);
 
     // Nobody listens: transport errors, then an unresolved payout.
@@ -125,7 +127,7 @@ fn api_transport_and_unresolved_errors_never_show_the_key() {
     drop(closed);
     let client =
         feennex_blocking::Client::builder(merchant(&url)).options(fast_options()).build().unwrap();
-    let error = client.send(&feennex_proto::ShopBalance::new(now())).unwrap_err();
+    let error = client.call(&feennex_proto::prelude::ShopBalance::new(now())).unwrap_err();
     debug_and_display_clean("transport error", &error);
     let error = client.resume_payout(transfer("p-unreachable")).unwrap_err();
     assert!(matches!(error, Error::PayoutUnresolved { .. }), "{error:?}");
@@ -133,14 +135,14 @@ fn api_transport_and_unresolved_errors_never_show_the_key() {
 
     let timed_out = Error::transport(AttemptTimedOut(Duration::from_secs(1)));
     debug_and_display_clean("timeout", &timed_out);
-    let invalid = "-1".parse::<feennex_proto::Amount>().unwrap_err();
+    let invalid = "-1".parse::<feennex_proto::prelude::Amount>().unwrap_err();
     debug_and_display_clean("invalid amount", &invalid);
     let url_error = BaseUrl::new("ftp://x").unwrap_err();
     debug_and_display_clean("base url error", &url_error);
 }
 
-fn now() -> feennex_proto::Timestamp {
-    feennex_proto::Timestamp::try_from(std::time::SystemTime::now()).unwrap()
+fn now() -> feennex_proto::prelude::Timestamp {
+    feennex_proto::prelude::Timestamp::try_from(std::time::SystemTime::now()).unwrap()
 }
 
 /// A `tracing` writer into a shared buffer.
@@ -442,7 +444,7 @@ fn cli_dry_runs_and_offline_commands_never_print_the_key() {
         ("shop_order_id", "101"),
         ("status", "success"),
     ];
-    let sign = feennex_proto::sign(&fields, &SecretKey::new(SECRET));
+    let sign = feennex_proto::sign::sign(&fields, &SecretKey::new(SECRET));
     let good = format!(
         "payment_id=7&shop_amount=10.00&shop_currency=840&shop_id=42&shop_order_id=101\
          &status=success&sign={sign}"
@@ -502,7 +504,7 @@ fn cli_dry_runs_and_offline_commands_never_print_the_key() {
 fn cli_commands_against_a_sandbox_never_print_the_key() {
     let faults = FaultConfig::none().with(FaultKind::Http502, 0.2).with_seed(5);
     let sandbox = sandbox(faults);
-    let cli = Cli::new("sandbox");
+    let cli = Cli::new("against-a-sandbox");
     let base = sandbox.base_url().to_owned();
     let with_base = |args: &[&'static str]| {
         let mut full: Vec<&str> = args.to_vec();

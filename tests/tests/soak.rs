@@ -10,8 +10,10 @@ use std::time::Duration;
 
 use feennex_proto::exchange::RetryPolicy;
 use feennex_proto::{
-    ClientOptions, Currency, Decimal, Error, Merchant, SecretKey, ShopId, ShopPaymentId,
-    TransferAmountType, TransferCreate,
+    Error, Merchant, SecretKey,
+    prelude::{
+        ClientOptions, Currency, Decimal, ShopId, ShopPaymentId, TransferAmountType, TransferCreate,
+    },
 };
 use feennex_sandbox::{FaultConfig, FaultKind, Sandbox, SandboxConfig};
 

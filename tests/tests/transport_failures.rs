@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use feennex_proto::transport::Delivery;
-use feennex_proto::{Error, ShopBalance};
+use feennex_proto::{Error, prelude::ShopBalance};
 use feennex_tests::{
     Reply, ScriptedServer, Setup, TestClient, both_clients, merchant_at, now, transfer_create,
 };
@@ -30,7 +30,7 @@ fn assert_too_large<C: TestClient>(error: &Error) {
 fn answer_declared_larger_than_the_limit_is_refused<C: TestClient>() {
     let server = ScriptedServer::start(|_, _| Reply::Declared(LIMIT * 64));
     let client: C = server.client(limited());
-    let error = client.send(&ShopBalance::new(now())).unwrap_err();
+    let error = client.call(&ShopBalance::new(now())).unwrap_err();
     assert_too_large::<C>(&error);
     assert_eq!(server.paths(), ["/shop_balance"]);
 }
@@ -39,7 +39,7 @@ fn endless_answer_is_cut_at_the_limit_not_read_whole<C: TestClient>() {
     // Reading this body whole would never end: only the limit stops it.
     let server = ScriptedServer::start(|_, _| Reply::Endless);
     let client: C = server.client(limited());
-    let error = client.send(&ShopBalance::new(now())).unwrap_err();
+    let error = client.call(&ShopBalance::new(now())).unwrap_err();
     assert_too_large::<C>(&error);
 }
 
@@ -55,7 +55,7 @@ fn silent() -> Setup {
 fn read_from_a_server_that_never_answers_ends_with_an_unknown_outcome<C: TestClient>() {
     let server = ScriptedServer::start(|_, _| Reply::Silence);
     let client: C = server.client(silent());
-    let error = client.send(&ShopBalance::new(now())).unwrap_err();
+    let error = client.call(&ShopBalance::new(now())).unwrap_err();
     assert!(matches!(error, Error::Transport { delivery: Delivery::MaybeSent, .. }), "{error:?}");
     assert!(error.is_outcome_unknown());
     assert_eq!(server.paths(), ["/shop_balance"; 2]);
@@ -85,7 +85,7 @@ fn closed_port() -> String {
 
 fn refused_connection_means_the_request_never_left<C: TestClient>() {
     let client = C::build(merchant_at(&closed_port()), Setup::default());
-    let error = client.send(&ShopBalance::new(now())).unwrap_err();
+    let error = client.call(&ShopBalance::new(now())).unwrap_err();
     assert!(matches!(error, Error::Transport { delivery: Delivery::NotSent, .. }), "{error:?}");
     assert!(!error.is_outcome_unknown());
     // A payout that never reached the server is not unresolved: nothing was paid.

@@ -21,7 +21,9 @@ use feennex_benches::{
 };
 use feennex_proto::exchange::{Call, RetryPolicy};
 use feennex_proto::transport::AsyncTransport;
-use feennex_proto::{SecretKey, TransferCreate, http::StatusCode, parse_response, sign};
+use feennex_proto::{
+    SecretKey, http::StatusCode, prelude::TransferCreate, response::parse_response, sign::sign,
+};
 
 /// One timed operation: `run(n)` performs it `n` times.
 struct Operation {

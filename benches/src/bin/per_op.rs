@@ -9,7 +9,9 @@ use feennex_benches::{
     TRANSFER_CREATE_FIELDS, TRANSFER_CREATED_BODY, compress_floor, merchant, padded_blocks,
     sha256_hex, transfer_create, transfer_create_message,
 };
-use feennex_proto::{SecretKey, TransferCreate, http::StatusCode, parse_response, sign};
+use feennex_proto::{
+    SecretKey, http::StatusCode, prelude::TransferCreate, response::parse_response, sign::sign,
+};
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -117,6 +117,9 @@ impl BatchFile {
                 }
             }
         }
+        if valid == 0 && invalid.is_empty() {
+            return Err(BatchError::Input { path: path.to_owned(), source: InputError::NoRows });
+        }
         Ok(Self {
             path: path.to_owned(),
             batch_id,

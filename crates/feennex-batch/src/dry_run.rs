@@ -8,7 +8,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
 use feennex_proto::session::AsyncDriver;
-use feennex_proto::{Decimal, Error, Session, ShopBalance, Timestamp, TransferTry, WithdrawTry};
+use feennex_proto::{
+    Error, Session,
+    prelude::{Decimal, ShopBalance, Timestamp, TransferTry, WithdrawTry},
+};
 
 use crate::batch::{BatchError, BatchFile};
 use crate::input::{Create, Row};

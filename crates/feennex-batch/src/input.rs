@@ -13,9 +13,9 @@ use std::io::Read;
 use feennex_proto::adoption::PayoutIntent;
 use feennex_proto::batch::IdOrigin;
 use feennex_proto::endpoints::AccountDetails;
-use feennex_proto::{
-    Amount, Currency, Decimal, PayeeAccount, Payway, ShopPaymentId, TransferAmountType,
-    TransferCreate, WithdrawAccount, WithdrawAmountType, WithdrawCreate,
+use feennex_proto::prelude::{
+    Amount, Currency, PayeeAccount, Payway, ShopPaymentId, TransferAmountType, TransferCreate,
+    WithdrawAccount, WithdrawAmountType, WithdrawCreate,
 };
 
 use crate::lines::{LineCounting, LineIndex};
@@ -24,9 +24,6 @@ const TRANSFER_REQUIRED: [&str; 4] = ["payee_account", "amount", "payee_currency
 const TRANSFER_OPTIONAL: [&str; 3] = ["amount_type", "shop_payment_id", "description"];
 const WITHDRAW_REQUIRED: [&str; 4] = ["account", "amount", "payway", "shop_currency"];
 const WITHDRAW_OPTIONAL: [&str; 3] = ["amount_type", "shop_payment_id", "account_details"];
-
-/// Most decimal places of a fiat amount the API accepts.
-const MAX_DECIMALS: u32 = 2;
 
 /// Which payouts a file holds, told by its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +81,12 @@ pub struct InvalidRow {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum InputError {
+    /// The file holds nothing, not even a header row.
+    #[error("the file is empty: it needs a header row and at least one payout row")]
+    Empty,
+    /// The file has a header row and no row after it: nothing to pay.
+    #[error("the file has a header row but no payout rows")]
+    NoRows,
     /// The header names an unknown column, lacks one, or names one twice.
     #[error("header: {0}")]
     Header(String),
@@ -134,6 +137,9 @@ impl<R: Read> RowReader<R> {
         let (counting, lines) = LineCounting::new(input);
         let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(counting);
         let header = csv.headers().map_err(|error| csv_error(&error, &lines))?.clone();
+        if header.iter().all(str::is_empty) {
+            return Err(InputError::Empty);
+        }
         let columns = Columns::from_header(&header)?;
         Ok(Self {
             csv,
@@ -284,14 +290,9 @@ pub fn parse_currency(text: &str) -> Result<Currency, String> {
         })
 }
 
-/// An amount the server accepts: positive, exact, at most two decimal places.
+/// An amount the server accepts, by the core's one rule ([`Amount::parse_for_api`]).
 pub fn parse_amount(text: &str) -> Result<Amount, String> {
-    let amount: Amount = text.parse().map_err(|error| format!("{error}"))?;
-    let value: Decimal = amount.value();
-    if value.scale() > MAX_DECIMALS {
-        return Err(format!("{text} has more than {MAX_DECIMALS} decimal places"));
-    }
-    Ok(amount)
+    Amount::parse_for_api(text).map_err(|error| error.to_string())
 }
 
 impl Columns {
@@ -436,6 +437,14 @@ mod tests {
                 [(1, 2, "batch-b1-1".to_owned()), (2, 4, "batch-b1-2".to_owned())],
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn an_empty_file_says_so() {
+        for text in ["", "\n", "\r\n\r\n"] {
+            let error = RowReader::new(text.as_bytes(), "b1").unwrap_err();
+            assert!(matches!(error, InputError::Empty), "{text:?}: {error}");
         }
     }
 

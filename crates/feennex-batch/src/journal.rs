@@ -19,9 +19,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
-use feennex_proto::Decimal;
 use feennex_proto::adoption::PayoutIntent;
 use feennex_proto::batch::LastRecord;
+use feennex_proto::prelude::Decimal;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 

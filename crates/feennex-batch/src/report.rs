@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use feennex_proto::Decimal;
+use feennex_proto::prelude::Decimal;
 
 use crate::files::create_private;
 use crate::journal::Settled;
@@ -175,8 +175,9 @@ impl Summary {
             [("paid now", &self.paid_totals), ("already paid", &self.already_paid_totals)]
         {
             for (currency, total) in totals {
-                let alpha =
-                    feennex_proto::Currency::new(*currency).and_then(|c| c.alpha()).unwrap_or("");
+                let alpha = feennex_proto::prelude::Currency::new(*currency)
+                    .and_then(|c| c.alpha())
+                    .unwrap_or("");
                 writeln!(out, "{label} in {currency} {alpha}: {}", total.normalize())?;
             }
         }

@@ -9,8 +9,10 @@ use std::time::SystemTime;
 use feennex_proto::batch::{Resolution, next_action, settle};
 use feennex_proto::exchange::{ExactlyOncePayout, IdempotentCreate, PayoutResult, Start};
 use feennex_proto::session::AsyncDriver;
-use feennex_proto::{ApiError, Error, Session, ShopBalance, Timestamp};
-use typed_builder::TypedBuilder;
+use feennex_proto::{
+    Error, Session,
+    prelude::{ApiError, ShopBalance, Timestamp},
+};
 
 use crate::batch::{BatchError, BatchFile};
 use crate::input::{Create, Row};
@@ -84,7 +86,7 @@ impl From<StoreError> for RunError {
 /// holds and has this one wait while others hold rows (they settle them, or this
 /// one takes them once their lease runs out). Any [`AsyncDriver`] works:
 /// `feennex_hyper::HyperTransport`, or a driver over an HTTP stack of your own.
-#[derive(TypedBuilder)]
+#[derive(bon::Builder)]
 pub struct Run<'a, D, S> {
     /// The shop and its options.
     session: Arc<Session>,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use feennex_batch::{Binding, Journal, JournalError, Settled};
 use feennex_proto::adoption::PayoutIntent;
 use feennex_proto::batch::LastRecord;
-use feennex_proto::{Currency, TransferAmountType, TransferCreate};
+use feennex_proto::prelude::{Currency, TransferAmountType, TransferCreate};
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("feennex-journal-{}-{name}", std::process::id()));

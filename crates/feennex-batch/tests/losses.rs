@@ -12,7 +12,7 @@ use feennex_batch::{
     Summary, check_distinct, write_report,
 };
 use feennex_hyper::Client;
-use feennex_proto::{ClientOptions, Currency, Decimal};
+use feennex_proto::prelude::{ClientOptions, Currency, Decimal};
 use feennex_sandbox::{DEFAULT_SECRET, DEFAULT_SHOP_ID, Sandbox, SandboxConfig, ShopConfig};
 
 fn temp_dir(name: &str) -> PathBuf {

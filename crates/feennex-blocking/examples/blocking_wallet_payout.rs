@@ -7,23 +7,38 @@
 //! cargo run -p feennex-blocking --example blocking_wallet_payout
 //! ```
 
+use std::process::ExitCode;
+use std::str::FromStr;
 use std::time::SystemTime;
 
-use feennex_blocking::proto::{TransferCreate, TransferStatus, TransferTry};
+use feennex_blocking::proto::prelude::{TransferCreate, TransferStatus, TransferTry};
 use feennex_blocking::{
-    Amount, Client, Currency, Merchant, PayeeAccount, SecretKey, ShopPaymentId, Timestamp,
-    TransferAmountType,
+    Client,
+    prelude::{
+        Amount, Currency, Merchant, PayeeAccount, SecretKey, ShopPaymentId, Timestamp,
+        TransferAmountType,
+    },
 };
 
 const USD: Currency = Currency::USD;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let base_url = std::env::var("FEENNEX_BASE_URL")?.parse()?;
-    let shop_id = std::env::var("FEENNEX_SHOP_ID")?.parse()?;
-    let secret = SecretKey::new(std::env::var("FEENNEX_SECRET_KEY")?);
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let base_url = setting("FEENNEX_BASE_URL")?;
+    let shop_id = setting("FEENNEX_SHOP_ID")?;
+    let secret = SecretKey::new(setting::<String>("FEENNEX_SECRET_KEY")?);
     let client = Client::new(Merchant::new(shop_id, secret).with_base_url(base_url))?;
 
-    let quote = client.send(
+    let quote = client.call(
         &TransferTry::builder()
             .amount("10.50".parse()?)
             .amount_type(TransferAmountType::ReceiveAmount)
@@ -54,7 +69,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let now = Timestamp::try_from(SystemTime::now())?;
-    let found = client.send(&TransferStatus::new(now, id))?;
+    let found = client.call(&TransferStatus::new(now, id))?;
     println!("status of {}: payout {} exists", found.shop_payment_id, found.id);
     Ok(())
+}
+
+/// A setting from the environment, parsed; an error names the variable.
+fn setting<T: FromStr>(name: &str) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    let text = std::env::var(name).map_err(|_| {
+        format!("{name} is not set: this example needs FEENNEX_BASE_URL, FEENNEX_SHOP_ID and FEENNEX_SECRET_KEY")
+    })?;
+    text.parse().map_err(|error| format!("{name}: {error}"))
 }

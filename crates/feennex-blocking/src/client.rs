@@ -7,7 +7,7 @@ use feennex_proto::endpoints::BillState;
 use feennex_proto::exchange::{IdempotentCreate, PayoutResult};
 use feennex_proto::proxy::{ProxyConfig, ProxyError, ProxyUrl};
 use feennex_proto::session::BuildError;
-use feennex_proto::{ClientOptions, Error, Merchant, Session, SingleCall};
+use feennex_proto::{Error, Merchant, Session, endpoints::SingleCall, prelude::ClientOptions};
 use rustls_pki_types::CertificateDer;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
@@ -47,7 +47,7 @@ impl Client {
 
     /// [`Session::call`] on this thread: one operation, retried as its endpoint
     /// allows. Payout creates do not compile here: use [`Client::payout`].
-    pub fn send<E: SingleCall>(&self, endpoint: &E) -> Result<E::Output, Error> {
+    pub fn call<E: SingleCall>(&self, endpoint: &E) -> Result<E::Output, Error> {
         drive_prepared(self.session().call(endpoint)?, self.transport())
     }
 

@@ -6,8 +6,7 @@
 //! which this crate re-exports.
 //!
 //! ```no_run
-//! use feennex_blocking::{Client, Currency, Merchant, SecretKey, ShopId};
-//! use feennex_blocking::endpoints::TransferTry;
+//! use feennex_blocking::{Client, prelude::*};
 //!
 //! let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("secret"));
 //! let client = Client::new(merchant)?;
@@ -16,7 +15,7 @@
 //!     .payee_currency(Currency::EUR)
 //!     .shop_currency(Currency::USD)
 //!     .build();
-//! let quote = client.send(&quote)?;
+//! let quote = client.call(&quote)?;
 //! println!("a payout of 10 EUR costs {} USD", quote.write_off_amount);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -30,13 +29,13 @@ mod transport;
 pub use client::{Client, ClientBuilder};
 pub use driver::{drive, drive_prepared};
 
-#[doc(no_inline)]
-pub use feennex_proto::prelude::*;
+/// The core's everyday vocabulary: `use feennex_blocking::prelude::*`.
+pub use feennex_proto::prelude;
 #[doc(no_inline)]
 pub use feennex_proto::{endpoints, http};
 /// A DER certificate, for [`ClientBuilder::root_certificates`].
 pub use rustls_pki_types::CertificateDer;
 pub use transport::{UreqTransport, UreqTransportError};
 
-/// The core crate, for paths such as `feennex_blocking::proto::Endpoint`.
+/// The core crate, for paths such as `feennex_blocking::proto::endpoints::Endpoint`.
 pub use feennex_proto as proto;

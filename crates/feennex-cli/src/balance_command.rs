@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::Args;
-use feennex_proto::ShopBalance;
+use feennex_proto::prelude::ShopBalance;
 
 use crate::config;
 use crate::exit::Failure;

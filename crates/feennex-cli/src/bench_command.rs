@@ -12,8 +12,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Args;
 use feennex_proto::{
-    Amount, BaseUrl, Currency, Merchant, PayeeAccount, SecretKey, ShopId, ShopPaymentId,
-    TransferAmountType, TransferCreate, parse_response, sign,
+    Merchant, SecretKey,
+    prelude::{
+        Amount, BaseUrl, Currency, PayeeAccount, ShopId, ShopPaymentId, TransferAmountType,
+        TransferCreate,
+    },
+    response::parse_response,
+    sign::sign,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -60,6 +65,9 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
 /// Everything one run measured.
 #[derive(Debug, Serialize)]
 struct Figures {
+    /// `debug` or `release`: how this binary was built. Debug figures are many
+    /// times below a release build's and size nothing.
+    build: &'static str,
     cores: usize,
     sign: SignFigures,
     build_per_second: f64,
@@ -98,6 +106,9 @@ const FIELDS: [(&str, &str); 7] = [
     ("shop_payment_id", "batch-2026-11-21-row-000042"),
 ];
 
+/// How this binary was built, as the figures say it.
+const BUILD: &str = if cfg!(debug_assertions) { "debug" } else { "release" };
+
 /// A key of the usual length, used only for the offline measurements.
 const BENCH_SECRET: &str = "0123456789abcdef0123456789abcdef";
 
@@ -122,6 +133,7 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let payouts = payouts::measure(remote, args.concurrency, share(0.35))?;
 
     let figures = Figures {
+        build: BUILD,
         cores,
         sign: SignFigures {
             one_core_per_second: one_core,
@@ -312,8 +324,13 @@ fn run_id() -> String {
 fn print_table(figures: &Figures, total: Duration, out: &mut dyn Write) -> Result<(), Failure> {
     let sign = &figures.sign;
     let payouts = &figures.payouts;
-    let lines = [
-        format!("feennex bench: {:.1} s on {} cores", total.as_secs_f64(), figures.cores),
+    let mut lines = vec![
+        format!(
+            "feennex bench: {:.1} s on {} cores, {} build",
+            total.as_secs_f64(),
+            figures.cores,
+            figures.build
+        ),
         String::new(),
         format!("{:<44} {:>12} {:>12}", "signing a transfer/create", "one core", "all cores"),
         format!(
@@ -344,6 +361,14 @@ fn print_table(figures: &Figures, total: Duration, out: &mut dyn Write) -> Resul
         format!("{:<44} {:>12}", "  completed", payouts.completed),
         format!("{:<44} {:>12}", "  failed", payouts.failed),
     ];
+    if figures.build == "debug" {
+        lines.extend([
+            String::new(),
+            "These are a debug build's figures, many times below a release build's. To size"
+                .to_owned(),
+            "a machine: cargo run --release -p feennex-cli -- bench".to_owned(),
+        ]);
+    }
     for line in lines {
         crate::output::print(out, format_args!("{line}"))?;
     }

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::{Args, Subcommand};
-use feennex_proto::{Amount, BillCreate, BillShopOrderStatus, Currency, ShopOrderId};
+use feennex_proto::prelude::{Amount, BillCreate, BillShopOrderStatus, Currency, ShopOrderId};
 
 use crate::config;
 use crate::exit::Failure;
@@ -25,7 +25,7 @@ pub struct BillCreateArgs {
     #[arg(long)]
     pub payer_currency: Currency,
     /// The amount you ask for, in plain decimal form.
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = Amount::parse_for_api)]
     pub shop_amount: Amount,
     /// The currency of --shop-amount (ISO 4217: 840 or USD).
     #[arg(long)]

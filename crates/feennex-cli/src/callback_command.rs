@@ -52,8 +52,8 @@ pub struct CallbackVerifyArgs {
     #[arg(long, conflicts_with = "allow_field")]
     pub permissive: bool,
     /// Then ask the API for the bill of the callback's shop_order_id (needs
-    /// --base-url and --shop-id) and refuse the callback unless payment id, amount,
-    /// currency and status agree.
+    /// --base-url and --shop-id) and refuse the callback unless its shop_id is
+    /// --shop-id exactly and payment id, amount, currency and status agree.
     #[arg(long)]
     pub confirm: bool,
 }

@@ -9,7 +9,13 @@ use crate::flags::OutputArgs;
 /// The secret key is read from FEENNEX_SECRET_KEY or from --secret-file, never from a
 /// flag value, which other users of the machine could see in the process list.
 #[derive(Debug, Parser)]
-#[command(name = "feennex", version)]
+#[command(
+    name = "feennex",
+    version,
+    after_help = "The connection, shop and log flags go before or after the command: \
+                  `feennex --timeout 2 transfer create ...` is `feennex transfer create \
+                  --timeout 2 ...`. Each command takes the ones it uses (see its --help)."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub output: OutputArgs,
@@ -36,7 +42,7 @@ pub enum Command {
     /// Callbacks Feennex sends about payments.
     #[command(subcommand)]
     Callback(crate::callback_command::CallbackCommand),
-    /// Mass payouts to Feennex wallets from a CSV file.
+    /// Mass payouts from a CSV file, to Feennex wallets or external payment systems.
     Payouts(crate::payouts::PayoutsArgs),
     /// Pay a sample batch against an embedded sandbox with fault injection: no
     /// set-up needed.

@@ -2,7 +2,10 @@
 
 use std::path::Path;
 
-use feennex_proto::{Merchant, SecretKey, ShopId, Timestamp};
+use feennex_proto::{
+    Merchant, SecretKey,
+    prelude::{ShopId, Timestamp},
+};
 
 use crate::exit::Failure;
 use crate::flags::{ApiArgs, NowArg, SecretArgs, ShopArgs};

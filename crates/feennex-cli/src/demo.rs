@@ -2,8 +2,10 @@
 //!
 //! It starts a sandbox on a free loopback port with a little fault injection,
 //! writes a sample batch (a couple of hundred payouts and a few invalid rows), runs
-//! it with the progress bar, prints the summary and checks the sandbox's ledger:
-//! every paid row exactly once, whatever the faults did.
+//! it with the progress bar, prints the summary, the faults the sandbox injected
+//! and the creates sent again and lookups they caused, and checks the sandbox's
+//! ledger: every paid row exactly once, whatever the faults did. Its files go to
+//! a temporary directory that is removed at the end, unless `--dir` names one.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -11,7 +13,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use feennex_proto::{ClientOptions, Decimal, Merchant, SecretKey, ShopId};
+use feennex_proto::{
+    Merchant, SecretKey,
+    prelude::{ClientOptions, Decimal, ShopId},
+};
 use feennex_sandbox::{FaultConfig, FaultKind, Sandbox, SandboxConfig};
 
 use clap::Args;
@@ -22,8 +27,8 @@ use crate::send::Api;
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Where to write the sample batch, journal and report (default: a new
-    /// directory under the system's temporary directory).
+    /// Where to write the sample batch, journal and report, and keep them
+    /// (default: a new temporary directory, removed at the end).
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// Seed of the sandbox's fault injection.
@@ -53,9 +58,12 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write) -> Result<(), Failure> {
         format_args!("sandbox listening on {} (with fault injection)", sandbox.base_url()),
     )?;
 
-    let directory = match &args.dir {
-        Some(dir) => dir.clone(),
-        None => fresh_directory()?,
+    let (directory, temporary) = match &args.dir {
+        Some(dir) => (dir.clone(), None),
+        None => {
+            let temporary = fresh_directory()?;
+            (temporary.path().to_owned(), Some(temporary))
+        }
     };
     std::fs::create_dir_all(&directory).map_err(|error| {
         Failure::Output(format!("cannot create {}: {error}", directory.display()))
@@ -86,10 +94,67 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write) -> Result<(), Failure> {
     };
     let report = directory.join("payouts.csv.report.csv");
     let result = crate::payouts::run_batch(&Api::new(merchant, options), &run_args, out);
+    let faults = fault_summary(sandbox.base_url());
     let check = check_ledger(sandbox.base_url(), &report);
     sandbox.shutdown();
-    result?;
-    crate::output::print(out, format_args!("{}", check?))
+    let outcome = result.and_then(|()| {
+        crate::output::print(out, format_args!("{}", faults?))?;
+        crate::output::print(out, format_args!("{}", check?))
+    });
+    match (outcome, temporary) {
+        (Ok(()), Some(temporary)) => {
+            let shown = temporary.path().display().to_string();
+            temporary.close().map_err(|error| {
+                Failure::Output(format!("cannot remove the temporary directory {shown}: {error}"))
+            })?;
+            crate::output::print(
+                out,
+                format_args!("removed the temporary directory {shown} (--dir DIR keeps the files)"),
+            )
+        }
+        // A demo that went wrong keeps its files, to be read.
+        (Err(failure), Some(temporary)) => {
+            eprintln!("the demo's files are kept in {}", temporary.keep().display());
+            Err(failure)
+        }
+        (outcome, None) => outcome,
+    }
+}
+
+/// What the sandbox says it injected, and what it caused: creates sent again and
+/// status lookups, from the sandbox's count of the requests it received.
+#[derive(serde::Deserialize)]
+struct FaultCounts {
+    injected: BTreeMap<String, u64>,
+    requests: BTreeMap<String, u64>,
+}
+
+/// Two lines: the faults injected by kind, and the retries and lookups.
+fn fault_summary(base_url: &str) -> Result<String, Failure> {
+    let unreadable = |error: &dyn std::fmt::Display| {
+        Failure::Output(format!("cannot read the sandbox's fault counts: {error}"))
+    };
+    let text = crate::send::runtime()?
+        .block_on(feennex_sandbox::introspect(base_url, "faults"))
+        .map_err(|e| unreadable(&e))?;
+    let counts: FaultCounts = serde_json::from_str(&text).map_err(|e| unreadable(&e))?;
+    Ok(describe_faults(&counts))
+}
+
+fn describe_faults(counts: &FaultCounts) -> String {
+    let injected: u64 = counts.injected.values().sum();
+    let requests: u64 = counts.requests.values().sum();
+    let kinds: Vec<String> =
+        counts.injected.iter().map(|(kind, count)| format!("{count} {kind}")).collect();
+    let kinds = if kinds.is_empty() { "none".to_owned() } else { kinds.join(", ") };
+    let creates = counts.requests.get("/transfer/create").copied().unwrap_or(0);
+    let lookups = counts.requests.get("/transfer/shop_payment_status").copied().unwrap_or(0);
+    let again = creates.saturating_sub(SAMPLE_ROWS as u64);
+    format!(
+        "faults injected: {injected} of {requests} API requests ({kinds})\n\
+         they caused: {again} creates sent again ({creates} for {SAMPLE_ROWS} rows) and \
+         {lookups} status lookups"
+    )
 }
 
 /// A payout as the sandbox's ledger lists it.
@@ -156,13 +221,11 @@ fn check_ledger(base_url: &str, report: &Path) -> Result<String, Failure> {
 }
 
 /// A new directory under the system's temporary directory, with a random name
-/// made by the system (no other process can have it), kept after the demo so
-/// that its files can be read.
-fn fresh_directory() -> Result<PathBuf, Failure> {
+/// made by the system (no other process can have it), removed when dropped.
+fn fresh_directory() -> Result<tempfile::TempDir, Failure> {
     tempfile::Builder::new()
         .prefix("feennex-demo-")
         .tempdir()
-        .map(tempfile::TempDir::keep)
         .map_err(|error| Failure::Output(format!("cannot create a temporary directory: {error}")))
 }
 
@@ -200,6 +263,25 @@ fn sample_batch() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fault_lines_count_kinds_creates_sent_again_and_lookups() {
+        let counts = FaultCounts {
+            injected: [("drop-after".to_owned(), 3), ("http-502".to_owned(), 2)].into(),
+            requests: [
+                ("/transfer/create".to_owned(), 204),
+                ("/transfer/shop_payment_status".to_owned(), 5),
+            ]
+            .into(),
+        };
+        assert_eq!(
+            describe_faults(&counts),
+            "faults injected: 5 of 209 API requests (3 drop-after, 2 http-502)\n\
+             they caused: 4 creates sent again (204 for 200 rows) and 5 status lookups"
+        );
+        let quiet = FaultCounts { injected: BTreeMap::new(), requests: BTreeMap::new() };
+        assert!(describe_faults(&quiet).starts_with("faults injected: 0 of 0 API requests (none)"));
+    }
 
     #[test]
     fn the_sample_batch_has_its_valid_and_invalid_rows() {

@@ -1,5 +1,6 @@
 //! Exit codes, and how a failure is printed: as text with its causes, or as JSON.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use serde::Serialize;
@@ -86,7 +87,8 @@ impl Failure {
             OutputFormat::Text => self.to_text(),
             OutputFormat::Json => self.to_json(),
         };
-        eprintln!("{text}");
+        // Standard error may be a closed pipe too: the exit code still tells.
+        let _ = writeln!(std::io::stderr(), "{text}");
         ExitCode::from(code)
     }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{ArgAction, Args, ValueEnum};
-use feennex_proto::{BaseUrl, ShopId, Timestamp};
+use feennex_proto::prelude::{BaseUrl, ShopId, Timestamp};
 
 /// Where the secret key comes from, for the commands that sign.
 #[derive(Debug, Args)]

@@ -4,7 +4,8 @@ use std::io::Write;
 
 use clap::{Args, Subcommand};
 use feennex_proto::{
-    AddOnFields, Amount, Currency, InvoiceCreate, InvoiceTry, Payway, ShopOrderId,
+    endpoints::AddOnFields,
+    prelude::{Amount, Currency, InvoiceCreate, InvoiceTry, Payway, ShopOrderId},
 };
 
 use crate::exit::Failure;
@@ -23,7 +24,7 @@ pub enum InvoiceCommand {
 #[derive(Debug, Args)]
 pub struct InvoiceFields {
     /// The amount to pay, in plain decimal form.
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = Amount::parse_for_api)]
     pub amount: Amount,
     /// The currency of --amount (ISO 4217: 840 or USD).
     #[arg(long)]

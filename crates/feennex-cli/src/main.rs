@@ -12,6 +12,7 @@ mod demo;
 mod dry_run;
 mod exit;
 mod flags;
+mod global_flags;
 mod invoice_command;
 mod logging;
 mod output;
@@ -27,17 +28,15 @@ mod withdraw_command;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use crate::cli::{Cli, Command};
+use crate::cli::Command;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match global_flags::parse(std::env::args_os()) {
         Ok(cli) => cli,
         Err(error) => return exit::clap_failure(&error),
     };
     logging::install(&cli.output);
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = output::ClosedPipeIsQuiet::new(std::io::stdout().lock());
     let outcome = match &cli.command {
         Command::Sign(args) => sign_command::run(args, &mut stdout),
         Command::Transfer(args) => transfer_command::run(args, &mut stdout),
@@ -50,9 +49,7 @@ fn main() -> ExitCode {
         Command::Payouts(args) => payouts::run(args, &mut stdout),
         Command::Demo(args) => demo::run(args, &mut stdout),
         Command::Sandbox(args) => sandbox_command::run(args, &mut stdout),
-        Command::Completions(args) => {
-            completions::run(args, <Cli as clap::CommandFactory>::command(), &mut stdout)
-        }
+        Command::Completions(args) => completions::run(args, global_flags::command(), &mut stdout),
         Command::Bench(args) => bench_command::run(args, &mut stdout),
     };
     let _ = stdout.flush();

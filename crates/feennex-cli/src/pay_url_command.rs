@@ -5,7 +5,7 @@ use std::io::Write;
 
 use clap::Args;
 use feennex_proto::pay_page::{DEFAULT_PAY_PAGE_HOST, PayPage, PayPageLang};
-use feennex_proto::{Amount, BaseUrl, Currency, Payway, ShopOrderId};
+use feennex_proto::prelude::{Amount, BaseUrl, Currency, Payway, ShopOrderId};
 
 use crate::config;
 use crate::exit::Failure;
@@ -17,7 +17,7 @@ pub struct PayUrlArgs {
     #[command(flatten)]
     pub shop: ShopArgs,
     /// The amount to pay, in plain decimal form.
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = Amount::parse_for_api)]
     pub amount: Amount,
     /// The currency of --amount (ISO 4217: 840 or USD).
     #[arg(long)]

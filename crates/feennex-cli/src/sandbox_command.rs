@@ -6,7 +6,10 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
-use feennex_proto::{Currency, Decimal, SecretKey};
+use feennex_proto::{
+    SecretKey,
+    prelude::{Currency, Decimal},
+};
 use feennex_sandbox::{
     FaultConfig, FaultKind, PaymentKind, ReadTimeouts, Sandbox, SandboxConfig, ShopConfig,
     WithdrawalPace,
@@ -299,10 +302,10 @@ mod tests {
     fn shops_split_at_the_first_colon_and_hide_the_secret_in_errors() {
         let shop = parse_shop("6:se:cret").unwrap();
         assert_eq!(shop.id, 6);
-        assert!(feennex_proto::verify(
+        assert!(feennex_proto::sign::verify(
             &[("a", "1")],
             &shop.secret,
-            feennex_proto::sign(&[("a", "1")], &SecretKey::new("se:cret")).as_str()
+            feennex_proto::sign::sign(&[("a", "1")], &SecretKey::new("se:cret")).as_str()
         ));
         let error = message(parse_shop("x:topsecret").unwrap_err());
         assert!(!error.contains("topsecret"), "{error}");

@@ -3,9 +3,13 @@
 
 use std::io::Write;
 
-use feennex_hyper::{BuildError, Client};
+use feennex_hyper::{Client, prelude::BuildError};
 use feennex_proto::exchange::IdempotentCreate;
-use feennex_proto::{ClientOptions, Endpoint, Error, Merchant, SingleCall};
+use feennex_proto::{
+    Error, Merchant,
+    endpoints::{Endpoint, SingleCall},
+    prelude::ClientOptions,
+};
 use serde::Serialize;
 
 use crate::config;
@@ -72,7 +76,7 @@ impl Api {
             return print_dry_run(&self.merchant, request, out);
         }
         let (client, runtime) = self.client_and_runtime()?;
-        let output = runtime.block_on(client.send(request)).map_err(failure)?;
+        let output = runtime.block_on(client.call(request)).map_err(failure)?;
         print_json(out, &output)
     }
 

@@ -29,7 +29,7 @@ pub fn run(args: &SignArgs, out: &mut dyn Write) -> Result<(), Failure> {
             format_args!("string_to_sign: {}", feennex_proto::sign::string_to_sign(&fields)),
         )?;
     }
-    crate::output::print(out, format_args!("{}", feennex_proto::sign(&fields, &secret)))
+    crate::output::print(out, format_args!("{}", feennex_proto::sign::sign(&fields, &secret)))
 }
 
 /// Splits each argument at its first `=`; names must be unique and not empty.

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::{Args, Subcommand};
-use feennex_proto::{
+use feennex_proto::prelude::{
     Amount, Currency, PayeeAccount, ShopPaymentId, TransferAmountType, TransferCreate,
     TransferStatus, TransferTry,
 };
@@ -35,7 +35,7 @@ pub enum TransferCommand {
 #[derive(Debug, Args)]
 pub struct TransferAmountArgs {
     /// The amount, in plain decimal form (10, 10.5).
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = Amount::parse_for_api)]
     pub amount: Amount,
     /// receive_amount (what the wallet gets) or writeoff_amount (what the shop pays).
     #[arg(long, default_value = "receive_amount")]

@@ -1,7 +1,7 @@
 //! The return and callback URL flags that payments share.
 
 use clap::Args;
-use feennex_proto::PaymentUrls;
+use feennex_proto::prelude::PaymentUrls;
 
 #[derive(Debug, Args)]
 pub struct UrlArgs {

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::{Args, Subcommand};
-use feennex_proto::{
+use feennex_proto::prelude::{
     AccountDetails, Amount, CheckAccount, Currency, Payway, ShopPaymentId, WithdrawAccount,
     WithdrawAmountType, WithdrawCreate, WithdrawShopPaymentStatus, WithdrawStatusById, WithdrawTry,
 };
@@ -29,7 +29,7 @@ pub enum WithdrawCommand {
 #[derive(Debug, Args)]
 pub struct WithdrawTryArgs {
     /// The amount, in plain decimal form.
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = Amount::parse_for_api)]
     pub amount: Amount,
     /// ps_amount (what the payee receives) or shop_amount (what the shop pays).
     #[arg(long)]
@@ -50,7 +50,7 @@ pub struct CheckAccountArgs {
     #[arg(long)]
     pub account: WithdrawAccount,
     /// The amount that would be paid out.
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = Amount::parse_for_api)]
     pub amount: Amount,
     /// The payment system.
     #[arg(long)]
@@ -68,7 +68,7 @@ pub struct WithdrawCreateArgs {
     #[arg(long)]
     pub account: WithdrawAccount,
     /// The amount, in plain decimal form.
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = Amount::parse_for_api)]
     pub amount: Amount,
     /// ps_amount (what the payee receives) or shop_amount (what the shop pays).
     #[arg(long)]

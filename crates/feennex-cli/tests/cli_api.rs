@@ -4,7 +4,10 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use feennex_proto::{SecretKey, sign, verify};
+use feennex_proto::{
+    SecretKey,
+    sign::{sign, verify},
+};
 use serde_json::Value;
 
 const SECRET: &str = "cli-api-secret-93ad";

@@ -2,7 +2,7 @@
 //! figures as JSON, against the embedded sandbox and against a sandbox process,
 //! and the production API is refused before anything is measured.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
@@ -43,6 +43,9 @@ fn assert_sane(figures: &Value) {
         assert!(rate > 0.0 && rate < 1e9, "{pointer} = {rate}");
     }
     assert!(number(figures, "/cores") >= 1.0);
+    // The test and the binary come from the same profile.
+    let build = if cfg!(debug_assertions) { "debug" } else { "release" };
+    assert_eq!(figures["build"], build);
     let (p50, p99) = (number(figures, "/payouts/p50_ms"), number(figures, "/payouts/p99_ms"));
     assert!(p50 > 0.0 && p50 <= p99, "p50 {p50} ms, p99 {p99} ms");
     assert!(number(figures, "/payouts/completed") >= 1.0);
@@ -70,13 +73,23 @@ impl Drop for Running {
 
 #[test]
 fn a_short_run_against_a_sandbox_process_pays_there() {
-    let mut child =
-        feennex().args(["sandbox"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    // Port 0: the README's own sandbox may be running on the default port.
+    let mut child = feennex()
+        .args(["sandbox", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
     let _running = Running(child);
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).unwrap();
-    let url = line.trim_end().strip_prefix("listening on ").unwrap_or_else(|| panic!("{line:?}"));
+    let Some(url) = line.trim_end().strip_prefix("listening on ") else {
+        let mut why = String::new();
+        let _ = stderr.read_to_string(&mut why);
+        panic!("the sandbox did not start: {line:?}, stderr: {why}");
+    };
 
     let figures = bench_json(&["--base-url", url, "--concurrency", "4"]);
     assert_sane(&figures);
@@ -121,5 +134,13 @@ fn the_table_names_every_figure() {
         "latency p99",
     ] {
         assert!(table.contains(label), "{label} missing from:\n{table}");
+    }
+    let first = table.lines().next().unwrap();
+    if cfg!(debug_assertions) {
+        assert!(first.ends_with(", debug build"), "{first}");
+        assert!(table.contains("These are a debug build's figures"), "{table}");
+        assert!(table.contains("cargo run --release -p feennex-cli -- bench"), "{table}");
+    } else {
+        assert!(first.ends_with(", release build") && !table.contains("debug"), "{table}");
     }
 }

@@ -265,3 +265,13 @@ fn log_levels_follow_rust_log_then_the_flags() {
     assert!(from_env.contains("sending attempt"), "{from_env}");
     assert!(!from_env.contains("hyper"), "{from_env}");
 }
+
+#[test]
+fn the_help_says_mass_payouts_go_to_wallets_and_external_systems() {
+    let root = help(&["--help"]);
+    let line = root.lines().find(|line| line.trim_start().starts_with("payouts ")).expect(&root);
+    assert!(
+        line.contains("Feennex wallets") && line.contains("external payment systems"),
+        "{line}"
+    );
+}

@@ -6,8 +6,9 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
+use feennex_proto::SecretKey;
 use feennex_sandbox::{CallbackRetry, DEFAULT_SECRET, SandboxConfig};
-use feennex_tests::forgery::{create_bill, finish_and_capture, form_body, resplit};
+use feennex_tests::forgery::{create_bill, finish_and_capture, form_body, resigned, resplit};
 use feennex_tests::{BlockingClient, Setup, TestClient, TestSandbox};
 use serde_json::Value;
 
@@ -45,9 +46,9 @@ fn the_forgery_is_refused_by_default_and_caught_by_confirm_even_when_permissive(
     let once = CallbackRetry::new(Duration::from_secs(60), Duration::from_secs(60), 1);
     let sandbox = TestSandbox::with_config(SandboxConfig::default().with_callbacks(once));
     let client: BlockingClient = sandbox.client(Setup::default());
-    let victim = create_bill(|bill| client.send(bill), "101", "1000", None);
+    let victim = create_bill(|bill| client.call(bill), "101", "1000", None);
     let description = format!("gift:{victim}:1000:840:1:101:success");
-    let cheap = create_bill(|bill| client.send(bill), "attacker-1", "1", Some(&description));
+    let cheap = create_bill(|bill| client.call(bill), "attacker-1", "1", Some(&description));
     let genuine = finish_and_capture(sandbox.base_url(), cheap, false);
 
     // Filler names: refused by the strict default.
@@ -73,17 +74,28 @@ fn the_forgery_is_refused_by_default_and_caught_by_confirm_even_when_permissive(
         stderr(&output)
     );
 
-    // Known names and a guessed payment id pass the strict check; --confirm still
-    // refuses, on the status.
+    // Known names only, with a guessed payment id and a refund: user_ip takes the
+    // genuine values after the claims and is no address. --confirm refuses it too.
+    let description = format!("gift:{victim}:1000:840:1:101:0:success");
+    let cheap = create_bill(|bill| client.call(bill), "attacker-2", "1", Some(&description));
+    let genuine = finish_and_capture(sandbox.base_url(), cheap, false);
     let victim_text = victim.to_string();
     let mut claims = vec![("payment_id", victim_text.as_str())];
-    claims.extend(CLAIMS);
-    let forged =
-        form_body(&resplit(&genuine, &["client_price", "created"], &claims, &["user_ip"]).unwrap());
-    assert!(verify(&sandbox, &[], &forged).status.success());
-    let output = verify(&sandbox, &["--confirm"], &forged);
+    claims.extend(&CLAIMS[..4]);
+    claims.extend([("shop_refund", "0"), CLAIMS[4]]);
+    let forged = form_body(&resplit(&genuine, &["description"], &claims, &["user_ip"]).unwrap());
+    let output = verify(&sandbox, &[], &forged);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("disagrees with the API on status"), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output).trim(),
+        "error: callback rejected: the field user_ip is malformed: it must be an IP address"
+    );
+    let output = verify(&sandbox, &["--permissive", "--confirm"], &forged);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output).trim(),
+        "error: callback rejected: it disagrees with the API on status: the callback says \"success\", the API says 1 (Waiting)"
+    );
 
     // The victim's genuine callback, once paid, is confirmed.
     let paid = form_body(&finish_and_capture(sandbox.base_url(), victim, true));
@@ -91,6 +103,50 @@ fn the_forgery_is_refused_by_default_and_caught_by_confirm_even_when_permissive(
     assert!(output.status.success(), "{}", stderr(&output));
     let json: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["payment_id"], victim_text.as_str());
+}
+
+/// A callback signed with the shop's key but naming another shop, or the same
+/// shop written another way; and one whose amount the API does not know.
+#[test]
+fn confirm_refuses_another_shop_id_and_says_what_differs_in_words() {
+    let once = CallbackRetry::new(Duration::from_secs(60), Duration::from_secs(60), 1);
+    let sandbox = TestSandbox::with_config(SandboxConfig::default().with_callbacks(once));
+    let client: BlockingClient = sandbox.client(Setup::default());
+    let paid = create_bill(|bill| client.call(bill), "order-250", "25", None);
+    let genuine = finish_and_capture(sandbox.base_url(), paid, true);
+    let secret = SecretKey::new(DEFAULT_SECRET);
+    let output = verify(&sandbox, &["--confirm"], &form_body(&genuine));
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let mismatch = |other: &str| {
+        format!(
+            "error: callback rejected: it disagrees with the API on shop_id: the callback says \"{other}\", the merchant is 1"
+        )
+    };
+    let refused_by_type = "error: callback rejected: the field shop_id is malformed: it must be a shop id (a positive integer)";
+    let cases = [
+        ("7", &["--confirm"][..], mismatch("7")),
+        ("7", &["--permissive", "--confirm"], mismatch("7")),
+        // The strict check already refuses a number written another way.
+        ("01", &["--confirm"], refused_by_type.to_owned()),
+        ("01", &["--permissive", "--confirm"], mismatch("01")),
+    ];
+    for (other, flags, expected) in cases {
+        let body = form_body(&resigned(&genuine, &[("shop_id", other)], &secret));
+        let output = verify(&sandbox, flags, &body);
+        assert_eq!(output.status.code(), Some(1), "{other} {flags:?}");
+        assert_eq!(stderr(&output).trim(), expected, "{other} {flags:?}");
+    }
+
+    let body = form_body(&resigned(&genuine, &[("shop_amount", "250.00")], &secret));
+    let output = verify(&sandbox, &["--confirm"], &body);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains("shop_amount: the callback says \"250.00\", the API says 25"),
+        "{message}"
+    );
+    assert!(!message.contains("Some(") && !message.contains("None"), "{message}");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use std::process::{Command, Output};
 
-use feennex_proto::{SecretKey, verify};
+use feennex_proto::{SecretKey, sign::verify};
 
 const SECRET: &str = "cli-test-secret-5f1c";
 

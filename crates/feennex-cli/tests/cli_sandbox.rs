@@ -18,9 +18,10 @@ impl Drop for Running {
     }
 }
 
+/// Starts `feennex sandbox` on a free loopback port with `args`.
 fn start(args: &[&str]) -> (Running, SocketAddr) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_feennex"))
-        .arg("sandbox")
+        .args(["sandbox", "--listen", "127.0.0.1:0"])
         .args(args)
         .env_clear()
         .stdout(Stdio::piped())
@@ -65,7 +66,7 @@ fn signed(fields: &[(&str, Value)], signed_names: &[&str], secret: &str) -> Stri
             (*name, text)
         })
         .collect();
-    let sign = feennex_proto::sign(&texts, &SecretKey::new(secret));
+    let sign = feennex_proto::sign::sign(&texts, &SecretKey::new(secret));
     let mut object: serde_json::Map<String, Value> =
         fields.iter().map(|(n, v)| ((*n).to_owned(), v.clone())).collect();
     object.insert("sign".into(), Value::from(sign.to_string()));
@@ -78,8 +79,7 @@ fn feennex(args: &[&str]) -> Output {
 
 #[test]
 fn sandbox_serves_the_given_shop_and_balance_and_completes_a_bill() {
-    let (_running, addr) =
-        start(&["--listen", "127.0.0.1:0", "--shop", "5:cli-secret", "--balance", "840=100"]);
+    let (_running, addr) = start(&["--shop", "5:cli-secret", "--balance", "840=100"]);
     let transfer = signed(
         &[
             ("amount", Value::from(60)),
@@ -155,16 +155,8 @@ fn sandbox_serves_the_given_shop_and_balance_and_completes_a_bill() {
 
 #[test]
 fn sandbox_faults_from_flags_break_api_calls_but_not_introspection() {
-    let (_running, addr) = start(&[
-        "--listen",
-        "127.0.0.1:0",
-        "--fault",
-        "drop-before=1",
-        "--fault-seed",
-        "9",
-        "--fault-delay-ms",
-        "10",
-    ]);
+    let (_running, addr) =
+        start(&["--fault", "drop-before=1", "--fault-seed", "9", "--fault-delay-ms", "10"]);
     let (status, faults) = http(addr, "GET", "/_sandbox/faults", "").unwrap();
     assert_eq!(status, 200);
     assert_eq!(faults["probabilities"]["drop-before"], 1.0);
@@ -176,10 +168,10 @@ fn sandbox_faults_from_flags_break_api_calls_but_not_introspection() {
 #[test]
 fn sandbox_refuses_bad_flags_with_exit_2_without_echoing_secrets() {
     for args in [
-        &["sandbox", "--shop", "abc:hidden-secret"][..],
-        &["sandbox", "--balance", "840"],
-        &["sandbox", "--fault", "explode=1"],
-        &["sandbox", "--header-timeout-ms", "0"],
+        &["sandbox", "--listen", "127.0.0.1:0", "--shop", "abc:hidden-secret"][..],
+        &["sandbox", "--listen", "127.0.0.1:0", "--balance", "840"],
+        &["sandbox", "--listen", "127.0.0.1:0", "--fault", "explode=1"],
+        &["sandbox", "--listen", "127.0.0.1:0", "--header-timeout-ms", "0"],
     ] {
         let output = feennex(args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
@@ -191,14 +183,7 @@ fn sandbox_refuses_bad_flags_with_exit_2_without_echoing_secrets() {
 
 #[test]
 fn sandbox_timeout_flags_close_silent_and_stalled_connections() {
-    let (_running, addr) = start(&[
-        "--listen",
-        "127.0.0.1:0",
-        "--header-timeout-ms",
-        "300",
-        "--body-timeout-ms",
-        "300",
-    ]);
+    let (_running, addr) = start(&["--header-timeout-ms", "300", "--body-timeout-ms", "300"]);
     let silent = TcpStream::connect(addr).unwrap();
     let mut stalled = TcpStream::connect(addr).unwrap();
     write!(stalled, "POST /shop_balance HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 50\r\n\r\n{{")
@@ -221,7 +206,7 @@ fn sandbox_timeout_flags_close_silent_and_stalled_connections() {
 #[cfg(unix)]
 #[test]
 fn sandbox_stops_cleanly_on_sigterm() {
-    let (mut running, addr) = start(&["--listen", "127.0.0.1:0"]);
+    let (mut running, addr) = start(&[]);
     assert!(http(addr, "GET", "/_sandbox/balances", "").is_some());
     let pid = running.0.id().to_string();
     let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use feennex_proto::Decimal;
+use feennex_proto::prelude::Decimal;
 use feennex_sandbox::{FaultConfig, FaultKind, Sandbox, SandboxConfig};
 
 const SECRET: &str = feennex_sandbox::DEFAULT_SECRET;

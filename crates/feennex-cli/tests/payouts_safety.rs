@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use feennex_proto::{Currency, Decimal};
+use feennex_proto::prelude::{Currency, Decimal};
 use feennex_sandbox::{FaultConfig, FaultKind, Sandbox, SandboxConfig, ShopConfig};
 
 const SECRET: &str = feennex_sandbox::DEFAULT_SECRET;

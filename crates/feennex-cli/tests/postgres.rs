@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use feennex_proto::Decimal;
+use feennex_proto::prelude::Decimal;
 use feennex_sandbox::{FaultConfig, FaultKind, SandboxConfig};
 use feennex_tests::TestSandbox;
 

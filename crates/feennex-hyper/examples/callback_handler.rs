@@ -25,8 +25,11 @@ use feennex_hyper::proto::callback::{
     CALLBACK_REPLY_OK, CallbackDelivery, CallbackStatus, ExpectedOrder, ReplayGuard, SenderCheck,
     verify_callback,
 };
-use feennex_hyper::proto::{BillCreate, PaymentUrls};
-use feennex_hyper::{Client, Currency, Merchant, SecretKey, ShopId, ShopOrderId};
+use feennex_hyper::proto::prelude::{BillCreate, PaymentUrls};
+use feennex_hyper::{
+    Client,
+    prelude::{Currency, Merchant, SecretKey, ShopId, ShopOrderId},
+};
 use feennex_sandbox::{PaymentKind, Sandbox, SandboxConfig};
 
 /// The merchant's side: its key, who may call, its orders and recent callbacks,
@@ -136,7 +139,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     );
     let bill = client
-        .send(
+        .call(
             &BillCreate::builder()
                 .payer_currency(Currency::USD)
                 .shop_amount("25".parse()?)

@@ -7,7 +7,7 @@ use feennex_proto::endpoints::BillState;
 use feennex_proto::exchange::{IdempotentCreate, PayoutResult};
 use feennex_proto::proxy::ProxyConfig;
 use feennex_proto::session::BuildError;
-use feennex_proto::{ClientOptions, Error, Merchant, Session, SingleCall};
+use feennex_proto::{Error, Merchant, Session, endpoints::SingleCall, prelude::ClientOptions};
 
 use crate::driver::drive_prepared;
 use crate::proxy::ProxiedConnector;
@@ -46,7 +46,7 @@ impl Client {
 
     /// [`Session::call`], awaited: one operation, retried as its endpoint allows.
     /// Payout creates do not compile here: use [`Client::payout`].
-    pub async fn send<E: SingleCall>(&self, endpoint: &E) -> Result<E::Output, Error> {
+    pub async fn call<E: SingleCall>(&self, endpoint: &E) -> Result<E::Output, Error> {
         drive_prepared(self.session().call(endpoint)?, self.transport()).await
     }
 

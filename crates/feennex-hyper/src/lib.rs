@@ -6,8 +6,7 @@
 //! timeouts and a response size limit, and sleeps when told.
 //!
 //! ```no_run
-//! use feennex_hyper::{Client, Currency, Merchant, SecretKey, ShopId};
-//! use feennex_hyper::endpoints::TransferCreate;
+//! use feennex_hyper::{Client, prelude::*};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("secret"));
@@ -36,10 +35,10 @@ pub use client::{Client, ClientBuilder};
 pub use driver::{drive, drive_prepared};
 pub use transport::{HyperTransport, HyperTransportError};
 
-#[doc(no_inline)]
-pub use feennex_proto::prelude::*;
+/// The core's everyday vocabulary: `use feennex_hyper::prelude::*`.
+pub use feennex_proto::prelude;
 #[doc(no_inline)]
 pub use feennex_proto::{endpoints, http};
 
-/// The core crate, for paths such as `feennex_hyper::proto::Endpoint`.
+/// The core crate, for paths such as `feennex_hyper::proto::endpoints::Endpoint`.
 pub use feennex_proto as proto;

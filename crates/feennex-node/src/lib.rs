@@ -69,7 +69,7 @@ pub fn amount_text(amount: String) -> Result<String> {
 /// The largest answer a client reads by default, in bytes (the core's default).
 #[napi]
 pub fn default_max_response_bytes() -> u32 {
-    let limit = feennex_ops::proto::ClientOptions::default().max_response_bytes;
+    let limit = feennex_ops::proto::prelude::ClientOptions::default().max_response_bytes;
     u32::try_from(limit).unwrap_or(u32::MAX)
 }
 

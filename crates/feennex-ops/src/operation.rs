@@ -10,7 +10,10 @@ use feennex_proto::endpoints::{
 };
 use feennex_proto::exchange::IdempotentCreate;
 use feennex_proto::http;
-use feennex_proto::{BaseUrl, ClientOptions, Merchant, SecretKey, Session, ShopId};
+use feennex_proto::{
+    Merchant, SecretKey, Session,
+    prelude::{BaseUrl, ClientOptions, ShopId},
+};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -246,7 +249,7 @@ impl Operation {
         where
             E::Output: Serialize,
         {
-            let output = feennex_proto::parse_response::<E>(status, body)?;
+            let output = feennex_proto::response::parse_response::<E>(status, body)?;
             crate::machine::to_json(&output)
         }
         let status = http::StatusCode::from_u16(status)
@@ -288,7 +291,7 @@ impl Operation {
                     .payee_currency(p.parse("payee_currency")?)
                     .shop_currency(p.parse("shop_currency")?)
                     .shop_payment_id(p.parse("shop_payment_id")?)
-                    .description_opt(p.text("description")?)
+                    .maybe_description(p.text("description")?)
                     .build();
                 visitor.payout(create)
             }
@@ -302,8 +305,8 @@ impl Operation {
                     .shop_currency(p.parse("shop_currency")?)
                     .shop_order_id(p.parse("shop_order_id")?)
                     .urls(urls(&p)?)
-                    .description_opt(p.text("description")?)
-                    .payer_account_opt(p.text("payer_account")?)
+                    .maybe_description(p.text("description")?)
+                    .maybe_payer_account(p.text("payer_account")?)
                     .build();
                 visitor.single(bill)
             }

@@ -4,8 +4,8 @@
 use std::str::FromStr;
 use std::time::SystemTime;
 
-use feennex_proto::Timestamp;
 use feennex_proto::endpoints::AccountDetails;
+use feennex_proto::prelude::Timestamp;
 use feennex_proto::types::Amount;
 use serde_json::{Map, Value};
 

@@ -8,7 +8,7 @@ use crate::failure::Failure;
 /// The signature of these fields (name, value): their values in byte order of
 /// name, joined by `:`, the secret appended, SHA-256 in lowercase hex.
 pub fn sign_fields<K: AsRef<str>, V: AsRef<str>>(fields: &[(K, V)], secret: &str) -> String {
-    feennex_proto::sign(fields, &SecretKey::new(secret)).as_str().to_owned()
+    feennex_proto::sign::sign(fields, &SecretKey::new(secret)).as_str().to_owned()
 }
 
 /// The string-to-sign of these fields, without the secret.

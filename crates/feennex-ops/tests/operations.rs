@@ -1,7 +1,10 @@
 //! Operations by name: each builds the core's own request, parameters are checked
 //! by the core's types with the parameter named, and failures keep the API's code.
 
-use feennex_ops::proto::{self, Currency, Merchant, SecretKey, ShopId, TransferAmountType};
+use feennex_ops::proto::{
+    self, Merchant, SecretKey,
+    prelude::{Currency, ShopId, TransferAmountType},
+};
 use feennex_ops::{Failure, Operation, StepView, merchant, session};
 use serde_json::json;
 
@@ -26,7 +29,7 @@ fn a_request_by_name_is_the_core_request_byte_for_byte() {
     let core = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("SecretKey01"))
         .with_base_url("http://127.0.0.1:9".parse().unwrap())
         .build(
-            &proto::TransferTry::builder()
+            &proto::prelude::TransferTry::builder()
                 .amount("1.1".parse().unwrap())
                 .amount_type(TransferAmountType::WriteoffAmount)
                 .payee_currency(Currency::EUR)

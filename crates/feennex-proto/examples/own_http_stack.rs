@@ -11,13 +11,17 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::process::ExitCode;
+use std::str::FromStr;
 use std::time::{Duration, Instant, SystemTime};
 
 use feennex_proto::exchange::{Exchange, Step};
 use feennex_proto::transport::{BlockingTransport, Request, Response};
 use feennex_proto::{
-    ClientOptions, Currency, Error, Merchant, SecretKey, Session, ShopPaymentId, Timestamp,
-    TransferAmountType, TransferCreate, http,
+    Error, Merchant, SecretKey, Session, http,
+    prelude::{
+        ClientOptions, Currency, ShopPaymentId, Timestamp, TransferAmountType, TransferCreate,
+    },
 };
 
 /// One connection per request; `Connection: close` marks the end of the answer.
@@ -64,10 +68,20 @@ impl BlockingTransport for TinyHttp {
     }
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let base_url = std::env::var("FEENNEX_BASE_URL")?.parse()?;
-    let shop_id = std::env::var("FEENNEX_SHOP_ID")?.parse()?;
-    let secret = SecretKey::new(std::env::var("FEENNEX_SECRET_KEY")?);
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let base_url = setting("FEENNEX_BASE_URL")?;
+    let shop_id = setting("FEENNEX_SHOP_ID")?;
+    let secret = SecretKey::new(setting::<String>("FEENNEX_SECRET_KEY")?);
     let merchant = Merchant::new(shop_id, secret).with_base_url(base_url);
 
     let id = ShopPaymentId::new(format!("own-stack-{}", Timestamp::try_from(SystemTime::now())?))?;
@@ -102,4 +116,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         outcome.summary.id, outcome.summary.write_off, outcome.creates_sent, outcome.status_checks
     );
     Ok(())
+}
+
+/// A setting from the environment, parsed; an error names the variable.
+fn setting<T: FromStr>(name: &str) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    let text = std::env::var(name).map_err(|_| {
+        format!("{name} is not set: this example needs FEENNEX_BASE_URL, FEENNEX_SHOP_ID and FEENNEX_SECRET_KEY")
+    })?;
+    text.parse().map_err(|error| format!("{name}: {error}"))
 }

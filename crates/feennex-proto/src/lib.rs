@@ -8,7 +8,8 @@
 //! such drivers; so can your own stack be.
 //!
 //! ```
-//! use feennex_proto::*;
+//! use feennex_proto::prelude::*;
+//! use feennex_proto::response::parse_response;
 //!
 //! let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("secret"))
 //!     .with_base_url("http://127.0.0.1:8080".parse()?);
@@ -34,6 +35,9 @@
 //!
 //! # The map
 //!
+//! - [`prelude`]: the everyday vocabulary, for `use feennex_proto::prelude::*`; the
+//!   root itself holds only [`Error`], [`Merchant`], [`SecretKey`], [`Session`] and
+//!   [`http`].
 //! - [`types`]: the values requests are made of (amounts, currencies, ids), each
 //!   checked once when made, and the statuses of operations.
 //! - [`endpoints`]: one type per API operation and the typed data of its answer.
@@ -103,37 +107,36 @@ mod status;
 pub mod transport;
 pub mod types;
 
-// The everyday vocabulary, also at the root so that one `use feennex_proto::*`
-// brings what a call needs; everything else lives in its module.
+// A short, chosen list at the root: the shop, its session, the key and the one
+// error type. Everything else lives in its module, and the prelude gathers the
+// everyday vocabulary.
 #[doc(no_inline)]
-pub use endpoints::*;
+pub use error::Error;
 #[doc(no_inline)]
-pub use error::{ApiError, Error, ErrorCode};
-#[doc(no_inline)]
-pub use request::{BaseUrl, Merchant};
-#[doc(no_inline)]
-pub use response::parse_response;
-#[doc(no_inline)]
-pub use rust_decimal::Decimal;
+pub use request::Merchant;
 #[doc(no_inline)]
 pub use secret::SecretKey;
 #[doc(no_inline)]
-pub use session::{ClientOptions, Session};
-#[doc(no_inline)]
-pub use sign::{Signature, sign, verify};
-#[doc(no_inline)]
-pub use types::*;
+pub use session::Session;
 
-/// What a client crate re-exports, so that one crate is enough for most uses: the
-/// values, the merchant, the options and the errors.
+/// The everyday vocabulary, for `use feennex_proto::prelude::*` (the clients
+/// re-export it as their own prelude): the values requests are made of, every
+/// request, the shop and its options, and the errors. Answers' types, traits and
+/// the machinery stay in their modules.
 pub mod prelude {
+    pub use crate::endpoints::{
+        AccountDetails, BillCreate, BillShopOrderStatus, CheckAccount, InvoiceCreate, InvoiceTry,
+        PaymentUrls, ShopBalance, TransferCreate, TransferStatus, TransferTry, WithdrawCreate,
+        WithdrawShopPaymentStatus, WithdrawStatusById, WithdrawTry,
+    };
     pub use crate::error::{ApiError, Error, ErrorCode};
     pub use crate::request::{BaseUrl, Merchant};
     pub use crate::secret::SecretKey;
     pub use crate::session::{BuildError, ClientOptions, Session};
     pub use crate::types::{
-        Amount, Currency, PayeeAccount, Payway, ShopId, ShopOrderId, ShopPaymentId, Timestamp,
-        TransferAmountType, WithdrawAccount, WithdrawAmountType,
+        Amount, BillStatus, Currency, InvoiceStatus, PayeeAccount, Payway, ShopId, ShopOrderId,
+        ShopPaymentId, Timestamp, TransferAmountType, WithdrawAccount, WithdrawAmountType,
+        WithdrawStatus,
     };
     pub use rust_decimal::Decimal;
 }

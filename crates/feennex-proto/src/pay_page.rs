@@ -146,7 +146,7 @@ impl Merchant {
     ///
     /// ```
     /// use feennex_proto::pay_page::{DEFAULT_PAY_PAGE_HOST, PayPage, PayPageLang};
-    /// use feennex_proto::*;
+    /// use feennex_proto::prelude::*;
     ///
     /// let merchant = Merchant::new(ShopId::new(5).unwrap(), SecretKey::new("SecretKey01"));
     /// let page = PayPage::new("10.00".parse()?, Currency::RUB, ShopOrderId::new("101")?)

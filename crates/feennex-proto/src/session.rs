@@ -115,7 +115,8 @@ impl Session {
         let lookup = notification.confirmation_lookup(wall)?;
         let call = Call::new(self.merchant(), &lookup, self.options().retry)
             .map_err(ConfirmError::Lookup)?;
-        let machine = Confirmation::new(call, notification.clone());
+        let shop_id = self.merchant().shop_id();
+        let machine = Confirmation::new(call, shop_id, notification.clone());
         Ok(self.prepared(machine, BillShopOrderStatus::PATH, None))
     }
 

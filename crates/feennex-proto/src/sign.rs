@@ -163,7 +163,7 @@ impl SignState {
 /// name, as the server does. Fields with equal names keep their given order.
 ///
 /// ```
-/// use feennex_proto::{sign, SecretKey};
+/// use feennex_proto::{sign::sign, SecretKey};
 ///
 /// let secret = SecretKey::new("SecretKey01");
 /// let fields = [("shop_order_id", "101"), ("amount", "10.00"), ("shop_id", "5"), ("currency", "643")];

@@ -11,8 +11,11 @@ use feennex_proto::exchange::{
     Start,
 };
 use feennex_proto::{
-    Currency, Decimal, Error, Merchant, SecretKey, ShopId, TransferAmountType, TransferCreate,
-    WithdrawAmountType, WithdrawCreate,
+    Error, Merchant, SecretKey,
+    prelude::{
+        Currency, Decimal, ShopId, TransferAmountType, TransferCreate, WithdrawAmountType,
+        WithdrawCreate,
+    },
 };
 use proptest::prelude::*;
 

@@ -5,7 +5,10 @@ use feennex_proto::adoption::{Conflict, ConflictField, Ownership, Unverified};
 use feennex_proto::batch::{Action, IdOrigin, LastRecord, Resolution, next_action, settle};
 use feennex_proto::exchange::{PayoutOutcome, Start};
 use feennex_proto::transport::Delivery;
-use feennex_proto::{Error, TransferCreated, TransferPayout};
+use feennex_proto::{
+    Error,
+    endpoints::{TransferCreated, TransferPayout},
+};
 
 #[test]
 fn a_record_that_may_have_sent_a_create_is_never_created_blindly() {

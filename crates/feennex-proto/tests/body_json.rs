@@ -2,7 +2,8 @@
 //! characters they hold.
 
 use feennex_proto::{
-    Currency, Merchant, SecretKey, ShopId, ShopPaymentId, TransferAmountType, TransferCreate,
+    Merchant, SecretKey,
+    prelude::{Currency, ShopId, ShopPaymentId, TransferAmountType, TransferCreate},
 };
 use proptest::prelude::*;
 

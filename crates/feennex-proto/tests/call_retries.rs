@@ -6,8 +6,8 @@ use std::time::Duration;
 use feennex_proto::exchange::{Call, Reply, RequestRole, RetryPolicy, Simulation};
 use feennex_proto::transport::{Delivery, Response};
 use feennex_proto::{
-    Currency, Error, ErrorCode, Merchant, SecretKey, ShopId, TransferAmountType, TransferCreate,
-    TransferTry, http,
+    Error, Merchant, SecretKey, http,
+    prelude::{Currency, ErrorCode, ShopId, TransferAmountType, TransferCreate, TransferTry},
 };
 
 const QUOTE: &str = r#"{"data":{"payee_amount":1.11,"payee_currency":978,"shop_currency":840,"write_off_amount":1.19},"error_code":0,"message":"Ok","result":true}"#;
@@ -35,7 +35,7 @@ fn lost(delivery: Delivery) -> Result<Response, Error> {
 
 /// Drives a call through scripted answers; returns the result and the number of
 /// requests sent and the total time waited.
-fn drive<E: feennex_proto::Endpoint>(
+fn drive<E: feennex_proto::endpoints::Endpoint>(
     call: Call<E>,
     mut answers: Vec<Result<Response, Error>>,
 ) -> (Result<E::Output, Error>, usize, Duration) {

@@ -4,10 +4,14 @@
 use std::net::IpAddr;
 
 use feennex_proto::callback::{
-    CallbackPolicy, CallbackRejection, CallbackStatus, ExpectedOrder, Notification, OrderMismatch,
-    SenderCheck, verify_callback, verify_callback_with,
+    CallbackPolicy, CallbackRejection, CallbackStatus, ConfirmationMismatch, ExpectedOrder,
+    Notification, OrderMismatch, SenderCheck, verify_callback, verify_callback_with,
 };
-use feennex_proto::{Currency, SecretKey, ShopId};
+use feennex_proto::{
+    SecretKey,
+    endpoints::BillState,
+    prelude::{Currency, ShopId},
+};
 use sha2::{Digest, Sha256};
 
 const SECRET: &str = "callback-secret-77";
@@ -356,4 +360,83 @@ fn a_field_rejection_names_the_field_and_never_the_secret() {
     assert!(shown.contains("xyyy"), "{shown}");
     assert!(shown.len() < 300, "{shown}");
     assert!(!shown.contains(SECRET));
+}
+
+/// A payment callback of order `order-7` for 10.00 USD, signed, whose `shop_id`
+/// field says `shop_id` and whose amount says `amount`.
+fn payment_callback(shop_id: &str, amount: &str) -> Notification {
+    let sign = signature(&["1001", amount, "840", shop_id, "order-7", "success"]);
+    let body = format!(
+        "payment_id=1001&shop_amount={amount}&shop_currency=840&shop_id={shop_id}\
+         &shop_order_id=order-7&status=success&sign={sign}"
+    );
+    verify_permissive(&body, FORM).unwrap()
+}
+
+/// The API's record of order `order-7`: paid, 10 USD.
+fn paid_bill() -> BillState {
+    serde_json::from_str(
+        r#"{"id": 1001, "status": 2, "shop_order_id": "order-7", "shop_amount": 10.0,
+            "shop_currency": 840}"#,
+    )
+    .unwrap()
+}
+
+#[test]
+fn confirmation_and_the_order_check_take_the_shop_id_exactly_as_the_merchants() {
+    let merchant = ShopId::new(6).unwrap();
+    assert_eq!(payment_callback("6", "10.00").confirm(merchant, &paid_bill()), Ok(()));
+    for other in ["06", "7", "6.0"] {
+        let notification = payment_callback(other, "10.00");
+        let mismatch = notification.confirm(merchant, &paid_bill()).unwrap_err();
+        assert_eq!(
+            mismatch,
+            ConfirmationMismatch::ShopId { callback: Some(other.to_owned()), merchant }
+        );
+        assert_eq!(mismatch.field(), "shop_id");
+        assert_eq!(
+            mismatch.to_string(),
+            format!("shop_id: the callback says \"{other}\", the merchant is 6")
+        );
+        let order = ExpectedOrder {
+            shop_id: merchant,
+            shop_order_id: "order-7".parse().unwrap(),
+            amount: "10".parse().unwrap(),
+            currency: Currency::USD,
+        };
+        assert_eq!(
+            notification.check_order(&order),
+            Err(OrderMismatch::ShopId { expected: merchant, received: Some(other.to_owned()) })
+        );
+    }
+}
+
+#[test]
+fn mismatches_read_as_prose_without_rust_debug_forms() {
+    let merchant = ShopId::new(6).unwrap();
+    let mismatch = payment_callback("6", "250.00").confirm(merchant, &paid_bill()).unwrap_err();
+    assert_eq!(
+        mismatch.to_string(),
+        "shop_amount: the callback says \"250.00\", the API says 10.0"
+    );
+    let unpaid: BillState = serde_json::from_str(
+        r#"{"id": 1001, "status": 2, "shop_order_id": "order-7", "shop_currency": 840}"#,
+    )
+    .unwrap();
+    let missing = payment_callback("6", "10.00").confirm(merchant, &unpaid).unwrap_err();
+    assert_eq!(
+        missing.to_string(),
+        "shop_amount: the callback says \"10.00\", the API says nothing"
+    );
+    let order = ExpectedOrder {
+        shop_id: merchant,
+        shop_order_id: "order-8".parse().unwrap(),
+        amount: "10".parse().unwrap(),
+        currency: Currency::USD,
+    };
+    let other_order = payment_callback("6", "10.00").check_order(&order).unwrap_err();
+    assert_eq!(other_order.to_string(), "shop_order_id is \"order-7\", expected \"order-8\"");
+    for text in [mismatch.to_string(), missing.to_string(), other_order.to_string()] {
+        assert!(!text.contains("Some(") && !text.contains("None"), "{text}");
+    }
 }

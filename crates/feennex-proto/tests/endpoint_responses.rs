@@ -2,8 +2,10 @@
 //! given as numbers or strings and unknown fields ignored.
 
 use feennex_proto::{
-    Currency, Decimal, Error, ErrorCode, TransferCreate, TransferStatus, TransferTry,
-    http::StatusCode, parse_response,
+    Error,
+    http::StatusCode,
+    prelude::{Currency, Decimal, ErrorCode, TransferCreate, TransferStatus, TransferTry},
+    response::parse_response,
 };
 
 fn ok(data: &str) -> String {

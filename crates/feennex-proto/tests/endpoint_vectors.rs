@@ -2,10 +2,14 @@
 //! the exact body, and a signature recomputed independently of the signer.
 
 use feennex_proto::{
-    AccountDetails, AddOnFieldError, AddOnFields, BillCreate, BillShopOrderStatus, CheckAccount,
-    Currency, Endpoint, InvoiceCreate, InvoiceTry, Merchant, PaymentUrls, SecretKey, ShopBalance,
-    ShopId, TransferAmountType, TransferCreate, TransferStatus, TransferTry, WithdrawAmountType,
-    WithdrawCreate, WithdrawShopPaymentStatus, WithdrawStatusById, WithdrawTry,
+    Merchant, SecretKey,
+    endpoints::{AddOnFieldError, AddOnFields, Endpoint},
+    prelude::{
+        AccountDetails, BillCreate, BillShopOrderStatus, CheckAccount, Currency, InvoiceCreate,
+        InvoiceTry, PaymentUrls, ShopBalance, ShopId, TransferAmountType, TransferCreate,
+        TransferStatus, TransferTry, WithdrawAmountType, WithdrawCreate, WithdrawShopPaymentStatus,
+        WithdrawStatusById, WithdrawTry,
+    },
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};

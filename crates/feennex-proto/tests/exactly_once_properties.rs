@@ -11,7 +11,8 @@ use feennex_proto::exchange::{
 use feennex_proto::http;
 use feennex_proto::transport::{Delivery, Response};
 use feennex_proto::{
-    Currency, Error, Merchant, SecretKey, ShopId, TransferAmountType, TransferCreate,
+    Error, Merchant, SecretKey,
+    prelude::{Currency, ShopId, TransferAmountType, TransferCreate},
 };
 use proptest::prelude::*;
 
@@ -97,8 +98,8 @@ enum OutcomeKind {
 
 type Result2 = Result<
     feennex_proto::exchange::PayoutOutcome<
-        feennex_proto::TransferCreated,
-        feennex_proto::TransferPayout,
+        feennex_proto::endpoints::TransferCreated,
+        feennex_proto::endpoints::TransferPayout,
     >,
     Error,
 >;
@@ -311,7 +312,7 @@ fn insufficient_balance_is_final_and_known() {
         run(Duration::from_secs(60), 50, |c, _| scripted(c, Outcome::Api(9))).unwrap();
     assert_eq!(log.len(), 1);
     let error = result.unwrap_err();
-    assert_eq!(error.api_code(), Some(feennex_proto::ErrorCode::InsufficientBalance));
+    assert_eq!(error.api_code(), Some(feennex_proto::prelude::ErrorCode::InsufficientBalance));
     assert!(!error.is_outcome_unknown());
 }
 

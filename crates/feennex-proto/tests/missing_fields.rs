@@ -4,9 +4,14 @@
 
 use feennex_proto::http::StatusCode;
 use feennex_proto::{
-    BillCreate, BillShopOrderStatus, CheckAccount, Endpoint, Error, InvoiceCreate, InvoiceTry,
-    ShopBalance, TransferCreate, TransferStatus, TransferTry, WithdrawCreate,
-    WithdrawShopPaymentStatus, WithdrawStatusById, WithdrawTry, parse_response,
+    Error,
+    endpoints::Endpoint,
+    prelude::{
+        BillCreate, BillShopOrderStatus, CheckAccount, InvoiceCreate, InvoiceTry, ShopBalance,
+        TransferCreate, TransferStatus, TransferTry, WithdrawCreate, WithdrawShopPaymentStatus,
+        WithdrawStatusById, WithdrawTry,
+    },
+    response::parse_response,
 };
 use serde_json::{Value, json};
 

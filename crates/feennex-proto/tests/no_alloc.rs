@@ -5,7 +5,11 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use feennex_proto::{Merchant, SecretKey, ShopId, TransferCreate, sign, verify};
+use feennex_proto::{
+    Merchant, SecretKey,
+    prelude::{ShopId, TransferCreate},
+    sign::{sign, verify},
+};
 
 thread_local! {
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
@@ -87,8 +91,8 @@ fn the_counter_sees_allocations() {
             .amount("1".parse().unwrap())
             .amount_type(Default::default())
             .payee_account("201234567890".parse().unwrap())
-            .payee_currency(feennex_proto::Currency::USD)
-            .shop_currency(feennex_proto::Currency::USD)
+            .payee_currency(feennex_proto::prelude::Currency::USD)
+            .shop_currency(feennex_proto::prelude::Currency::USD)
             .shop_payment_id("a".parse().unwrap())
             .build();
         std::hint::black_box(merchant.build(&create).unwrap());

@@ -1,7 +1,10 @@
 //! The hosted pay page: its address and its signed fields.
 
 use feennex_proto::pay_page::{DEFAULT_PAY_PAGE_HOST, PayPage, PayPageLang};
-use feennex_proto::{BaseUrl, Currency, Merchant, PaymentUrls, SecretKey, ShopId};
+use feennex_proto::{
+    Merchant, SecretKey,
+    prelude::{BaseUrl, Currency, PaymentUrls, ShopId},
+};
 use sha2::{Digest, Sha256};
 
 fn page() -> PayPage {

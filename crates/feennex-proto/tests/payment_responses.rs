@@ -2,8 +2,14 @@
 //! amounts given as numbers or strings and unknown fields ignored.
 
 use feennex_proto::{
-    BillCreate, BillShopOrderStatus, BillStatus, Currency, Decimal, Error, FormMethod,
-    InvoiceCreate, InvoiceTry, ShopBalance, http::StatusCode, parse_response,
+    Error,
+    endpoints::FormMethod,
+    http::StatusCode,
+    prelude::{
+        BillCreate, BillShopOrderStatus, BillStatus, Currency, Decimal, InvoiceCreate, InvoiceTry,
+        ShopBalance,
+    },
+    response::parse_response,
 };
 
 fn ok(data: &str) -> String {

@@ -1,7 +1,10 @@
 //! The signature vectors published for the engine behind Feennex.
 
 use feennex_proto::sign::string_to_sign;
-use feennex_proto::{SecretKey, sign, verify};
+use feennex_proto::{
+    SecretKey,
+    sign::{sign, verify},
+};
 use serde_json::Value;
 
 const COPY: &str = include_str!("data/published_vectors.json");

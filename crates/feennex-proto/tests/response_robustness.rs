@@ -1,9 +1,14 @@
 //! Parsing any bytes as any answer ends in a value or a typed error, never a panic.
 
 use feennex_proto::{
-    BillCreate, BillShopOrderStatus, CheckAccount, Error, InvoiceCreate, InvoiceTry, ShopBalance,
-    TransferCreate, TransferStatus, TransferTry, WithdrawCreate, WithdrawShopPaymentStatus,
-    WithdrawStatusById, WithdrawTry, http::StatusCode, parse_response,
+    Error,
+    http::StatusCode,
+    prelude::{
+        BillCreate, BillShopOrderStatus, CheckAccount, InvoiceCreate, InvoiceTry, ShopBalance,
+        TransferCreate, TransferStatus, TransferTry, WithdrawCreate, WithdrawShopPaymentStatus,
+        WithdrawStatusById, WithdrawTry,
+    },
+    response::parse_response,
 };
 use proptest::prelude::*;
 

@@ -4,7 +4,10 @@
 use std::collections::BTreeMap;
 
 use feennex_proto::sign::string_to_sign;
-use feennex_proto::{SecretKey, sign, verify};
+use feennex_proto::{
+    SecretKey,
+    sign::{sign, verify},
+};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 

@@ -1,6 +1,6 @@
 //! Every documented status number, its finality, and unknown numbers.
 
-use feennex_proto::{BillStatus, InvoiceStatus, WithdrawStatus};
+use feennex_proto::prelude::{BillStatus, InvoiceStatus, WithdrawStatus};
 
 #[test]
 fn withdraw_errors_4_and_9_are_not_final() {

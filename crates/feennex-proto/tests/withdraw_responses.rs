@@ -1,8 +1,12 @@
 //! Answers of the external payout calls, in the specification's shape.
 
 use feennex_proto::{
-    CheckAccount, Currency, Decimal, ErrorCode, WithdrawCreate, WithdrawShopPaymentStatus,
-    WithdrawStatus, WithdrawStatusById, WithdrawTry, http::StatusCode, parse_response,
+    http::StatusCode,
+    prelude::{
+        CheckAccount, Currency, Decimal, ErrorCode, WithdrawCreate, WithdrawShopPaymentStatus,
+        WithdrawStatus, WithdrawStatusById, WithdrawTry,
+    },
+    response::parse_response,
 };
 
 fn ok(data: &str) -> String {

@@ -9,7 +9,10 @@ use pyo3::types::{PyBytes, PyDict};
 use feennex_proto::callback::{
     CallbackPolicy, ExpectedOrder, IpRange, SenderCheck, verify_callback_with,
 };
-use feennex_proto::{Currency, Decimal, SecretKey, ShopId, ShopOrderId};
+use feennex_proto::{
+    SecretKey,
+    prelude::{Currency, Decimal, ShopId, ShopOrderId},
+};
 
 use crate::errors::{invalid, mismatch, rejection};
 use crate::values::text_of;

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use feennex_proto::endpoints::{AddOnFields, PaymentUrls};
-use feennex_proto::*;
+use feennex_proto::prelude::*;
 
 use crate::errors::{from_core, invalid};
 use crate::values::Params;
@@ -125,7 +125,7 @@ impl AnyEndpoint {
                     .payee_currency(p.parsed("payee_currency")?)
                     .shop_currency(p.parsed("shop_currency")?)
                     .shop_payment_id(p.parsed("shop_payment_id")?)
-                    .description_opt(p.optional("description")?)
+                    .maybe_description(p.optional("description")?)
                     .build();
                 Self::TransferCreate(create)
             }
@@ -138,8 +138,8 @@ impl AnyEndpoint {
                     .shop_amount(p.amount("shop_amount")?)
                     .shop_currency(p.parsed("shop_currency")?)
                     .shop_order_id(p.parsed("shop_order_id")?)
-                    .description_opt(p.optional("description")?)
-                    .payer_account_opt(p.optional("payer_account")?)
+                    .maybe_description(p.optional("description")?)
+                    .maybe_payer_account(p.optional("payer_account")?)
                     .urls(urls(p)?)
                     .build();
                 Self::BillCreate(bill)
@@ -229,7 +229,7 @@ pub fn parse_answer(
     macro_rules! parse {
         ($($path:literal => $endpoint:ty),* $(,)?) => {
             match endpoint {
-                $($path => feennex_proto::parse_response::<$endpoint>(status, body)
+                $($path => feennex_proto::response::parse_response::<$endpoint>(status, body)
                     .map(|output| json(&output)),)*
                 other => return Err(invalid(py, "endpoint", format!("{other:?} is not an endpoint"))),
             }

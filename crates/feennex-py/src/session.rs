@@ -6,8 +6,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use feennex_proto::pay_page::{PayPage, PayPageLang};
+use feennex_proto::prelude::*;
 use feennex_proto::session::CallLabel;
-use feennex_proto::*;
 
 use crate::callback::{FieldRule, Notification, verify_with};
 use crate::endpoints::{AnyEndpoint, with_endpoint};

@@ -138,7 +138,9 @@ fn signature<'py>(
     secret: &SecretKey,
 ) -> PyResult<Bound<'py, PyString>> {
     let py = fields.py();
-    with_fields(fields, |texts| PyString::new(py, feennex_proto::sign(texts, secret).as_str()))
+    with_fields(fields, |texts| {
+        PyString::new(py, feennex_proto::sign::sign(texts, secret).as_str())
+    })
 }
 
 /// The Feennex signature of `fields` with `secret`: SHA-256 of the values in
@@ -174,7 +176,7 @@ impl Signer {
 
     /// Checks a received signature against `fields`, in constant time.
     fn verify(&self, fields: &Bound<'_, PyAny>, received: &str) -> PyResult<bool> {
-        with_fields(fields, |texts| feennex_proto::verify(texts, &self.secret, received))
+        with_fields(fields, |texts| feennex_proto::sign::verify(texts, &self.secret, received))
     }
 
     fn __repr__(&self) -> &'static str {

@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
 
 use crate::errors::invalid;
-use feennex_proto::Amount;
+use feennex_proto::prelude::Amount;
 
 /// The text of a request value named `field`.
 pub fn text_of(value: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {

@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use feennex_proto::Currency;
+use feennex_proto::prelude::Currency;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +56,9 @@ struct FaultSettings {
     delay_ms: Option<u64>,
     #[serde(default, skip_deserializing)]
     injected: BTreeMap<FaultKind, u64>,
+    /// API requests received per path: what the injected faults fell on.
+    #[serde(default, skip_deserializing)]
+    requests: BTreeMap<String, u64>,
 }
 
 fn fault_settings(app: &App) -> FaultSettings {
@@ -66,6 +69,7 @@ fn fault_settings(app: &App) -> FaultSettings {
         seed: Some(config.seed),
         delay_ms: Some(u64::try_from(config.delay.as_millis()).unwrap_or(u64::MAX)),
         injected: faults.injected().clone(),
+        requests: faults.requests().clone(),
     }
 }
 

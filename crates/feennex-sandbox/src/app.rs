@@ -4,7 +4,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
-use feennex_proto::{Currency, Decimal, ErrorCode, SecretKey};
+use feennex_proto::{
+    SecretKey,
+    prelude::{Currency, Decimal, ErrorCode},
+};
 use tokio::sync::watch;
 
 use crate::config::{CallbackRetry, InvoicePayway, SandboxConfig, WithdrawPayway, WithdrawalPace};

@@ -51,7 +51,7 @@ pub(crate) fn callback_fields(app: &App, payment: &Payment, paid: bool) -> Vec<(
     let sign = app
         .secrets
         .get(&payment.shop_id)
-        .map(|secret| feennex_proto::sign(&signed, secret).to_string())
+        .map(|secret| feennex_proto::sign::sign(&signed, secret).to_string())
         .unwrap_or_default();
     fields.push(("sign".into(), sign));
     fields

@@ -6,7 +6,10 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use feennex_proto::{Currency, Decimal, SecretKey};
+use feennex_proto::{
+    SecretKey,
+    prelude::{Currency, Decimal},
+};
 
 use crate::faults::FaultConfig;
 

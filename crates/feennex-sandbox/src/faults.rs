@@ -139,18 +139,37 @@ impl FaultConfig {
     }
 }
 
-/// The live fault state: the configuration, the generator, and what was injected.
+/// Most distinct paths counted one by one; requests to others count as `other`
+/// (a client sending made-up paths cannot grow the counts without bound).
+const COUNTED_PATHS: usize = 32;
+
+/// The live fault state: the configuration, the generator, what was injected, and
+/// how many API requests of each path drew their fate.
 #[derive(Debug)]
 pub(crate) struct Faults {
     config: FaultConfig,
     rng: SplitMix64,
     injected: BTreeMap<FaultKind, u64>,
+    requests: BTreeMap<String, u64>,
 }
 
 impl Faults {
     pub(crate) fn new(config: FaultConfig) -> Self {
         let rng = SplitMix64::new(config.seed);
-        Self { config, rng, injected: BTreeMap::new() }
+        Self { config, rng, injected: BTreeMap::new(), requests: BTreeMap::new() }
+    }
+
+    /// API requests received per path (such as `/transfer/create`), since the start.
+    pub(crate) fn requests(&self) -> &BTreeMap<String, u64> {
+        &self.requests
+    }
+
+    /// Counts an API request to `path`, then draws its fate.
+    pub(crate) fn draw_for(&mut self, path: &str) -> Option<FaultKind> {
+        let known = self.requests.contains_key(path) || self.requests.len() < COUNTED_PATHS;
+        let key = if known { path } else { "other" };
+        *self.requests.entry(key.to_owned()).or_default() += 1;
+        self.draw()
     }
 
     /// Replaces the configuration; the generator restarts from the seed.
@@ -250,6 +269,21 @@ mod tests {
         );
         assert!((0..50).all(|_| faults.draw() == Some(FaultKind::Truncate)));
         assert_eq!(faults.injected().get(&FaultKind::Truncate), Some(&50));
+    }
+
+    #[test]
+    fn requests_are_counted_per_path_up_to_a_bound() {
+        let mut faults = Faults::new(FaultConfig::none());
+        for path in ["/transfer/create", "/transfer/create", "/shop_balance"] {
+            assert_eq!(faults.draw_for(path), None);
+        }
+        assert_eq!(faults.requests().get("/transfer/create"), Some(&2));
+        assert_eq!(faults.requests().get("/shop_balance"), Some(&1));
+        for n in 0..100 {
+            faults.draw_for(&format!("/made-up/{n}"));
+        }
+        assert_eq!(faults.requests().len(), COUNTED_PATHS + 1);
+        assert_eq!(faults.requests().get("other"), Some(&(100 - (COUNTED_PATHS as u64 - 2))));
     }
 
     #[test]

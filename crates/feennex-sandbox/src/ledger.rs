@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
-use feennex_proto::{Currency, Decimal, ErrorCode};
+use feennex_proto::prelude::{Currency, Decimal, ErrorCode};
 use serde::Serialize;
 
 use crate::config::WithdrawalPace;

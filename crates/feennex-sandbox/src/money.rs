@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use feennex_proto::{Currency, Decimal};
+use feennex_proto::prelude::{Currency, Decimal};
 use rust_decimal::RoundingStrategy;
 use serde::Serialize;
 use serde_json::value::RawValue;

@@ -4,7 +4,7 @@
 //! normally does; clients must read the envelope, not the status.
 
 use axum::response::{IntoResponse, Response};
-use feennex_proto::ErrorCode;
+use feennex_proto::prelude::ErrorCode;
 use http::{StatusCode, header};
 use serde::Serialize;
 

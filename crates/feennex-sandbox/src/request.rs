@@ -5,7 +5,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use feennex_proto::{Currency, Decimal, ErrorCode, SecretKey};
+use feennex_proto::{
+    SecretKey,
+    prelude::{Currency, Decimal, ErrorCode},
+};
 use serde_json::value::RawValue;
 
 use crate::pytext::python_str;
@@ -251,7 +254,7 @@ impl<'a> Call<'a> {
                 (*name, text.unwrap_or_default())
             })
             .collect();
-        if feennex_proto::verify(&values, secret, &sign) {
+        if feennex_proto::sign::verify(&values, secret, &sign) {
             Ok(shop_id)
         } else {
             Err(ApiFailure::new(
@@ -274,7 +277,7 @@ mod tests {
     }
 
     fn signed_body(fields: &[(&str, &str)], sign_values: &[(&str, &str)]) -> String {
-        let sign = feennex_proto::sign(sign_values, &SecretKey::new("s3cret"));
+        let sign = feennex_proto::sign::sign(sign_values, &SecretKey::new("s3cret"));
         let mut parts: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
         parts.push(format!("\"sign\":\"{sign}\""));
         format!("{{{}}}", parts.join(","))

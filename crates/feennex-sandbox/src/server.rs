@@ -285,7 +285,7 @@ async fn handle(
         None
     } else {
         let mut faults = app.faults();
-        faults.draw().map(|kind| (kind, faults.config().delay))
+        faults.draw_for(request.uri().path()).map(|kind| (kind, faults.config().delay))
     };
     match fault {
         Some((FaultKind::DropBefore, _)) => return Err(DropConnection::Fault),

@@ -3,7 +3,7 @@
 //! itself checked against CPython in `pytext_matches_python.rs`), or the amount must
 //! be refused.
 
-use feennex_proto::{Amount, Decimal};
+use feennex_proto::prelude::{Amount, Decimal};
 use proptest::prelude::*;
 
 /// Python's `str()` of the value `json.loads` makes of a JSON number: the one

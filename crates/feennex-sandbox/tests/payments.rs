@@ -85,7 +85,7 @@ fn signature_is_valid(fields: &[(String, String)], secret: &SecretKey) -> bool {
         .filter(|(name, value)| name != "sign" && !value.is_empty())
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
-    feennex_proto::verify(&signed, secret, field(fields, "sign"))
+    feennex_proto::sign::verify(&signed, secret, field(fields, "sign"))
 }
 
 fn wait_for_delivery(addr: SocketAddr, attempts: usize) -> serde_json::Value {

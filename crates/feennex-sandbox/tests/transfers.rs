@@ -5,7 +5,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{Reply, Shop, V, available, decimal, http, introspect, spawn, spawn_default};
-use feennex_proto::{Currency, SecretKey};
+use feennex_proto::{SecretKey, prelude::Currency};
 use feennex_sandbox::{SandboxConfig, ShopConfig};
 use rust_decimal::Decimal;
 
@@ -93,7 +93,7 @@ fn a_float_token_is_signed_as_python_prints_it() {
         ("shop_currency", "840"),
         ("shop_id", "1"),
     ];
-    let sign = feennex_proto::sign(&fields, &SecretKey::new(feennex_sandbox::DEFAULT_SECRET));
+    let sign = feennex_proto::sign::sign(&fields, &SecretKey::new(feennex_sandbox::DEFAULT_SECRET));
     let body = format!(
         r#"{{"amount": 10.00, "amount_type": "receive_amount", "payee_currency": 840, "shop_currency": 840, "shop_id": 1, "sign": "{sign}"}}"#
     );

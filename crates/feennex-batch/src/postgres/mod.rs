@@ -33,8 +33,8 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use feennex_proto::Decimal;
 use feennex_proto::batch::LastRecord;
+use feennex_proto::prelude::Decimal;
 use tokio::task::JoinHandle;
 use tokio_postgres::{Client, Row as DbRow, Statement};
 

@@ -13,7 +13,7 @@ use feennex_batch::{
     Summary, check_distinct, write_report,
 };
 use feennex_hyper::HyperTransport;
-use feennex_proto::{ApiError, Session};
+use feennex_proto::{Session, prelude::ApiError};
 
 use super::progress::Progress;
 use super::{

@@ -230,8 +230,9 @@ fn print_dry_run(out: &mut dyn Write, found: &feennex_batch::DryRun) -> Result<(
                 Some(by) => format!("short by {}", by.normalize()),
                 None => "enough".to_owned(),
             };
-            let alpha =
-                feennex_proto::Currency::new(*currency).and_then(|c| c.alpha()).unwrap_or("");
+            let alpha = feennex_proto::prelude::Currency::new(*currency)
+                .and_then(|c| c.alpha())
+                .unwrap_or("");
             writeln!(
                 out,
                 "  {currency} {alpha}: write-off {total}, available {available}: {verdict}"

@@ -16,7 +16,8 @@
 //!
 //! ```
 //! use feennex_proto::adoption::{NotAdopted, Ownership, PayoutIntent, Seen};
-//! use feennex_proto::*;
+//! use feennex_proto::endpoints::TransferPayout;
+//! use feennex_proto::prelude::*;
 //!
 //! let create = TransferCreate::builder()
 //!     .amount("10".parse()?)

@@ -15,18 +15,30 @@ use crate::error::Error;
 use crate::exchange::{Call, Exchange, Step};
 use crate::status::BillStatus;
 use crate::transport::Response;
-use crate::types::{Currency, ShopOrderId, Timestamp};
+use crate::types::{Currency, ShopId, ShopOrderId, Timestamp};
+
+use super::said::{known, said};
 
 /// Longest piece of a received value kept in a mismatch, in characters.
 const VALUE_CHARS: usize = 64;
 
-/// How a callback disagrees with the API's own record of the order. `callback`
-/// is the field's text (cut at 64 characters), or `None` when it is missing.
+/// How a callback disagrees with the API's own record of the order, or with the
+/// merchant asking. `callback` is the field's text (cut at 64 characters), or
+/// `None` when it is missing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfirmationMismatch {
+    /// The callback names another shop than the merchant's, or writes its id
+    /// differently (`06` for `6`): the text must be the merchant's id exactly.
+    #[error("shop_id: the callback says {}, the merchant is {merchant}", said(.callback))]
+    ShopId {
+        /// What the callback says.
+        callback: Option<String>,
+        /// The merchant's shop.
+        merchant: ShopId,
+    },
     /// The callback has no usable `shop_order_id`, or the API found another order.
-    #[error("shop_order_id: the callback says {callback:?}, the API says {api:?}")]
+    #[error("shop_order_id: the callback says {}, the API says {}", said(.callback), said(.api))]
     ShopOrderId {
         /// What the callback says.
         callback: Option<String>,
@@ -34,7 +46,7 @@ pub enum ConfirmationMismatch {
         api: Option<String>,
     },
     /// Another payment.
-    #[error("payment_id: the callback says {callback:?}, the API says {api}")]
+    #[error("payment_id: the callback says {}, the API says {api}", said(.callback))]
     PaymentId {
         /// What the callback says.
         callback: Option<String>,
@@ -42,7 +54,7 @@ pub enum ConfirmationMismatch {
         api: u64,
     },
     /// Another amount (compared as decimals).
-    #[error("shop_amount: the callback says {callback:?}, the API says {api:?}")]
+    #[error("shop_amount: the callback says {}, the API says {}", said(.callback), known(.api))]
     Amount {
         /// What the callback says.
         callback: Option<String>,
@@ -50,7 +62,7 @@ pub enum ConfirmationMismatch {
         api: Option<Decimal>,
     },
     /// Another currency.
-    #[error("shop_currency: the callback says {callback:?}, the API says {api:?}")]
+    #[error("shop_currency: the callback says {}, the API says {}", said(.callback), known(.api))]
     Currency {
         /// What the callback says.
         callback: Option<String>,
@@ -58,7 +70,7 @@ pub enum ConfirmationMismatch {
         api: Option<Currency>,
     },
     /// The status disagrees: a callback saying `success` needs a paid bill.
-    #[error("status: the callback says {callback:?}, the API says {api}")]
+    #[error("status: the callback says {}, the API says {api}", said(.callback))]
     Status {
         /// What the callback says.
         callback: Option<String>,
@@ -71,6 +83,7 @@ impl ConfirmationMismatch {
     /// The callback field that disagrees, such as `shop_amount`.
     pub fn field(&self) -> &'static str {
         match self {
+            Self::ShopId { .. } => "shop_id",
             Self::ShopOrderId { .. } => "shop_order_id",
             Self::PaymentId { .. } => "payment_id",
             Self::Amount { .. } => "shop_amount",
@@ -105,12 +118,17 @@ impl From<ConfirmationMismatch> for ConfirmError {
 #[derive(Debug)]
 pub struct Confirmation {
     lookup: Call<BillShopOrderStatus>,
+    shop_id: ShopId,
     notification: Notification,
 }
 
 impl Confirmation {
-    pub(crate) fn new(lookup: Call<BillShopOrderStatus>, notification: Notification) -> Self {
-        Self { lookup, notification }
+    pub(crate) fn new(
+        lookup: Call<BillShopOrderStatus>,
+        shop_id: ShopId,
+        notification: Notification,
+    ) -> Self {
+        Self { lookup, shop_id, notification }
     }
 }
 
@@ -123,7 +141,8 @@ impl Exchange for Confirmation {
             Step::Wait(wait) => Step::Wait(wait),
             Step::Done(Err(error)) => Step::Done(Err(ConfirmError::Lookup(error))),
             Step::Done(Ok(bill)) => {
-                Step::Done(self.notification.confirm(&bill).map(|()| bill).map_err(Into::into))
+                let agreed = self.notification.confirm(self.shop_id, &bill);
+                Step::Done(agreed.map(|()| bill).map_err(Into::into))
             }
         }
     }
@@ -153,13 +172,20 @@ impl Notification {
         Ok(BillShopOrderStatus::new(now, shop_order_id))
     }
 
-    /// Compares the callback with the API's answer to
-    /// [`Notification::confirmation_lookup`]: order id, payment id, amount (as
-    /// decimals), currency and status. `success` agrees only with a paid bill;
-    /// `rejected` and `cancel` with a canceled or expired one; `hold` with a
-    /// waiting one.
-    pub fn confirm(&self, bill: &BillState) -> Result<(), ConfirmationMismatch> {
+    /// Compares the callback with the merchant asking (`shop_id`, whose key
+    /// looked the bill up) and with the API's answer to
+    /// [`Notification::confirmation_lookup`]: shop id (as text, exactly), order
+    /// id, payment id, amount (as decimals), currency and status. `success` agrees
+    /// only with a paid bill; `rejected` and `cancel` with a canceled or expired
+    /// one; `hold` with a waiting one.
+    pub fn confirm(&self, shop_id: ShopId, bill: &BillState) -> Result<(), ConfirmationMismatch> {
         let callback = |name: &str| self.field(name).map(bounded);
+        if !self.is_of_shop(shop_id) {
+            return Err(ConfirmationMismatch::ShopId {
+                callback: callback("shop_id"),
+                merchant: shop_id,
+            });
+        }
         if bill.shop_order_id.as_deref().is_some_and(|id| Some(id) != self.shop_order_id()) {
             return Err(ConfirmationMismatch::ShopOrderId {
                 callback: callback("shop_order_id"),

@@ -4,7 +4,7 @@
 //!
 //! ```
 //! use feennex_proto::callback::*;
-//! use feennex_proto::*;
+//! use feennex_proto::prelude::*;
 //!
 //! let secret = SecretKey::new("SecretKey01");
 //! let body = b"payment_id=9001&shop_id=6&shop_order_id=101&shop_amount=10.00&shop_currency=840\
@@ -25,7 +25,7 @@
 //! })?;
 //! assert_eq!(notification.status(), Some(CallbackStatus::Success));
 //! // Before acting, ask the API: send this lookup, then compare its answer with
-//! // `notification.confirm(&bill)` (the clients' `confirm_callback` does both).
+//! // `notification.confirm(shop_id, &bill)` (the clients' `confirm_callback` does both).
 //! let lookup = notification.confirmation_lookup(std::time::SystemTime::now())?;
 //! assert_eq!(lookup.shop_order_id.as_str(), "101");
 //! // Reply with HTTP 200 and this body, or Feennex sends the callback again.
@@ -35,9 +35,11 @@
 
 mod body;
 mod confirm;
+mod fields;
 mod notification;
 mod policy;
 mod replay;
+mod said;
 mod sender;
 
 use std::net::IpAddr;
@@ -100,9 +102,10 @@ pub enum CallbackRejection {
         /// The field's name.
         name: String,
     },
-    /// A correctly signed callback has a field whose value cannot be what the API
-    /// sends, such as a `shop_amount` that is not a number.
-    #[error("the field {name} is malformed")]
+    /// A correctly signed callback has a known field whose value is not of its
+    /// type, such as a `shop_amount` that is not a number or a `user_ip` that is
+    /// not an address: possibly a re-split onto known names.
+    #[error("the field {name} is malformed: it must be {}", fields::shape_of(.name))]
     MalformedField {
         /// The field's name.
         name: String,

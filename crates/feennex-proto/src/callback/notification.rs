@@ -7,6 +7,7 @@ use std::fmt;
 use rust_decimal::Decimal;
 
 use super::body::RawFields;
+use super::said::said;
 use crate::lenient::parse_decimal;
 use crate::types::{Currency, ShopId, ShopOrderId};
 
@@ -35,7 +36,8 @@ pub enum CallbackStatus {
 }
 
 impl CallbackStatus {
-    fn parse(text: &str) -> Self {
+    /// The status a word names; the documented words are the only known ones.
+    pub(crate) fn parse(text: &str) -> Self {
         match text {
             "success" => Self::Success,
             "rejected" => Self::Rejected,
@@ -64,8 +66,8 @@ pub struct ExpectedOrder {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum OrderMismatch {
-    /// Another shop's id.
-    #[error("shop_id is {received:?}, expected {expected}")]
+    /// Another shop's id, or the id written differently (`06` for `6`).
+    #[error("shop_id is {}, expected {expected}", said(.received))]
     ShopId {
         /// The merchant's shop.
         expected: ShopId,
@@ -73,7 +75,7 @@ pub enum OrderMismatch {
         received: Option<String>,
     },
     /// Another order.
-    #[error("shop_order_id is {received:?}, expected {expected:?}")]
+    #[error("shop_order_id is {}, expected \"{}\"", said(.received), .expected.escape_debug())]
     ShopOrderId {
         /// The order's id.
         expected: String,
@@ -81,7 +83,7 @@ pub enum OrderMismatch {
         received: Option<String>,
     },
     /// Another amount (compared as decimals: `10.0` equals `10.00`).
-    #[error("shop_amount is {received:?}, expected {expected}")]
+    #[error("shop_amount is {}, expected {expected}", said(.received))]
     Amount {
         /// The order's amount.
         expected: Decimal,
@@ -89,7 +91,7 @@ pub enum OrderMismatch {
         received: Option<String>,
     },
     /// Another currency.
-    #[error("shop_currency is {received:?}, expected {expected}")]
+    #[error("shop_currency is {}, expected {expected}", said(.received))]
     Currency {
         /// The order's currency.
         expected: Currency,
@@ -178,11 +180,18 @@ impl Notification {
         self.field("ps_data")
     }
 
-    /// Checks the callback against the merchant's order: shop, order id, amount
-    /// (as decimals) and currency. The status is left to the caller.
+    /// Whether the callback is of this shop: its `shop_id` is the shop's id as
+    /// text, exactly (`06` is not `6`).
+    pub fn is_of_shop(&self, shop_id: ShopId) -> bool {
+        self.field("shop_id") == Some(shop_id.to_string().as_str())
+    }
+
+    /// Checks the callback against the merchant's order: shop (its id as text,
+    /// exactly), order id, amount (as decimals) and currency. The status is left to
+    /// the caller.
     pub fn check_order(&self, order: &ExpectedOrder) -> Result<(), OrderMismatch> {
         let received = |name: &str| self.field(name).map(str::to_owned);
-        if self.shop_id() != Some(order.shop_id) {
+        if !self.is_of_shop(order.shop_id) {
             return Err(OrderMismatch::ShopId {
                 expected: order.shop_id,
                 received: received("shop_id"),

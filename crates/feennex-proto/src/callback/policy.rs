@@ -3,42 +3,22 @@
 //! Field names are not signed and values join with `:`, so one signed string can
 //! be re-split into other fields: `description=gift:1000:840:6:101:success` can
 //! become `shop_amount=1000`, `shop_currency=840`, … with filler fields around
-//! them. The strict policy (the default) accepts only the known callback fields and
-//! requires those a payment callback always carries, which refuses such a
-//! re-split unless it lands exactly on known names; confirming the callback with
-//! the API ([`Notification::confirmation_lookup`](super::Notification::confirmation_lookup)) catches
-//! the rest.
+//! them. The strict policy (the default) accepts only the known callback fields,
+//! each holding a value of its type, and requires those a payment callback always
+//! carries: a re-split onto unknown names is refused by name, and one onto known
+//! names has to put the genuine values that follow the claims into a typed field
+//! (the last one, `user_ip`, must be an IP address), which refuses them. Confirming the callback with the
+//! API ([`Notification::confirmation_lookup`](super::Notification::confirmation_lookup))
+//! remains the proof that the payment happened.
 
 use std::collections::BTreeSet;
 
 use super::CallbackRejection;
 use super::body::RawFields;
-use crate::lenient::parse_decimal;
-use crate::types::{Currency, ShopId};
+use super::fields::{NAMES, field_type};
 
 /// Every field the API documents in callbacks (spec section 6), `sign` included.
-pub const KNOWN_CALLBACK_FIELDS: &[&str] = &[
-    "client_price",
-    "created",
-    "description",
-    "email",
-    "lang",
-    "payer_id",
-    "payment_id",
-    "payway",
-    "processed",
-    "ps_currency",
-    "ps_data",
-    "shop_amount",
-    "shop_currency",
-    "shop_id",
-    "shop_order_id",
-    "shop_original_amount",
-    "shop_refund",
-    "sign",
-    "status",
-    "user_ip",
-];
+pub const KNOWN_CALLBACK_FIELDS: &[&str] = &NAMES;
 
 /// The fields every payment callback carries, with a non-empty value.
 pub const REQUIRED_CALLBACK_FIELDS: &[&str] =
@@ -52,9 +32,11 @@ const NAME_CHARS: usize = 64;
 ///
 /// [`CallbackPolicy::strict`] is the default: every field must be one of
 /// [`KNOWN_CALLBACK_FIELDS`] or allowed with [`CallbackPolicy::allow_field`], every
-/// one of [`REQUIRED_CALLBACK_FIELDS`] must be present and not empty, and
-/// `shop_id`, `shop_amount` and `shop_currency` must parse.
-/// [`CallbackPolicy::permissive`] checks only the signature; say so explicitly.
+/// one of [`REQUIRED_CALLBACK_FIELDS`] must be present and not empty, and every
+/// known field that is not empty must hold a value of its type: an IP address, a
+/// decimal amount, a currency code, a status from the documented list, a date, a
+/// numeric id. [`CallbackPolicy::permissive`] checks only the signature; say so
+/// explicitly.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallbackPolicy {
     strict: bool,
@@ -69,7 +51,7 @@ impl Default for CallbackPolicy {
 }
 
 impl CallbackPolicy {
-    /// Known fields only, the required ones present and well formed.
+    /// Known fields only, each of its type, the required ones present.
     pub fn strict() -> Self {
         Self { strict: true, allowed: BTreeSet::new() }
     }
@@ -129,13 +111,12 @@ impl CallbackPolicy {
         if let Some(name) = REQUIRED_CALLBACK_FIELDS.iter().find(|name| value(name).is_empty()) {
             return Err(CallbackRejection::MissingField { name: (*name).to_owned() });
         }
-        let well_formed = [
-            ("shop_id", value("shop_id").parse::<ShopId>().is_ok()),
-            ("shop_amount", parse_decimal(value("shop_amount")).is_some()),
-            ("shop_currency", value("shop_currency").parse::<Currency>().is_ok()),
-        ];
-        match well_formed.iter().find(|(_, ok)| !ok) {
-            Some((name, _)) => Err(CallbackRejection::MalformedField { name: (*name).to_owned() }),
+        let malformed = fields.iter().find(|(name, value)| {
+            let text = value.as_deref().unwrap_or("");
+            !text.is_empty() && field_type(name).is_some_and(|kind| !kind.accepts(text))
+        });
+        match malformed {
+            Some((name, _)) => Err(CallbackRejection::MalformedField { name: name.clone() }),
             None => Ok(()),
         }
     }
@@ -227,6 +208,47 @@ mod tests {
             strict.check(&fields(&bad_amount)),
             Err(CallbackRejection::MalformedField { name: "shop_amount".to_owned() })
         );
+    }
+
+    #[test]
+    fn a_known_field_must_hold_a_value_of_its_type() {
+        let strict = CallbackPolicy::strict();
+        let mut full = payment();
+        full.extend([
+            ("created", "2024-04-12T06:18:34.719Z"),
+            ("ps_data", r#"{"a": "b:c"}"#),
+            ("shop_refund", ""),
+            ("user_ip", "2001:db8::1"),
+        ]);
+        assert_eq!(strict.check(&fields(&full)), Ok(()));
+
+        // The genuine values after the claims, absorbed by the last name.
+        let mut absorbed = payment();
+        absorbed.push(("user_ip", "9001:1:840:1:attacker-7:rejected:127.0.0.1"));
+        let rejection = strict.check(&fields(&absorbed)).unwrap_err();
+        assert_eq!(rejection, CallbackRejection::MalformedField { name: "user_ip".to_owned() });
+        assert_eq!(
+            rejection.to_string(),
+            "the field user_ip is malformed: it must be an IP address"
+        );
+
+        let mut unknown_status = payment();
+        unknown_status[5].1 = "paid";
+        assert_eq!(
+            strict.check(&fields(&unknown_status)),
+            Err(CallbackRejection::MalformedField { name: "status".to_owned() })
+        );
+        // The first malformed field in name order is named.
+        let mut two = payment();
+        two.extend([("client_price", "gift"), ("created", "2024")]);
+        assert_eq!(
+            strict.check(&fields(&two)),
+            Err(CallbackRejection::MalformedField { name: "client_price".to_owned() })
+        );
+        // A name allowed on top of the known ones holds anything.
+        let mut extra = payment();
+        extra.push(("phone", "+7:900"));
+        assert_eq!(strict.allow_field("phone").check(&fields(&extra)), Ok(()));
     }
 
     #[test]

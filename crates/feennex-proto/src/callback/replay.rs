@@ -80,8 +80,9 @@ impl ReplayGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::SecretKey;
     use crate::callback::{CallbackPolicy, SenderCheck, verify_callback_with};
-    use crate::{SecretKey, sign};
+    use crate::sign::sign;
 
     fn notification(payment_id: &str, status: &str) -> Notification {
         let secret = SecretKey::new("k");

@@ -2,7 +2,6 @@
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use typed_builder::TypedBuilder;
 
 use crate::lenient;
 use crate::request::{BodyWriter, Endpoint};
@@ -55,7 +54,7 @@ impl PaymentUrls {
 ///
 /// Made by [`BillCreate::builder`], whose named setters keep the payer's and the
 /// shop's currency from being swapped unseen.
-#[derive(Debug, Clone, PartialEq, Eq, TypedBuilder)]
+#[derive(Debug, Clone, PartialEq, Eq, bon::Builder)]
 #[non_exhaustive]
 pub struct BillCreate {
     /// The currency the payer pays in.
@@ -67,10 +66,10 @@ pub struct BillCreate {
     /// The merchant's id of the order.
     pub shop_order_id: ShopOrderId,
     /// What is paid for, shown to the payer (not signed).
-    #[builder(default, setter(into, strip_option(fallback = description_opt)))]
+    #[builder(into)]
     pub description: Option<String>,
     /// The payer's wallet, when known (not signed).
-    #[builder(default, setter(into, strip_option(fallback = payer_account_opt)))]
+    #[builder(into)]
     pub payer_account: Option<String>,
     /// Return and callback URLs (not signed).
     #[builder(default)]

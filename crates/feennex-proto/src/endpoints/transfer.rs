@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use typed_builder::TypedBuilder;
 
 use crate::lenient;
 use crate::request::{BodyWriter, Endpoint};
@@ -17,7 +16,7 @@ use crate::types::{
 ///
 /// Made by [`TransferTry::builder`], whose named setters keep the two currencies
 /// from being swapped unseen; `amount_type` defaults to `receive_amount`.
-#[derive(Debug, Clone, PartialEq, Eq, TypedBuilder)]
+#[derive(Debug, Clone, PartialEq, Eq, bon::Builder)]
 #[non_exhaustive]
 pub struct TransferTry {
     /// The amount, in the currency `amount_type` names.
@@ -117,7 +116,7 @@ fn optional_text<'de, D: serde::Deserializer<'de>>(
 /// not compile. `amount_type` defaults to `receive_amount`.
 ///
 /// ```
-/// use feennex_proto::*;
+/// use feennex_proto::prelude::*;
 /// let create = TransferCreate::builder()
 ///     .amount("25".parse()?)
 ///     .payee_account(PayeeAccount::new("201234567890")?)
@@ -133,7 +132,7 @@ fn optional_text<'de, D: serde::Deserializer<'de>>(
 /// Positional currencies, which could be swapped silently, do not compile:
 ///
 /// ```compile_fail
-/// use feennex_proto::*;
+/// use feennex_proto::prelude::*;
 /// let create = TransferCreate::new(
 ///     "25".parse().unwrap(), TransferAmountType::ReceiveAmount,
 ///     PayeeAccount::new("201234567890").unwrap(),
@@ -144,7 +143,7 @@ fn optional_text<'de, D: serde::Deserializer<'de>>(
 /// Nor does a builder that lacks a currency:
 ///
 /// ```compile_fail
-/// use feennex_proto::*;
+/// use feennex_proto::prelude::*;
 /// let create = TransferCreate::builder()
 ///     .amount("25".parse().unwrap())
 ///     .payee_account(PayeeAccount::new("201234567890").unwrap())
@@ -152,7 +151,7 @@ fn optional_text<'de, D: serde::Deserializer<'de>>(
 ///     .shop_payment_id(ShopPaymentId::new("salary-alice").unwrap())
 ///     .build();
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, TypedBuilder)]
+#[derive(Debug, Clone, PartialEq, Eq, bon::Builder)]
 #[non_exhaustive]
 pub struct TransferCreate {
     /// The amount, in the currency `amount_type` names.
@@ -169,7 +168,7 @@ pub struct TransferCreate {
     /// The merchant's id of this payout; also its idempotency key.
     pub shop_payment_id: ShopPaymentId,
     /// A note for the payee (not signed).
-    #[builder(default, setter(into, strip_option(fallback = description_opt)))]
+    #[builder(into)]
     pub description: Option<String>,
 }
 
@@ -222,7 +221,7 @@ pub struct TransferCreated {
 
 /// `transfer/shop_payment_status`: looks a wallet payout up by the merchant's id.
 ///
-/// Answered with error 7 ([`ErrorCode::OperationNotFound`](crate::ErrorCode)) when no
+/// Answered with error 7 ([`ErrorCode::OperationNotFound`](crate::error::ErrorCode)) when no
 /// such payout exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -2,7 +2,7 @@
 //! `withdraw/create`, `withdraw/status`, `withdraw/shop_payment_status`.
 //!
 //! Withdrawals are asynchronous: after a create, poll a status call until the
-//! status [is final](crate::WithdrawStatus::is_final).
+//! status [is final](crate::types::WithdrawStatus::is_final).
 
 use std::collections::BTreeMap;
 

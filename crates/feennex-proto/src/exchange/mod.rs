@@ -20,7 +20,7 @@
 //! ```
 //! use std::time::Duration;
 //! use feennex_proto::exchange::{Call, Reply, RetryPolicy, Simulation};
-//! use feennex_proto::*;
+//! use feennex_proto::prelude::*;
 //!
 //! let merchant = Merchant::new(ShopId::new(6).unwrap(), SecretKey::new("secret"));
 //! let status = TransferStatus::new(Timestamp::from_unix_millis(0)?, ShopPaymentId::new("p-1")?);

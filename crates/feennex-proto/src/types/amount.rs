@@ -21,12 +21,12 @@ const TEXT_CAPACITY: usize = 32;
 /// differently are refused when the `Amount` is made, never at the server.
 ///
 /// ```
-/// use feennex_proto::Amount;
+/// use feennex_proto::prelude::Amount;
 ///
 /// let amount: Amount = "10.50".parse()?;
 /// assert_eq!(amount.as_str(), "10.5");
 /// assert!("0.00001".parse::<Amount>().is_err()); // Python prints 1e-05
-/// # Ok::<(), feennex_proto::AmountError>(())
+/// # Ok::<(), feennex_proto::types::AmountError>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Amount {
@@ -59,6 +59,18 @@ pub enum AmountError {
         "a fractional amount must lie between 0.0001 and 1e15, or the server would sign a different text"
     )]
     OutOfRange,
+    /// A negative number (see [`Amount::parse_for_api`]).
+    #[error("the amount {0} is negative; it must be greater than zero")]
+    Negative(String),
+    /// More decimal places than the API accepts (see [`Amount::check_api_limits`]).
+    #[error(
+        "the amount has {0} decimal places; the API accepts at most {max}",
+        max = super::MAX_AMOUNT_DECIMALS
+    )]
+    TooManyDecimals(u32),
+    /// At or above the API's limit (see [`Amount::check_api_limits`]).
+    #[error("the amount must be less than {limit}, the API's limit", limit = super::AMOUNT_LIMIT)]
+    TooLarge,
 }
 
 impl Amount {

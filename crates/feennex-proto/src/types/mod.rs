@@ -2,6 +2,7 @@
 
 mod account;
 mod amount;
+mod amount_limits;
 mod amount_type;
 mod currency;
 mod ids;
@@ -12,6 +13,7 @@ mod timestamp;
 pub use crate::status::{BillStatus, InvoiceStatus, WithdrawStatus};
 pub use account::{PayeeAccount, PayeeAccountError};
 pub use amount::{Amount, AmountError};
+pub use amount_limits::{AMOUNT_LIMIT, MAX_AMOUNT_DECIMALS};
 pub use amount_type::{TransferAmountType, UnknownAmountType, WithdrawAmountType};
 pub use currency::{Currency, CurrencyError};
 pub use ids::{IdError, ShopId, ShopOrderId, ShopPaymentId};

@@ -1,6 +1,6 @@
 //! `shop_balance`: available, frozen and hold money per currency.
 
-use feennex_proto::Currency;
+use feennex_proto::prelude::Currency;
 use serde::Serialize;
 
 use crate::app::App;

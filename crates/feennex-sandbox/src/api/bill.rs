@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use feennex_proto::{Currency, ErrorCode};
+use feennex_proto::prelude::{Currency, ErrorCode};
 use serde::Serialize;
 
 use crate::app::App;

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use feennex_proto::{Currency, Decimal, ErrorCode};
+use feennex_proto::prelude::{Currency, Decimal, ErrorCode};
 use serde::Serialize;
 
 use super::{FieldConfig, Text};

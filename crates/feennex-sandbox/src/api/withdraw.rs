@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use feennex_proto::{Currency, Decimal};
+use feennex_proto::prelude::{Currency, Decimal};
 use serde::Serialize;
 
 use super::{FieldConfig, Text};
@@ -153,7 +153,7 @@ pub(crate) fn create(app: &App, call: &mut Call<'_>) -> Result<WithdrawalAnswer,
     let (payway, split) = compute(app, &amounts)?;
     if !payway.account.accepts(&account) {
         return Err(ApiFailure::new(
-            feennex_proto::ErrorCode::IncorrectRequestParam,
+            feennex_proto::prelude::ErrorCode::IncorrectRequestParam,
             format!(
                 "Incorrect values for parameters: account=\"does not match {}\"",
                 payway.account.regex()

@@ -1,5 +1,5 @@
 //! A small client for the tests, written from the spec: raw HTTP/1.1 over a
-//! `TcpStream`, bodies signed with `feennex_proto::sign`.
+//! `TcpStream`, bodies signed with `feennex_proto::sign::sign`.
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
@@ -192,7 +192,7 @@ impl Shop {
                 (*name, text)
             })
             .collect();
-        let sign = feennex_proto::sign(&signed, &self.secret);
+        let sign = feennex_proto::sign::sign(&signed, &self.secret);
         let mut object = serde_json::Map::new();
         for (name, value) in &all {
             object.insert((*name).to_owned(), serde_json::from_str(&value.json()).unwrap());
