@@ -9,6 +9,9 @@ const native = require('./feennex.node');
 /** The reply body Feennex expects (with HTTP 200) to a callback it should not send again. */
 const CALLBACK_REPLY_OK = 'OK';
 
+/** The name of every failure kind (the core's one table). */
+const FAILURE_KINDS = Object.freeze(native.failureKinds());
+
 /** Every failure of the SDK: `kind` says which, `code` is the API's error code. */
 class FeennexError extends Error {
   constructor(failure) {
@@ -18,7 +21,23 @@ class FeennexError extends Error {
     this.field = failure.field;
     this.code = failure.code;
     this.codeName = failure.code_name;
+    this.serverMessage = failure.server_message;
     this.httpStatus = failure.http_status;
+    this.snippet = failure.snippet;
+    this.endpoint = failure.endpoint;
+    this.reason = failure.reason;
+    this.received = failure.received;
+    this.shopPaymentId = failure.shop_payment_id;
+    this.createsSent = failure.creates_sent;
+    this.statusChecks = failure.status_checks;
+    this.lastError = failure.last_error ? new FeennexError(failure.last_error) : undefined;
+    this.limit = failure.limit;
+    this.payoutId = failure.payout_id;
+    this.asked = failure.asked;
+    this.found = failure.found;
+    this.notCompared = failure.not_compared;
+    this.notUnique = failure.not_unique;
+    this.preexisting = failure.preexisting;
     this.outcomeUnknown = Boolean(failure.outcome_unknown);
   }
 }
@@ -27,19 +46,24 @@ function invalid(field, reason) {
   return new FeennexError({ kind: 'invalid_input', field, message: `invalid ${field}: ${reason}`, outcome_unknown: false });
 }
 
+/** The `FeennexError` of an error the addon threw (its message is a JSON failure). */
+function failureOf(error) {
+  if (error instanceof FeennexError) return error;
+  let failure;
+  try {
+    failure = JSON.parse(error.message);
+  } catch {
+    failure = { kind: 'invalid_input', message: String(error.message), outcome_unknown: false };
+  }
+  return new FeennexError(failure);
+}
+
 /** Calls the addon, turning its JSON failures into `FeennexError`s. */
 function call(work) {
   try {
     return work();
   } catch (error) {
-    if (error instanceof FeennexError) throw error;
-    let failure;
-    try {
-      failure = JSON.parse(error.message);
-    } catch {
-      failure = { kind: 'invalid_input', message: String(error.message), outcome_unknown: false };
-    }
-    throw new FeennexError(failure);
+    throw failureOf(error);
   }
 }
 
@@ -70,10 +94,89 @@ function requireString(field, value) {
   return value;
 }
 
+/** How many fields the last `pack` wrote (kept apart to spare an array per signature). */
+let packedCount = 0;
+
+/**
+ * The fields as one text for the addon: each name and value followed by a NUL,
+ * so that a signature crosses N-API once. Their number is left in `packedCount`.
+ */
+function pack(fields) {
+  if (fields === null || typeof fields !== 'object') throw invalid('fields', 'expected an object or an array of [name, value] pairs');
+  let packed = '';
+  let count = 0;
+  if (Symbol.iterator in fields) {
+    for (const entry of fields) {
+      if (!Array.isArray(entry) || entry.length !== 2) throw invalid('fields', 'each field must be a [name, value] pair');
+      const name = text('field name', entry[0]);
+      const value = entry[1];
+      packed += `${name}\0${typeof value === 'string' ? value : text(name, value)}\0`;
+      count += 1;
+    }
+  } else {
+    for (const name in fields) {
+      if (!Object.hasOwn(fields, name)) continue;
+      const value = fields[name];
+      packed += `${name}\0${typeof value === 'string' ? value : text(name, value)}\0`;
+      count += 1;
+    }
+  }
+  packedCount = count;
+  return packed;
+}
+
 /** The signature of `fields` (an object or [name, value] pairs) with the shop's secret. */
 function sign(fields, secret) {
-  const [names, values] = fieldPairs(fields);
-  return call(() => native.sign(names, values, requireString('secret', secret)));
+  const packed = pack(fields);
+  requireString('secret', secret);
+  try {
+    return native.signPacked(packed, packedCount, secret);
+  } catch (error) {
+    throw failureOf(error);
+  }
+}
+
+/**
+ * A shop's key kept for signing many field sets: `new Signer(secret).sign(fields)`
+ * is `sign(fields, secret)` with one N-API crossing per signature. The key stays
+ * in the core and is never shown.
+ */
+class Signer {
+  constructor(secret) {
+    const nativeSigner = call(() => new native.NativeSigner(requireString('secret', secret)));
+    Object.defineProperty(this, '_native', { value: nativeSigner, enumerable: false });
+  }
+
+  /** The signature of `fields`. */
+  sign(fields) {
+    const packed = pack(fields);
+    try {
+      return this._native.sign(packed, packedCount);
+    } catch (error) {
+      throw failureOf(error);
+    }
+  }
+
+  /** Whether `received` is the signature of `fields` (compared in constant time). */
+  verify(fields, received) {
+    const packed = pack(fields);
+    const count = packedCount;
+    return call(() => this._native.verify(packed, count, requireString('received', received)));
+  }
+
+  toJSON() {
+    return {};
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return 'Signer { <secret> }';
+  }
+}
+
+/** Whether a withdrawal in this status has ended (the core's rule: 4 and 9 look like errors but are not final). */
+function withdrawStatusIsFinal(status) {
+  if (!Number.isSafeInteger(status)) throw invalid('status', 'expected an integer');
+  return native.withdrawStatusIsFinal(status);
 }
 
 /** The string-to-sign of `fields`, without the secret. */
@@ -132,25 +235,34 @@ function fieldNames(allowFields) {
   return Array.from(allowFields, (name) => requireString('allow_fields', name));
 }
 
-/**
- * Verifies a callback: the sender (`allow`: addresses, CIDR blocks, ranges; or
- * `checkedUpstream: true` when a proxy in front checked it), the body (form or
- * JSON), the signature, and the field set: the documented fields only, those of
- * a payment present, unless `allowFields` names more (such as a payway's
- * `phone`) or `permissive: true` leaves it unchecked (not both). Returns its
- * fields; throws a `FeennexError` of kind `callback_rejected` otherwise.
- */
-function verifyCallback({ body, contentType, remoteIp, allow, checkedUpstream, secret, allowFields, permissive = false } = {}) {
-  if (allow === undefined && checkedUpstream !== true) {
-    throw invalid('allow', 'name the allowed senders, or state checkedUpstream: true');
-  }
-  if (allow !== undefined && checkedUpstream === true) throw invalid('allow', 'give allow or checkedUpstream, not both');
-  const ranges = allow === undefined ? null : Array.from(allow, (range) => requireString('allow', range));
-  const names = fieldNames(allowFields);
+/** The core's callback rules from the caller's options (the core checks them). */
+function callbackRules({ allow, checkedUpstream, allowFields, permissive = false }) {
   if (typeof permissive !== 'boolean') throw invalid('permissive', 'expected true or false');
+  if (checkedUpstream !== undefined && typeof checkedUpstream !== 'boolean') {
+    throw invalid('checked_upstream', 'expected true or false');
+  }
+  const ranges = allow === undefined || allow === null
+    ? undefined
+    : Array.from(allow, (range) => requireString('allow', range));
+  return { allow: ranges, checkedUpstream: checkedUpstream === true, allowFields: fieldNames(allowFields), permissive };
+}
+
+/**
+ * Verifies a callback with `secret`: the sender (`allow`: addresses, CIDR blocks,
+ * ranges; or `checkedUpstream: true` when a proxy in front checked it; exactly
+ * one), the body (form or JSON), the signature, and the field set: the
+ * documented fields only, those of a payment present, unless `allowFields` names
+ * more (such as a payway's `phone`) or `permissive: true` leaves it unchecked
+ * (not both). Returns its fields; throws a `FeennexError` of kind
+ * `callback_rejected` with a `reason` otherwise. With a `Merchant`, use
+ * `merchant.verifyCallback`, which needs no key.
+ */
+function verifyCallback(options = {}) {
+  const { body, contentType, remoteIp, secret } = options;
+  const rules = callbackRules(options);
   const json = call(() => native.verifyCallback(
-    bodyBytes(body), requireString('contentType', contentType), requireString('remoteIp', remoteIp), ranges,
-    requireString('secret', secret), names, permissive,
+    bodyBytes(body), requireString('contentType', contentType), requireString('remoteIp', remoteIp), rules,
+    requireString('secret', secret),
   ));
   return JSON.parse(json);
 }
@@ -177,17 +289,59 @@ class Machine {
   }
 }
 
-/** A shop: its id, its secret key (kept by the core, never shown) and the base URL. */
+/** The options of every call, by their JavaScript names (the core reads and checks them). */
+const OPTION_NAMES = {
+  attemptTimeoutMs: 'attempt_timeout_ms',
+  totalTimeoutMs: 'total_timeout_ms',
+  maxCreates: 'max_creates',
+  maxStatusChecks: 'max_status_checks',
+  allowPlainHttp: 'allow_plain_http',
+  maxResponseBytes: 'max_response_bytes',
+};
+
+function optionsJson(options) {
+  const core = {};
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    // An unknown option keeps its name, and the core refuses it by that name.
+    core[OPTION_NAMES[name] ?? name] = value;
+  }
+  return JSON.stringify(core);
+}
+
+/** A shop: its id, its secret key (kept by the core, never shown), the base URL and the options of every call. */
 class Merchant {
-  constructor({ shopId, secret, baseUrl, attemptTimeoutMs } = {}) {
+  constructor({ shopId, secret, baseUrl, fetch: _fetch, ...options } = {}) {
     if (!Number.isSafeInteger(shopId) || shopId <= 0) throw invalid('shop_id', 'expected a positive integer');
     if (baseUrl !== undefined) requireString('base_url', baseUrl);
-    if (attemptTimeoutMs !== undefined && !(Number.isInteger(attemptTimeoutMs) && attemptTimeoutMs > 0 && attemptTimeoutMs < 2 ** 32)) {
-      throw invalid('attempt_timeout_ms', 'expected a positive integer of milliseconds');
-    }
     this.shopId = shopId;
-    const nativeMerchant = call(() => new native.NativeMerchant(shopId, requireString('secret', secret), baseUrl, attemptTimeoutMs));
+    const nativeMerchant = call(() => new native.NativeMerchant(shopId, requireString('secret', secret), baseUrl, optionsJson(options)));
     Object.defineProperty(this, '_native', { value: nativeMerchant, enumerable: false });
+  }
+
+  /** The largest answer read, in bytes (the `maxResponseBytes` option, or the core's default). */
+  get maxResponseBytes() {
+    return this._native.maxResponseBytes();
+  }
+
+  /**
+   * Verifies a callback with this shop's key (see `verifyCallback`); with
+   * `order: {shop_order_id, amount, currency}`, also checks it is for that order
+   * (amounts compared as decimals), throwing kind `order_mismatch` with the
+   * `field` that differs.
+   */
+  verifyCallback(options = {}) {
+    const { body, contentType, remoteIp, order } = options;
+    const rules = callbackRules(options);
+    const orderJson = order === undefined ? undefined : paramsJson(order);
+    return JSON.parse(call(() => this._native.verifyCallback(
+      bodyBytes(body), requireString('contentType', contentType), requireString('remoteIp', remoteIp), rules, orderJson,
+    )));
+  }
+
+  /** The hosted pay page of an order: `{action, fields}`, the signed fields to post to `action`. */
+  payPage(params) {
+    return JSON.parse(call(() => this._native.payPage(paramsJson(params))));
   }
 
   /** The signed request of `operation`: `{method, url, headers, body}`. */
@@ -297,13 +451,10 @@ async function drive(machine, fetchImpl = globalThis.fetch, { maxResponseBytes =
  * `transfer`/`withdraw`) makes a payout exactly once.
  */
 class Client {
-  constructor({ shopId, secret, baseUrl, attemptTimeoutMs, maxResponseBytes, fetch: fetchImpl } = {}) {
-    this.merchant = new Merchant({ shopId, secret, baseUrl, attemptTimeoutMs });
-    if (maxResponseBytes !== undefined && !(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0)) {
-      throw invalid('max_response_bytes', 'expected a positive integer of bytes');
-    }
-    this._fetch = fetchImpl ?? globalThis.fetch;
-    this._limits = { maxResponseBytes: maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES };
+  constructor(options = {}) {
+    this.merchant = new Merchant(options);
+    this._fetch = options.fetch ?? globalThis.fetch;
+    this._limits = { maxResponseBytes: this.merchant.maxResponseBytes };
   }
 
   /** One operation (not a payout create) with the core's retries. */
@@ -362,14 +513,17 @@ module.exports = {
   CALLBACK_REPLY_OK,
   Client,
   DEFAULT_MAX_RESPONSE_BYTES,
+  FAILURE_KINDS,
   FeennexError,
   Machine,
   Merchant,
   OPERATIONS,
+  Signer,
   amountText,
   drive,
   parseResponse,
   sign,
   stringToSign,
   verifyCallback,
+  withdrawStatusIsFinal,
 };

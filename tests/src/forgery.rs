@@ -38,10 +38,10 @@ where
 /// Finishes bill `id` of the sandbox at `base_url` and gives the fields of the
 /// signed callback it then sent (read back from the sandbox's record of attempts).
 pub fn finish_and_capture(base_url: &str, id: u64, paid: bool) -> Fields {
-    crate::sandbox::finish_payment(base_url, PaymentKind::Bill, id, paid);
+    crate::routes::finish_payment(base_url, PaymentKind::Bill, id, paid);
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let text = crate::sandbox::introspect(base_url, "callbacks");
+        let text = crate::routes::introspect(base_url, "callbacks");
         let attempts: serde_json::Value = serde_json::from_str(&text).unwrap();
         let found = attempts.as_array().unwrap().iter().find(|attempt| {
             attempt["kind"] == "bill" && attempt["payment_id"].as_u64() == Some(id)

@@ -95,7 +95,7 @@ pub struct Ledger {
 impl Ledger {
     /// Reads the ledger of the sandbox at `base_url` through its sandbox-only routes.
     pub fn read(base_url: &str) -> Self {
-        let read = |what: &str| crate::sandbox::introspect(base_url, what);
+        let read = |what: &str| crate::routes::introspect(base_url, what);
         Self {
             transfers: serde_json::from_str(&read("transfers")).unwrap(),
             withdrawals: serde_json::from_str(&read("withdrawals")).unwrap(),

@@ -11,6 +11,7 @@ mod clients;
 mod connect_proxy;
 pub mod forgery;
 mod ledger;
+mod routes;
 mod sandbox;
 mod scripted;
 mod tls;
@@ -19,7 +20,8 @@ mod values;
 pub use clients::{BlockingClient, HyperClient, Setup, TestClient};
 pub use connect_proxy::{ConnectProxy, Tunnelled};
 pub use ledger::{Ledger, LedgerBalance, LedgerTransfer, LedgerWithdrawal, OPENING_BALANCE};
-pub use sandbox::{TestSandbox, finish_payment, introspect, merchant_at, seed_for};
+pub use routes::{finish_payment, introspect};
+pub use sandbox::{TestSandbox, merchant_at, seed_for};
 pub use scripted::{Recorded, Reply, ScriptedServer, envelope_error, envelope_ok};
 pub use tls::{FAR_HOST, TlsFront, client_config, self_signed};
 pub use values::{

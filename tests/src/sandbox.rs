@@ -10,6 +10,7 @@ use feennex_sandbox::{DEFAULT_SECRET, DEFAULT_SHOP_ID, FaultConfig, Sandbox, San
 
 use crate::clients::{Setup, TestClient};
 use crate::ledger::Ledger;
+use crate::routes::introspect;
 
 /// A sandbox on a free loopback port, stopped when dropped.
 #[derive(Debug)]
@@ -87,19 +88,6 @@ impl TestSandbox {
         stream.read_to_string(&mut answer).unwrap();
         assert!(answer.starts_with("HTTP/1.1 200"), "POST {path} was refused: {answer}");
     }
-}
-
-/// One of the introspection routes of the sandbox at `base_url`, as JSON text (for
-/// tests that run the sandbox in another process).
-pub fn introspect(base_url: &str, what: &str) -> String {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    runtime.block_on(feennex_sandbox::introspect(base_url, what)).unwrap()
-}
-
-/// Completes (`paid`) or rejects a waiting payment of the sandbox at `base_url`.
-pub fn finish_payment(base_url: &str, kind: feennex_sandbox::PaymentKind, id: u64, paid: bool) {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    runtime.block_on(feennex_sandbox::finish_payment(base_url, kind, id, paid)).unwrap();
 }
 
 /// The sandbox's default shop at `base_url`.

@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+// The length of a signature's hex text; the `out` buffer of
+// [`feennex_signer_sign`] and [`feennex_sign_packed`] holds it and a NUL.
+#define FEENNEX_SIGNATURE_LEN 64
+
 // What a call of this library ended with.
 typedef enum FeennexStatus {
   // Done; the `out` parameters hold the results.
@@ -31,89 +35,19 @@ typedef struct FeennexMachine FeennexMachine;
 // `feennex_merchant_free`.
 typedef struct FeennexMerchant FeennexMerchant;
 
+// A shop's key kept for signing many field sets, from [`feennex_signer_new`].
+// Opaque; free it with [`feennex_signer_free`].
+typedef struct FeennexSigner FeennexSigner;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
-// The signature of `count` fields (`names[i]`, `values[i]`) with `secret`:
-// lowercase hex SHA-256, into `*out`.
+// Frees a string this library returned (NULL is ignored).
 //
 // # Safety
-// `names` and `values` point to `count` NUL-terminated strings each (or may be
-// NULL when `count` is 0); `secret` is a NUL-terminated string; `out` and `error`
-// are valid for writes or NULL.
-enum FeennexStatus feennex_sign(const char *const *names,
-                                const char *const *values,
-                                size_t count,
-                                const char *secret,
-                                char **out,
-                                char **error);
-
-// The string-to-sign of `count` fields, without the secret, into `*out`.
-//
-// # Safety
-// As [`feennex_sign`], without a secret.
-enum FeennexStatus feennex_string_to_sign(const char *const *names,
-                                          const char *const *values,
-                                          size_t count,
-                                          char **out,
-                                          char **error);
-
-// The canonical text of an amount (`"10.50"` gives `"10.5"`) into `*out`.
-//
-// # Safety
-// `amount` is a NUL-terminated string; `out` and `error` are valid for writes or
-// NULL.
-enum FeennexStatus feennex_amount_text(const char *amount, char **out, char **error);
-
-// A merchant into `*out`: shop `shop_id`, key `secret`, the API at `base_url`
-// (NULL: the production API; plain HTTP only to loopback), each attempt limited
-// to `attempt_timeout_ms` (0: the default). The key is copied and kept inside,
-// never shown.
-//
-// # Safety
-// `secret` is a NUL-terminated string; `base_url` is one or NULL; `out` and
-// `error` are valid for writes or NULL.
-enum FeennexStatus feennex_merchant_new(uint64_t shop_id,
-                                        const char *secret,
-                                        const char *base_url,
-                                        uint32_t attempt_timeout_ms,
-                                        struct FeennexMerchant **out,
-                                        char **error);
-
-// Frees a merchant (NULL is ignored).
-//
-// # Safety
-// `merchant` comes from [`feennex_merchant_new`] and is not used afterwards.
-void feennex_merchant_free(struct FeennexMerchant *merchant);
-
-// The signed request of `operation` (an API path such as `"transfer/try"`) with
-// `params_json` (a JSON object of the API's fields; amounts as strings), as JSON
-// `{"method", "url", "headers", "body"}` into `*out`.
-//
-// # Safety
-// `merchant` comes from [`feennex_merchant_new`]; `operation` and `params_json`
-// are NUL-terminated strings; `out` and `error` are valid for writes or NULL.
-enum FeennexStatus feennex_build(const struct FeennexMerchant *merchant,
-                                 const char *operation,
-                                 const char *params_json,
-                                 char **out,
-                                 char **error);
-
-// The typed data of an answer to `operation` (HTTP `status`, `body_len` bytes of
-// body) as JSON into `*out`, amounts as decimal strings. An error envelope ends
-// in `FEENNEX_STATUS_FAILED` with the API's `code` in `*error`.
-//
-// # Safety
-// `operation` is a NUL-terminated string; `body` points to `body_len` readable
-// bytes (or is NULL when `body_len` is 0); `out` and `error` are valid for writes
-// or NULL.
-enum FeennexStatus feennex_parse(const char *operation,
-                                 uint16_t status,
-                                 const uint8_t *body,
-                                 size_t body_len,
-                                 char **out,
-                                 char **error);
+// `text` comes from this library and is not used afterwards.
+void feennex_string_free(char *text);
 
 // Verifies a callback: the sender `remote_ip` must be one of the `allow_count`
 // entries of `allow` (addresses, CIDR blocks, `FIRST-LAST` ranges) unless
@@ -162,6 +96,32 @@ enum FeennexStatus feennex_verify_callback_fields(const uint8_t *body,
                                                   const char *secret,
                                                   char **out,
                                                   char **error);
+
+// [`feennex_verify_callback_fields`] with the merchant's own key, so that the
+// caller never passes the key again; when `order_json` is not NULL, the callback
+// is also checked against the merchant's order, a JSON object of
+// `shop_order_id`, `amount` (compared as a decimal: `"10.0"` equals `"10.00"`) and
+// `currency` (the shop is the merchant's): a difference ends in
+// `FEENNEX_STATUS_FAILED` with kind `order_mismatch` and the `field` that
+// differs. The callback's fields as a JSON object into `*out`.
+//
+// # Safety
+// As [`feennex_verify_callback_fields`]; `merchant` comes from
+// `feennex_merchant_new`; `order_json` is a NUL-terminated string or NULL.
+enum FeennexStatus feennex_merchant_verify_callback(const struct FeennexMerchant *merchant,
+                                                    const uint8_t *body,
+                                                    size_t body_len,
+                                                    const char *content_type,
+                                                    const char *remote_ip,
+                                                    const char *const *allow,
+                                                    size_t allow_count,
+                                                    bool checked_upstream,
+                                                    const char *const *allow_fields,
+                                                    size_t allow_fields_count,
+                                                    bool permissive,
+                                                    const char *order_json,
+                                                    char **out,
+                                                    char **error);
 
 // The machine that sends `operation` with `params_json` into `*out`: exactly once
 // for `transfer/create` and `withdraw/create` (looked up first when `resume`),
@@ -217,11 +177,170 @@ enum FeennexStatus feennex_machine_receive_failure(struct FeennexMachine *machin
 // `machine` comes from [`feennex_machine_new`] and is not used afterwards.
 void feennex_machine_free(struct FeennexMachine *machine);
 
-// Frees a string this library returned (NULL is ignored).
+// A merchant into `*out`: shop `shop_id`, key `secret`, the API at `base_url`
+// (NULL: the production API; plain HTTP only to loopback), each attempt limited
+// to `attempt_timeout_ms` (0: the default). The key is copied and kept inside,
+// never shown.
 //
 // # Safety
-// `text` comes from this library and is not used afterwards.
-void feennex_string_free(char *text);
+// `secret` is a NUL-terminated string; `base_url` is one or NULL; `out` and
+// `error` are valid for writes or NULL.
+enum FeennexStatus feennex_merchant_new(uint64_t shop_id,
+                                        const char *secret,
+                                        const char *base_url,
+                                        uint32_t attempt_timeout_ms,
+                                        struct FeennexMerchant **out,
+                                        char **error);
+
+// A merchant into `*out`, as [`feennex_merchant_new`], with the options of every
+// call as a JSON object in `options_json` (NULL: the defaults), the same options
+// in every binding: `attempt_timeout_ms`, `total_timeout_ms`, `max_creates`,
+// `max_status_checks`, `allow_plain_http`, `max_response_bytes`. An unknown
+// option is refused by name.
+//
+// # Safety
+// `secret` is a NUL-terminated string; `base_url` and `options_json` are ones or
+// NULL; `out` and `error` are valid for writes or NULL.
+enum FeennexStatus feennex_merchant_new_with_options(uint64_t shop_id,
+                                                     const char *secret,
+                                                     const char *base_url,
+                                                     const char *options_json,
+                                                     struct FeennexMerchant **out,
+                                                     char **error);
+
+// The largest answer a driver of this merchant should read, in bytes (its
+// `max_response_bytes` option, or the core's default), into `*out`.
+//
+// # Safety
+// `merchant` comes from [`feennex_merchant_new`]; `out` is valid for writes.
+enum FeennexStatus feennex_merchant_max_response_bytes(const struct FeennexMerchant *merchant,
+                                                       size_t *out);
+
+// Frees a merchant (NULL is ignored).
+//
+// # Safety
+// `merchant` comes from [`feennex_merchant_new`] and is not used afterwards.
+void feennex_merchant_free(struct FeennexMerchant *merchant);
+
+// The signed request of `operation` (an API path such as `"transfer/try"`) with
+// `params_json` (a JSON object of the API's fields; amounts as strings), as JSON
+// `{"method", "url", "headers", "body"}` into `*out`.
+//
+// # Safety
+// `merchant` comes from [`feennex_merchant_new`]; `operation` and `params_json`
+// are NUL-terminated strings; `out` and `error` are valid for writes or NULL.
+enum FeennexStatus feennex_build(const struct FeennexMerchant *merchant,
+                                 const char *operation,
+                                 const char *params_json,
+                                 char **out,
+                                 char **error);
+
+// The typed data of an answer to `operation` (HTTP `status`, `body_len` bytes of
+// body) as JSON into `*out`, amounts as decimal strings. An error envelope ends
+// in `FEENNEX_STATUS_FAILED` with the API's `code` in `*error`.
+//
+// # Safety
+// `operation` is a NUL-terminated string; `body` points to `body_len` readable
+// bytes (or is NULL when `body_len` is 0); `out` and `error` are valid for writes
+// or NULL.
+enum FeennexStatus feennex_parse(const char *operation,
+                                 uint16_t status,
+                                 const uint8_t *body,
+                                 size_t body_len,
+                                 char **out,
+                                 char **error);
+
+// The hosted pay page of an order as JSON `{"action", "fields"}` into `*out`:
+// post `fields` (`[name, value]` pairs, signed) to `action`. `params_json` holds
+// `amount`, `currency`, `shop_order_id` and optionally `description`,
+// `payway`, `payer_account`, `success_url`, `failed_url`, `callback_url`,
+// `lang` (`"en"` or `"ru"`) and `host`.
+//
+// # Safety
+// `merchant` comes from [`feennex_merchant_new`]; `params_json` is a
+// NUL-terminated string; `out` and `error` are valid for writes or NULL.
+enum FeennexStatus feennex_pay_page(const struct FeennexMerchant *merchant,
+                                    const char *params_json,
+                                    char **out,
+                                    char **error);
+
+// Whether a withdrawal in this `status` has ended (5 Success, 6 Rejected, 8
+// ManualCanceled). 4 and 9 look like errors but are not final: paying again on
+// them pays twice; an unknown status is never final.
+bool feennex_withdraw_status_is_final(int64_t status);
+
+// The signature of `count` fields (`names[i]`, `values[i]`) with `secret`:
+// lowercase hex SHA-256, into `*out`.
+//
+// # Safety
+// `names` and `values` point to `count` NUL-terminated strings each (or may be
+// NULL when `count` is 0); `secret` is a NUL-terminated string; `out` and `error`
+// are valid for writes or NULL.
+enum FeennexStatus feennex_sign(const char *const *names,
+                                const char *const *values,
+                                size_t count,
+                                const char *secret,
+                                char **out,
+                                char **error);
+
+// The string-to-sign of `count` fields, without the secret, into `*out`.
+//
+// # Safety
+// As [`feennex_sign`], without a secret.
+enum FeennexStatus feennex_string_to_sign(const char *const *names,
+                                          const char *const *values,
+                                          size_t count,
+                                          char **out,
+                                          char **error);
+
+// The canonical text of an amount (`"10.50"` gives `"10.5"`) into `*out`.
+//
+// # Safety
+// `amount` is a NUL-terminated string; `out` and `error` are valid for writes or
+// NULL.
+enum FeennexStatus feennex_amount_text(const char *amount, char **out, char **error);
+
+// A signer keeping `secret` (copied, never shown; an empty key is refused) into
+// `*out`.
+//
+// # Safety
+// `secret` is a NUL-terminated string; `out` and `error` are valid for writes or
+// NULL.
+enum FeennexStatus feennex_signer_new(const char *secret, struct FeennexSigner **out, char **error);
+
+// Frees a signer (NULL is ignored).
+//
+// # Safety
+// `signer` comes from [`feennex_signer_new`] and is not used afterwards.
+void feennex_signer_free(struct FeennexSigner *signer);
+
+// The signature of `count` fields packed in the `packed_len` bytes of `packed`
+// (each name and value followed by a NUL: `name\0value\0...`, so that a whole
+// field set crosses as one string), written as 64 hex characters and a NUL into
+// `out`, which the caller owns: no allocation, nothing to free. A name or value
+// holding a NUL itself is refused.
+//
+// # Safety
+// `signer` comes from [`feennex_signer_new`]; `packed` points to `packed_len`
+// readable bytes (or is NULL when 0); `out` points to at least
+// `FEENNEX_SIGNATURE_LEN + 1` writable bytes; `error` is valid for writes or NULL.
+enum FeennexStatus feennex_signer_sign(const struct FeennexSigner *signer,
+                                       const char *packed,
+                                       size_t packed_len,
+                                       size_t count,
+                                       char *out,
+                                       char **error);
+
+// [`feennex_signer_sign`] with the key given on each call.
+//
+// # Safety
+// As [`feennex_signer_sign`]; `secret` is a NUL-terminated string.
+enum FeennexStatus feennex_sign_packed(const char *packed,
+                                       size_t packed_len,
+                                       size_t count,
+                                       const char *secret,
+                                       char *out,
+                                       char **error);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -106,9 +106,9 @@ pub(crate) unsafe fn mut_arg<'a, T>(ptr: *mut T, name: &'static str) -> Result<&
     unsafe { ptr.as_mut() }.ok_or_else(|| Failure::invalid(name, "it is NULL"))
 }
 
-/// Parameters as JSON.
-pub(crate) fn json(text: &str) -> Result<serde_json::Value, Failure> {
-    serde_json::from_str(text).map_err(|error| Failure::invalid("params_json", error))
+/// An argument given as JSON text.
+pub(crate) fn json(text: &str, name: &'static str) -> Result<serde_json::Value, Failure> {
+    serde_json::from_str(text).map_err(|error| Failure::invalid(name, error))
 }
 
 /// An `out` parameter: written only when the caller gave one.

@@ -7,11 +7,13 @@
 //! `FeennexError`. A panic is caught and thrown as such an error too, so no input
 //! can crash the node process.
 #![deny(missing_docs)]
+// The shared layer's `Failure` (about 250 bytes) travels only on the error path.
+#![allow(clippy::result_large_err)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use feennex_ops::proto::Merchant;
-use feennex_ops::{CallbackInput, Failure, FieldRule, Machine, Operation};
+use feennex_ops::{CallbackInput, Failure, FieldRule, Kind, Machine, Operation, SenderRule};
 use napi::bindgen_prelude::Buffer;
 use napi::{Error, Result, Status};
 use napi_derive::napi;
@@ -43,15 +45,55 @@ fn pairs(
     Ok(names.into_iter().zip(values).collect())
 }
 
-/// The signature of these fields (names and values in the same order).
+fn unpack(packed: &str, count: u32) -> std::result::Result<Vec<(&str, &str)>, Failure> {
+    feennex_ops::unpack_fields(packed, count as usize)
+}
+
+/// The signature of packed fields (see `Signer.sign`) with `secret`.
 #[napi]
-pub fn sign(names: Vec<String>, values: Vec<String>, secret: String) -> Result<String> {
-    guard(|| {
-        if secret.is_empty() {
-            return Err(Failure::invalid("secret", "it is empty"));
-        }
-        Ok(feennex_ops::sign_fields(&pairs(names, values)?, &secret))
-    })
+pub fn sign_packed(packed: String, count: u32, secret: String) -> Result<String> {
+    guard(|| feennex_ops::sign_fields(&unpack(&packed, count)?, &secret))
+}
+
+/// A shop's key kept for signing: one N-API crossing per signature.
+#[napi]
+#[derive(Debug)]
+pub struct NativeSigner {
+    signer: feennex_ops::Signer,
+}
+
+#[napi]
+impl NativeSigner {
+    /// A signer with this key; an empty key is refused.
+    #[napi(constructor)]
+    pub fn new(secret: String) -> Result<Self> {
+        guard(|| Ok(Self { signer: feennex_ops::Signer::new(&secret)? }))
+    }
+
+    /// The signature of `count` packed fields (`name\0value\0` each).
+    #[napi]
+    pub fn sign(&self, packed: String, count: u32) -> Result<String> {
+        guard(|| Ok(self.signer.sign(&unpack(&packed, count)?)))
+    }
+
+    /// Whether `received` is the signature of the packed fields (constant time).
+    #[napi]
+    pub fn verify(&self, packed: String, count: u32, received: String) -> Result<bool> {
+        guard(|| Ok(self.signer.verify(&unpack(&packed, count)?, &received)))
+    }
+}
+
+/// The name of every failure kind, as `FeennexError.kind` says it.
+#[napi]
+pub fn failure_kinds() -> Vec<String> {
+    Kind::ALL.iter().map(|kind| kind.name().to_owned()).collect()
+}
+
+/// Whether a withdrawal in this status has ended (the core's rule: 4 and 9 are
+/// not final).
+#[napi]
+pub fn withdraw_status_is_final(status: i64) -> bool {
+    feennex_ops::withdraw_status_is_final(status)
 }
 
 /// The string-to-sign of these fields, without the secret.
@@ -69,8 +111,7 @@ pub fn amount_text(amount: String) -> Result<String> {
 /// The largest answer a client reads by default, in bytes (the core's default).
 #[napi]
 pub fn default_max_response_bytes() -> u32 {
-    let limit = feennex_ops::proto::prelude::ClientOptions::default().max_response_bytes;
-    u32::try_from(limit).unwrap_or(u32::MAX)
+    u32::try_from(feennex_ops::default_max_response_bytes()).unwrap_or(u32::MAX)
 }
 
 /// The names of every operation (API paths).
@@ -89,29 +130,51 @@ pub fn parse_response(operation: String, status: u32, body: Buffer) -> Result<St
     })
 }
 
-/// The fields of a verified callback, as JSON text. `allow` lists the permitted
-/// senders; `null` states that a proxy in front already checked them.
-/// `allow_fields` names fields accepted besides the documented ones;
-/// `permissive` leaves the field set unchecked (not both).
+/// The callback rules as JavaScript gives them.
+#[napi(object)]
+#[derive(Debug, Default)]
+pub struct CallbackRules {
+    /// The allowed senders (addresses, CIDR blocks, ranges).
+    pub allow: Option<Vec<String>>,
+    /// Whether a proxy in front already checked the sender.
+    pub checked_upstream: bool,
+    /// Fields accepted besides the documented ones.
+    pub allow_fields: Vec<String>,
+    /// Whether the field set is left unchecked.
+    pub permissive: bool,
+}
+
+fn callback_input<'a>(
+    body: &'a [u8],
+    content_type: &'a str,
+    remote_ip: &'a str,
+    rules: &'a CallbackRules,
+) -> CallbackInput<'a> {
+    CallbackInput {
+        body,
+        content_type,
+        remote_ip,
+        senders: SenderRule {
+            allow: rules.allow.as_deref(),
+            checked_upstream: rules.checked_upstream,
+        },
+        fields: FieldRule { allow_fields: &rules.allow_fields, permissive: rules.permissive },
+    }
+}
+
+/// The fields of a callback verified with `secret`, as JSON text (the sender
+/// rule and the field rule are the core's).
 #[napi]
 pub fn verify_callback(
     body: Buffer,
     content_type: String,
     remote_ip: String,
-    allow: Option<Vec<String>>,
+    rules: CallbackRules,
     secret: String,
-    allow_fields: Vec<String>,
-    permissive: bool,
 ) -> Result<String> {
     guard(|| {
-        let input = CallbackInput {
-            body: &body,
-            content_type: &content_type,
-            remote_ip: &remote_ip,
-            allow: allow.as_deref(),
-            fields: FieldRule { allow_fields: &allow_fields, permissive },
-        };
-        json_text(&feennex_ops::verify_callback(input, &secret)?)
+        let input = callback_input(&body, &content_type, &remote_ip, &rules);
+        json_text(&feennex_ops::fields_json(&feennex_ops::verify_with_secret(input, &secret)?))
     })
 }
 
@@ -130,15 +193,56 @@ impl NativeMerchant {
         shop_id: i64,
         secret: String,
         base_url: Option<String>,
-        attempt_timeout_ms: Option<u32>,
+        options_json: String,
     ) -> Result<Self> {
         guard(|| {
             let shop_id = u64::try_from(shop_id)
                 .map_err(|_| Failure::invalid("shop_id", "it must be positive"))?;
             let merchant = feennex_ops::merchant(shop_id, &secret, base_url.as_deref())?;
-            let session = feennex_ops::session(merchant, attempt_timeout_ms.map(u64::from))?;
+            let options = serde_json::from_str(&options_json)
+                .map_err(|error| Failure::invalid("options", error))?;
+            let session = feennex_ops::session(merchant, &options)?;
             Ok(Self { session })
         })
+    }
+
+    /// The largest answer to read, in bytes (this shop's option, or the default).
+    #[napi]
+    pub fn max_response_bytes(&self) -> u32 {
+        u32::try_from(feennex_ops::max_response_bytes(&self.session)).unwrap_or(u32::MAX)
+    }
+
+    /// The fields of a callback verified with this shop's key, as JSON text;
+    /// with `order_json` (`shop_order_id`, `amount`, `currency`), also checked
+    /// against the order.
+    #[napi]
+    pub fn verify_callback(
+        &self,
+        body: Buffer,
+        content_type: String,
+        remote_ip: String,
+        rules: CallbackRules,
+        order_json: Option<String>,
+    ) -> Result<String> {
+        guard(|| {
+            let input = callback_input(&body, &content_type, &remote_ip, &rules);
+            let notification = feennex_ops::verify_with_session(&self.session, input)?;
+            if let Some(order) = order_json {
+                let mut order: serde_json::Value = serde_json::from_str(&order)
+                    .map_err(|error| Failure::invalid("order", error))?;
+                if let Some(fields) = order.as_object_mut() {
+                    fields.insert("shop_id".to_owned(), self.merchant().shop_id().get().into());
+                }
+                feennex_ops::check_order(&notification, &order)?;
+            }
+            json_text(&feennex_ops::fields_json(&notification))
+        })
+    }
+
+    /// The hosted pay page of an order: `{action, fields}` as JSON text.
+    #[napi]
+    pub fn pay_page(&self, params_json: String) -> Result<String> {
+        guard(|| json_text(&feennex_ops::pay_page(self.merchant(), &params(&params_json)?)?))
     }
 
     fn merchant(&self) -> &Merchant {

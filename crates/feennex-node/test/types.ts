@@ -29,7 +29,22 @@ async function example(): Promise<string> {
     console.log(fields.phone);
   } catch (error) {
     if (error instanceof feennex.FeennexError && error.code === 9) console.log(error.codeName);
+    if (error instanceof feennex.FeennexError && error.kind === 'callback_rejected') console.log(error.reason);
   }
+  const signer = new feennex.Signer('secret');
+  const verified: boolean = signer.verify({ a: '1' }, signer.sign({ a: '1' }));
+  const page = client.merchant.payPage({ amount: '10', currency: 643, shop_order_id: '101', lang: 'ru' });
+  const fromShop: Record<string, string | null> = client.merchant.verifyCallback({
+    body: '', contentType: 'application/json', remoteIp: '127.0.0.1', allow: ['127.0.0.1'],
+    order: { shop_order_id: '101', amount: '10', currency: 643 },
+  });
+  const strict = new feennex.Client({ shopId: 6, secret: 's', maxCreates: 2, maxStatusChecks: 5, totalTimeoutMs: 60000 });
+  const kinds: readonly feennex.FailureKind[] = feennex.FAILURE_KINDS;
+  const bill: feennex.Bill = await client.billCreate({
+    payer_currency: 840, shop_amount: '5', shop_currency: 840, shop_order_id: 'o', extra_fields: { lang: 'ru' },
+  });
+  console.log(verified, page.action, fromShop.status, strict.merchant.maxResponseBytes, kinds.length, bill.id,
+    paid.preexisting, feennex.withdrawStatusIsFinal(4));
   return `${paid.summary.id} ${balances.balances.length} ${request.url} ${feennex.sign({ a: '1' }, 's')}`;
 }
 

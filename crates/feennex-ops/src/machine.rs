@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::failure::Failure;
-use crate::operation::RequestView;
+use crate::view::{RequestView, to_json};
 
 /// What the binding must do next.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -38,8 +38,8 @@ pub enum StepView {
     },
     /// The call is over with this failure.
     Failed {
-        /// Why.
-        error: Failure,
+        /// Why (boxed: a failure carries every detail a binding shows).
+        error: Box<Failure>,
     },
 }
 
@@ -65,7 +65,13 @@ impl Machine {
 
     /// The next step, at the current time.
     pub fn poll(&mut self) -> StepView {
-        self.inner.poll(Instant::now(), SystemTime::now(), fastrand::u64(..))
+        self.poll_with(fastrand::u64(..))
+    }
+
+    /// The next step, at the current time, with the caller's random number (for
+    /// the jitter of waits).
+    pub fn poll_with(&mut self, random: u64) -> StepView {
+        self.inner.poll(Instant::now(), SystemTime::now(), random)
     }
 
     /// The answer to the last `send` step, received now. An invalid HTTP status is
@@ -131,9 +137,9 @@ where
             Step::Wait(duration) => StepView::Wait { ms: millis(duration) },
             Step::Done(Ok(output)) => match to_json(&output) {
                 Ok(value) => StepView::Done { value },
-                Err(error) => StepView::Failed { error },
+                Err(error) => StepView::Failed { error: Box::new(error) },
             },
-            Step::Done(Err(error)) => StepView::Failed { error: Failure::from(error) },
+            Step::Done(Err(error)) => StepView::Failed { error: Box::new(Failure::from(error)) },
         }
     }
 
@@ -146,17 +152,4 @@ where
 fn millis(duration: std::time::Duration) -> u64 {
     let ms = duration.as_micros().div_ceil(1000);
     u64::try_from(ms).unwrap_or(u64::MAX)
-}
-
-/// A parsed answer as JSON.
-pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<Value, Failure> {
-    serde_json::to_value(value).map_err(|error| Failure {
-        kind: "unexpected_data",
-        message: format!("the answer cannot be shown as JSON: {error}"),
-        field: None,
-        code: None,
-        code_name: None,
-        http_status: None,
-        outcome_unknown: false,
-    })
 }

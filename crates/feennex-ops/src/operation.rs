@@ -1,25 +1,21 @@
 //! The API's operations by name: building their signed requests, reading their
 //! answers, and making the machines that send them.
 
-use std::collections::BTreeMap;
-
 use feennex_proto::endpoints::{
     AddOnFields, BillCreate, BillShopOrderStatus, CheckAccount, Endpoint, InvoiceCreate,
     InvoiceTry, PaymentUrls, ShopBalance, SingleCall, TransferCreate, TransferStatus, TransferTry,
-    WithdrawCreate, WithdrawShopPaymentStatus, WithdrawStatusById, WithdrawTry,
+    WithExtraFields, WithdrawCreate, WithdrawShopPaymentStatus, WithdrawStatusById, WithdrawTry,
 };
 use feennex_proto::exchange::IdempotentCreate;
 use feennex_proto::http;
-use feennex_proto::{
-    Merchant, SecretKey, Session,
-    prelude::{BaseUrl, ClientOptions, ShopId},
-};
+use feennex_proto::{Merchant, Session};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::failure::Failure;
 use crate::machine::Machine;
 use crate::params::Params;
+use crate::view::RequestView;
 
 /// One API operation, named by its path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,70 +47,6 @@ pub enum Operation {
     WithdrawShopPaymentStatus,
     /// `shop_balance`
     ShopBalance,
-}
-
-/// A signed request as a binding sends it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RequestView {
-    /// Always `POST`.
-    pub method: String,
-    /// The full URL.
-    pub url: String,
-    /// The headers, by lowercase name.
-    pub headers: BTreeMap<String, String>,
-    /// The JSON body, signed.
-    pub body: String,
-}
-
-impl RequestView {
-    /// The view of a request the core built.
-    pub fn of(request: &feennex_proto::transport::Request) -> Self {
-        Self {
-            method: request.method().as_str().to_owned(),
-            url: request.uri().to_string(),
-            headers: request
-                .headers()
-                .iter()
-                .map(|(name, value)| {
-                    (
-                        name.as_str().to_owned(),
-                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                    )
-                })
-                .collect(),
-            body: String::from_utf8_lossy(request.body()).into_owned(),
-        }
-    }
-}
-
-/// A merchant from a binding's values: shop id, secret and an optional base URL.
-pub fn merchant(shop_id: u64, secret: &str, base_url: Option<&str>) -> Result<Merchant, Failure> {
-    let shop =
-        ShopId::new(shop_id).ok_or_else(|| Failure::invalid("shop_id", "it must be positive"))?;
-    if secret.is_empty() {
-        return Err(Failure::invalid("secret", "it is empty"));
-    }
-    let merchant = Merchant::new(shop, SecretKey::new(secret));
-    match base_url {
-        None => Ok(merchant),
-        Some(url) => {
-            let url = BaseUrl::new(url).map_err(|error| Failure::invalid("base_url", error))?;
-            Ok(merchant.with_base_url(url))
-        }
-    }
-}
-
-/// A session of the merchant with the core's default options, the attempt
-/// timeout given in milliseconds.
-pub fn session(merchant: Merchant, attempt_timeout_ms: Option<u64>) -> Result<Session, Failure> {
-    let mut options = ClientOptions::default();
-    if let Some(ms) = attempt_timeout_ms {
-        if ms == 0 {
-            return Err(Failure::invalid("attempt_timeout_ms", "it must be positive"));
-        }
-        options = options.attempt_timeout(std::time::Duration::from_millis(ms));
-    }
-    Session::new(merchant, options).map_err(|error| Failure::invalid("base_url", error))
 }
 
 /// What to do with an operation once its endpoint is made.
@@ -242,6 +174,34 @@ impl Operation {
         self.visit(params, Make(session, resume))?
     }
 
+    /// The machine of one call of an operation that is not a payout create.
+    pub fn call(self, session: &Session, params: &Value) -> Result<Machine, Failure> {
+        if self.is_payout() {
+            return Err(Failure::invalid(
+                "operation",
+                format!("{} is a payout: make it exactly once with payout", self.name()),
+            ));
+        }
+        self.machine(session, params, false)
+    }
+
+    /// The machine of a payout create, made exactly once (looked up first when
+    /// `resume`).
+    pub fn payout(
+        self,
+        session: &Session,
+        params: &Value,
+        resume: bool,
+    ) -> Result<Machine, Failure> {
+        if !self.is_payout() {
+            return Err(Failure::invalid(
+                "operation",
+                format!("{} is not a payout: use transfer/create or withdraw/create", self.name()),
+            ));
+        }
+        self.machine(session, params, resume)
+    }
+
     /// Reads an answer of this operation into its typed data, as JSON with amounts
     /// as exact decimal strings.
     pub fn parse(self, status: u16, body: &[u8]) -> Result<Value, Failure> {
@@ -250,7 +210,7 @@ impl Operation {
             E::Output: Serialize,
         {
             let output = feennex_proto::response::parse_response::<E>(status, body)?;
-            crate::machine::to_json(&output)
+            crate::view::to_json(&output)
         }
         let status = http::StatusCode::from_u16(status)
             .map_err(|_| Failure::invalid("status", format!("{status} is not an HTTP status")))?;
@@ -274,14 +234,34 @@ impl Operation {
     /// Makes the endpoint from the parameters and hands it to `visitor`.
     fn visit<V: Visitor>(self, params: &Value, visitor: V) -> Result<V::Out, Failure> {
         let p = Params::new(params)?;
+        let what = self.name();
+        // Every parameter is read before the endpoint is handed on, so that one
+        // no operation reads is refused by name and nothing is built.
+        macro_rules! single {
+            ($endpoint:expr) => {{
+                let endpoint = $endpoint;
+                let extra = p.extra_fields(what)?;
+                p.finish(what)?;
+                let endpoint = WithExtraFields::new(endpoint, extra)
+                    .map_err(|error| Failure::invalid("extra_fields", error))?;
+                visitor.single(endpoint)
+            }};
+        }
+        macro_rules! payout {
+            ($endpoint:expr) => {{
+                let endpoint = $endpoint;
+                p.finish(what)?;
+                visitor.payout(endpoint)
+            }};
+        }
         Ok(match self {
-            Operation::TransferTry => visitor.single(
+            Operation::TransferTry => single!(
                 TransferTry::builder()
                     .amount(p.amount("amount")?)
                     .amount_type(p.parse("amount_type")?)
                     .payee_currency(p.parse("payee_currency")?)
                     .shop_currency(p.parse("shop_currency")?)
-                    .build(),
+                    .build()
             ),
             Operation::TransferCreate => {
                 let create = TransferCreate::builder()
@@ -293,10 +273,10 @@ impl Operation {
                     .shop_payment_id(p.parse("shop_payment_id")?)
                     .maybe_description(p.text("description")?)
                     .build();
-                visitor.payout(create)
+                payout!(create)
             }
             Operation::TransferStatus => {
-                visitor.single(TransferStatus::new(p.now()?, p.parse("shop_payment_id")?))
+                single!(TransferStatus::new(p.now()?, p.parse("shop_payment_id")?))
             }
             Operation::BillCreate => {
                 let bill = BillCreate::builder()
@@ -308,12 +288,12 @@ impl Operation {
                     .maybe_description(p.text("description")?)
                     .maybe_payer_account(p.text("payer_account")?)
                     .build();
-                visitor.single(bill)
+                single!(bill)
             }
             Operation::BillStatus => {
-                visitor.single(BillShopOrderStatus::new(p.now()?, p.parse("shop_order_id")?))
+                single!(BillShopOrderStatus::new(p.now()?, p.parse("shop_order_id")?))
             }
-            Operation::InvoiceTry => visitor.single(invoice_try(&p)?),
+            Operation::InvoiceTry => single!(invoice_try(&p)?),
             Operation::InvoiceCreate => {
                 let mut invoice = InvoiceCreate::new(invoice_try(&p)?).urls(urls(&p)?);
                 if let Some(fields) = p.text_map("add_ons")? {
@@ -324,9 +304,9 @@ impl Operation {
                 if let Some(description) = p.text("description")? {
                     invoice = invoice.description(description);
                 }
-                visitor.single(invoice)
+                single!(invoice)
             }
-            Operation::WithdrawTry => visitor.single(WithdrawTry::new(
+            Operation::WithdrawTry => single!(WithdrawTry::new(
                 p.amount("amount")?,
                 p.parse("amount_type")?,
                 p.parse("payway")?,
@@ -338,7 +318,7 @@ impl Operation {
                 if let Some(details) = p.account_details()? {
                     check = check.account_details(details);
                 }
-                visitor.single(check)
+                single!(check)
             }
             Operation::WithdrawCreate => {
                 let mut create = WithdrawCreate::new(
@@ -352,14 +332,15 @@ impl Operation {
                 if let Some(details) = p.account_details()? {
                     create = create.account_details(details);
                 }
-                visitor.payout(create)
+                payout!(create)
             }
             Operation::WithdrawStatus => {
-                visitor.single(WithdrawStatusById::new(p.now()?, p.parse("withdraw_id")?))
+                single!(WithdrawStatusById::new(p.now()?, p.parse("withdraw_id")?))
             }
-            Operation::WithdrawShopPaymentStatus => visitor
-                .single(WithdrawShopPaymentStatus::new(p.now()?, p.parse("shop_payment_id")?)),
-            Operation::ShopBalance => visitor.single(ShopBalance::new(p.now()?)),
+            Operation::WithdrawShopPaymentStatus => {
+                single!(WithdrawShopPaymentStatus::new(p.now()?, p.parse("shop_payment_id")?))
+            }
+            Operation::ShopBalance => single!(ShopBalance::new(p.now()?)),
         })
     }
 }

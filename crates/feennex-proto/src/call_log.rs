@@ -15,8 +15,31 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, chain_of};
 use crate::exchange::RequestRole;
-use crate::session::CallLabel;
 use crate::transport::Response;
+
+/// What a call's log span shows: never the secret or a signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallLabel {
+    /// The endpoint path, such as `transfer/create`.
+    pub endpoint: &'static str,
+    /// The shop.
+    pub shop_id: u64,
+    /// The payout's id, for calls that have one.
+    pub shop_payment_id: Option<String>,
+}
+
+impl CallLabel {
+    /// The call's log span: endpoint, shop and payout id.
+    pub fn span(&self) -> tracing::Span {
+        tracing::info_span!(
+            "feennex",
+            endpoint = self.endpoint,
+            shop_id = self.shop_id,
+            shop_payment_id = self.shop_payment_id.as_deref(),
+        )
+    }
+}
 
 /// What a finished call gave back, as far as its log needs to know.
 pub trait CallOutcome {

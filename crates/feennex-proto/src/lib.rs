@@ -115,7 +115,7 @@ pub use error::Error;
 #[doc(no_inline)]
 pub use request::Merchant;
 #[doc(no_inline)]
-pub use secret::SecretKey;
+pub use secret::{EmptySecretKey, SecretKey};
 #[doc(no_inline)]
 pub use session::Session;
 

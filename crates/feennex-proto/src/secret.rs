@@ -19,6 +19,13 @@ impl SecretKey {
         Self { text: Zeroizing::new(secret.into()) }
     }
 
+    /// A key from a caller's text, refused when empty: no real shop has an empty
+    /// key, and signing with one would only ever be refused by the server.
+    pub fn try_new(secret: impl Into<String>) -> Result<Self, EmptySecretKey> {
+        let key = Self::new(secret);
+        if key.is_empty() { Err(EmptySecretKey) } else { Ok(key) }
+    }
+
     /// Whether the key is empty, which no real shop has.
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()
@@ -29,6 +36,11 @@ impl SecretKey {
         &self.text
     }
 }
+
+/// An empty secret key was given (see [`SecretKey::try_new`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the secret key is empty")]
+pub struct EmptySecretKey;
 
 impl fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -45,6 +57,12 @@ impl From<String> for SecretKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_key_is_refused_by_try_new() {
+        assert_eq!(SecretKey::try_new("").err(), Some(EmptySecretKey));
+        assert!(!SecretKey::try_new("k").unwrap().is_empty());
+    }
 
     #[test]
     fn debug_output_hides_the_key() {

@@ -9,8 +9,10 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::adoption::Ownership;
-use crate::call_log::CallOutcome;
-use crate::callback::{ConfirmError, Confirmation, Notification};
+use crate::call_log::{CallLabel, CallOutcome};
+use crate::callback::{
+    CallbackPolicy, CallbackRejection, ConfirmError, Confirmation, Notification, SenderCheck,
+};
 use crate::endpoints::{BillShopOrderStatus, Endpoint, SingleCall};
 use crate::error::Error;
 use crate::exchange::{Call, ExactlyOncePayout, Exchange, IdempotentCreate, Start};
@@ -104,6 +106,27 @@ impl Session {
         Ok(self.prepared(machine, C::PATH, Some(&id)))
     }
 
+    /// Verifies a callback with this shop's key (see
+    /// [`verify_callback_with`](crate::callback::verify_callback_with)), so that
+    /// whoever holds the session never needs the key again.
+    pub fn verify_callback(
+        &self,
+        body: &[u8],
+        content_type: &str,
+        sender: std::net::IpAddr,
+        senders: &SenderCheck,
+        policy: &CallbackPolicy,
+    ) -> Result<Notification, CallbackRejection> {
+        crate::callback::verify_callback_with(
+            body,
+            content_type,
+            sender,
+            self.merchant().secret(),
+            senders,
+            policy,
+        )
+    }
+
     /// Trust, then verify: the lookup of the bill of a callback's order, stamped
     /// with `wall`, and the comparison of its answer with the callback (see
     /// [`Notification::confirm`]).
@@ -158,28 +181,4 @@ pub struct Prepared<X> {
     pub machine: X,
     /// What the call is, for logs.
     pub label: CallLabel,
-}
-
-impl CallLabel {
-    /// The call's log span: endpoint, shop and payout id.
-    pub fn span(&self) -> tracing::Span {
-        tracing::info_span!(
-            "feennex",
-            endpoint = self.endpoint,
-            shop_id = self.shop_id,
-            shop_payment_id = self.shop_payment_id.as_deref(),
-        )
-    }
-}
-
-/// What a call's log span shows: never the secret or a signature.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct CallLabel {
-    /// The endpoint path, such as `transfer/create`.
-    pub endpoint: &'static str,
-    /// The shop.
-    pub shop_id: u64,
-    /// The payout's id, for calls that have one.
-    pub shop_payment_id: Option<String>,
 }

@@ -1,70 +1,34 @@
-//! Verifying callbacks: the core checks the sender, the body and the signature;
-//! the merchant's order is compared as decimals by the core too.
-
-use std::net::IpAddr;
+//! Verifying callbacks through the shared layer: the core checks the sender, the
+//! body, the signature and the field set; the merchant's order is compared as
+//! decimals by the core too.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use feennex_proto::callback::{
-    CallbackPolicy, ExpectedOrder, IpRange, SenderCheck, verify_callback_with,
-};
-use feennex_proto::{
-    SecretKey,
-    prelude::{Currency, Decimal, ShopId, ShopOrderId},
-};
+use feennex_ops::proto::callback::Notification as CoreNotification;
+use feennex_ops::proto::prelude::{Currency, Decimal, ShopId};
+use feennex_ops::{CallbackInput, FieldRule, SenderRule};
 
-use crate::errors::{invalid, mismatch, rejection};
+use crate::errors::raised;
 use crate::values::text_of;
 
-/// The sender policy: an allow list, or a proxy in front that already checked.
-/// There is no default: exactly one of the two must be given.
-fn senders(
-    py: Python<'_>,
-    allow: Option<Vec<String>>,
+/// The sender rule and the field rule as the core takes them (it checks both).
+pub fn rules<'a>(
+    allow: &'a Option<Vec<String>>,
     checked_upstream: bool,
-) -> PyResult<SenderCheck> {
-    match (allow, checked_upstream) {
-        (Some(_), true) => {
-            Err(invalid(py, "senders", "give either allow or checked_upstream=True"))
-        }
-        (None, false) => Err(invalid(
-            py,
-            "senders",
-            "say who may send callbacks: allow=[addresses or ranges], or checked_upstream=True",
-        )),
-        (None, true) => Ok(SenderCheck::CheckedUpstream),
-        (Some(list), false) => list
-            .iter()
-            .map(|text| text.parse::<IpRange>().map_err(|error| invalid(py, "allow", error)))
-            .collect::<PyResult<Vec<_>>>()
-            .map(SenderCheck::AllowList),
-    }
+    allow_fields: &'a [String],
+    permissive: bool,
+) -> (SenderRule<'a>, FieldRule<'a>) {
+    (
+        SenderRule { allow: allow.as_deref(), checked_upstream },
+        FieldRule { allow_fields, permissive },
+    )
 }
 
-/// Which fields a callback may carry: by default the documented ones, and those of
-/// a payment are required; `allow_fields` adds names; `permissive` checks the
-/// signature only (then confirm the payment with the API before acting).
-#[derive(Debug, Default)]
-pub struct FieldRule {
-    /// Names accepted besides the documented callback fields.
-    pub allow_fields: Vec<String>,
-    /// Whether the field set is left unchecked.
-    pub permissive: bool,
-}
-
-impl FieldRule {
-    /// The core's policy; both given, or an empty name, raises `InvalidValue`
-    /// naming the argument at fault.
-    fn policy(&self, py: Python<'_>) -> PyResult<CallbackPolicy> {
-        CallbackPolicy::from_rule(self.allow_fields.iter().map(String::as_str), self.permissive)
-            .map_err(|error| invalid(py, error.argument(), error))
-    }
-}
-
-/// Verifies a callback: the sender, the body (form or JSON), its signature in
-/// constant time, and its field set. Raises `feennex.CallbackRejected` (with a
-/// `reason`) when any check fails.
+/// Verifies a callback with `secret` (a caller with a `Session` uses its
+/// `verify_callback`, which needs no key): the sender, the body (form or JSON),
+/// its signature in constant time, and its field set. Raises
+/// `feennex.CallbackRejected` (with a `reason`) when any check fails.
 #[pyfunction]
 #[pyo3(signature = (
     body, content_type, sender, secret, *,
@@ -76,39 +40,17 @@ pub fn verify_callback(
     body: &Bound<'_, PyBytes>,
     content_type: &str,
     sender: &str,
-    secret: String,
+    secret: &str,
     allow: Option<Vec<String>>,
     checked_upstream: bool,
     allow_fields: Vec<String>,
     permissive: bool,
 ) -> PyResult<Notification> {
-    let fields = FieldRule { allow_fields, permissive };
-    let secret = SecretKey::new(secret);
-    verify_with(py, body, content_type, sender, &secret, allow, checked_upstream, &fields)
-}
-
-/// Verifies a callback with `secret`.
-#[allow(clippy::too_many_arguments)]
-pub fn verify_with(
-    py: Python<'_>,
-    body: &Bound<'_, PyBytes>,
-    content_type: &str,
-    sender: &str,
-    secret: &SecretKey,
-    allow: Option<Vec<String>>,
-    checked_upstream: bool,
-    fields: &FieldRule,
-) -> PyResult<Notification> {
-    let field_policy = fields.policy(py)?;
-    let policy = senders(py, allow, checked_upstream)?;
-    let sender: IpAddr = sender
-        .trim()
-        .parse()
-        .map_err(|_| invalid(py, "sender", format!("{sender:?} is not an IP address")))?;
-    let notification =
-        verify_callback_with(body.as_bytes(), content_type, sender, secret, &policy, &field_policy)
-            .map_err(|error| rejection(py, &error))?;
-    Ok(Notification { inner: notification })
+    let (senders, fields) = rules(&allow, checked_upstream, &allow_fields, permissive);
+    let input =
+        CallbackInput { body: body.as_bytes(), content_type, remote_ip: sender, senders, fields };
+    let notification = feennex_ops::verify_with_secret(input, secret).map_err(raised(py))?;
+    Ok(Notification::new(notification))
 }
 
 /// A callback whose signature was verified: every received field, and typed
@@ -116,7 +58,13 @@ pub fn verify_with(
 #[pyclass(module = "feennex._native", frozen)]
 #[derive(Debug)]
 pub struct Notification {
-    inner: feennex_proto::callback::Notification,
+    inner: CoreNotification,
+}
+
+impl Notification {
+    pub fn new(inner: CoreNotification) -> Self {
+        Self { inner }
+    }
 }
 
 fn decimal<'py>(py: Python<'py>, value: Option<Decimal>) -> PyResult<Option<Bound<'py, PyAny>>> {
@@ -204,32 +152,13 @@ impl Notification {
         amount: &Bound<'_, PyAny>,
         currency: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let amount_text = text_of(amount, "amount")?;
-        let amount: Decimal = amount_text.parse().map_err(|_| {
-            invalid(py, "amount", format!("{amount_text:?} is not a decimal number"))
-        })?;
-        let currency: Currency = text_of(currency, "currency")?
-            .parse()
-            .map_err(|error| invalid(py, "currency", error))?;
-        let order = ExpectedOrder {
-            shop_id: ShopId::new(shop_id)
-                .ok_or_else(|| invalid(py, "shop_id", "a shop id is a positive integer"))?,
-            shop_order_id: ShopOrderId::new(shop_order_id)
-                .map_err(|error| invalid(py, "shop_order_id", error))?,
-            amount,
-            currency,
-        };
-        self.inner.check_order(&order).map_err(|error| {
-            use feennex_proto::callback::OrderMismatch as M;
-            let field = match &error {
-                M::ShopId { .. } => "shop_id",
-                M::ShopOrderId { .. } => "shop_order_id",
-                M::Amount { .. } => "shop_amount",
-                M::Currency { .. } => "shop_currency",
-                _ => "order",
-            };
-            mismatch(py, &error, field, self.inner.field(field))
-        })
+        let order = serde_json::json!({
+            "shop_id": shop_id,
+            "shop_order_id": shop_order_id,
+            "amount": text_of(amount, "amount")?,
+            "currency": text_of(currency, "currency")?,
+        });
+        feennex_ops::check_order(&self.inner, &order).map_err(raised(py))
     }
 
     fn __repr__(&self) -> String {

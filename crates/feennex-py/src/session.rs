@@ -1,84 +1,82 @@
-//! A shop with its options: builds requests and makes the core's machines.
-
-use std::time::Duration;
+//! A shop with its options: builds requests and makes the core's machines, all
+//! through the shared layer (`feennex-ops`), the same layer as Node.js and C.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
+use serde_json::{Value, json};
 
-use feennex_proto::pay_page::{PayPage, PayPageLang};
-use feennex_proto::prelude::*;
-use feennex_proto::session::CallLabel;
+use feennex_ops::{CallbackInput, Operation};
 
-use crate::callback::{FieldRule, Notification, verify_with};
-use crate::endpoints::{AnyEndpoint, with_endpoint};
-use crate::errors::{from_core, invalid};
-use crate::machine::{Erased, Exchange};
-use crate::values::{Params, amount};
+use crate::callback::{Notification, rules};
+use crate::errors::{invalid, raised};
+use crate::machine::Exchange;
+use crate::values::params;
 
 /// A built request: method, URL, headers and body.
 type Built<'py> = (String, String, Vec<(String, String)>, Bound<'py, PyBytes>);
 
-/// The shop (id, key, base URL) and the options of every call. Its `repr` never
-/// shows the key.
+/// The shop (id, key, base URL) and the options of every call. The key is kept
+/// by the core, never shown; its `repr` says only the shop and the URL.
 #[pyclass(module = "feennex._native", frozen)]
 #[derive(Debug)]
 pub struct Session {
-    inner: feennex_proto::Session,
-    /// The key again, for verifying callbacks (the merchant keeps its own copy
-    /// for signing only).
-    secret: SecretKey,
+    inner: feennex_ops::proto::Session,
 }
 
-fn duration(py: Python<'_>, name: &str, seconds: f64) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(seconds)
-        .ok()
-        .filter(|duration| !duration.is_zero())
-        .ok_or_else(|| invalid(py, name, format!("{seconds} is not a positive number of seconds")))
-}
-
-fn label(label: &CallLabel) -> String {
-    match &label.shop_payment_id {
-        Some(id) => format!("{} {id:?}", label.endpoint),
-        None => label.endpoint.to_owned(),
+/// Whole milliseconds of a positive number of seconds.
+fn millis(py: Python<'_>, name: &str, seconds: f64) -> PyResult<u64> {
+    let ms = (seconds * 1000.0).ceil();
+    if !(1.0..1e15).contains(&ms) {
+        return Err(invalid(py, name, format!("{seconds} is not a positive number of seconds")));
     }
+    Ok(ms as u64)
+}
+
+/// The exchange of a machine, labelled for its `repr`.
+fn exchange(operation: Operation, params: &Value, machine: feennex_ops::Machine) -> Exchange {
+    let label = match params.get("shop_payment_id").and_then(Value::as_str) {
+        Some(id) => format!("{} {id:?}", operation.name()),
+        None => operation.name().to_owned(),
+    };
+    Exchange::new(machine, label)
+}
+
+fn operation(py: Python<'_>, endpoint: &str) -> PyResult<Operation> {
+    Operation::from_name(endpoint).map_err(raised(py))
 }
 
 #[pymethods]
 impl Session {
     #[new]
     #[pyo3(signature = (shop_id, secret, base_url = None, *, attempt_timeout = 30.0,
-        total_timeout = 120.0, max_creates = 4, max_status_checks = 12, allow_plain_http = false))]
+        total_timeout = 120.0, max_creates = 4, max_status_checks = 12, allow_plain_http = false,
+        max_response_bytes = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         shop_id: u64,
-        secret: String,
+        secret: &str,
         base_url: Option<&str>,
         attempt_timeout: f64,
         total_timeout: f64,
         max_creates: u32,
         max_status_checks: u32,
         allow_plain_http: bool,
+        max_response_bytes: Option<u64>,
     ) -> PyResult<Self> {
-        let shop = ShopId::new(shop_id)
-            .ok_or_else(|| invalid(py, "shop_id", "a shop id is a positive integer"))?;
-        if secret.is_empty() {
-            return Err(invalid(py, "secret", "the secret key is empty"));
+        let mut options = json!({
+            "attempt_timeout_ms": millis(py, "attempt_timeout", attempt_timeout)?,
+            "total_timeout_ms": millis(py, "total_timeout", total_timeout)?,
+            "max_creates": max_creates,
+            "max_status_checks": max_status_checks,
+            "allow_plain_http": allow_plain_http,
+        });
+        if let Some(bytes) = max_response_bytes {
+            options["max_response_bytes"] = bytes.into();
         }
-        let secret = SecretKey::new(secret);
-        let mut merchant = Merchant::new(shop, secret.clone());
-        if let Some(url) = base_url {
-            let url = BaseUrl::new(url).map_err(|error| invalid(py, "base_url", error))?;
-            merchant = merchant.with_base_url(url);
-        }
-        let options = ClientOptions::default()
-            .attempt_timeout(duration(py, "attempt_timeout", attempt_timeout)?)
-            .total_timeout(duration(py, "total_timeout", total_timeout)?)
-            .payout_limits(max_creates, max_status_checks)
-            .allow_plain_http(allow_plain_http);
-        let inner = feennex_proto::Session::new(merchant, options)
-            .map_err(|error| invalid(py, "base_url", error))?;
-        Ok(Self { inner, secret })
+        let merchant = feennex_ops::merchant(shop_id, secret, base_url).map_err(raised(py))?;
+        let inner = feennex_ops::session(merchant, &options).map_err(raised(py))?;
+        Ok(Self { inner })
     }
 
     /// The shop id.
@@ -93,37 +91,35 @@ impl Session {
         self.inner.merchant().base_url().to_string()
     }
 
+    /// The largest answer a driver reads, in bytes.
+    #[getter]
+    fn max_response_bytes(&self) -> usize {
+        feennex_ops::max_response_bytes(&self.inner)
+    }
+
     /// The signed request of `endpoint` (its path) with these parameters.
     fn build<'py>(
         &self,
         py: Python<'py>,
         endpoint: &str,
-        params: Bound<'py, PyDict>,
+        params: &Bound<'py, PyDict>,
     ) -> PyResult<Built<'py>> {
-        let endpoint = AnyEndpoint::new(endpoint, params)?;
-        let merchant = self.inner.merchant();
-        let request = with_endpoint!(&endpoint, e => merchant.build(e))
-            .map_err(|error| from_core(py, &error))?;
-        let headers = request
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned())
-            })
-            .collect();
-        Ok((
-            request.method().as_str().to_owned(),
-            request.uri().to_string(),
-            headers,
-            PyBytes::new(py, request.body()),
-        ))
+        let params = self::params(params)?;
+        let request =
+            operation(py, endpoint)?.build(self.inner.merchant(), &params).map_err(raised(py))?;
+        let headers = request.headers.into_iter().collect();
+        Ok((request.method, request.url, headers, PyBytes::new(py, request.body.as_bytes())))
     }
 
     /// The string-to-sign of a request, without the secret.
-    fn string_to_sign(&self, endpoint: &str, params: Bound<'_, PyDict>) -> PyResult<String> {
-        let endpoint = AnyEndpoint::new(endpoint, params)?;
-        let merchant = self.inner.merchant();
-        Ok(with_endpoint!(&endpoint, e => merchant.string_to_sign(e)))
+    fn string_to_sign(
+        &self,
+        py: Python<'_>,
+        endpoint: &str,
+        params: &Bound<'_, PyDict>,
+    ) -> PyResult<String> {
+        let params = self::params(params)?;
+        operation(py, endpoint)?.string_to_sign(self.inner.merchant(), &params).map_err(raised(py))
     }
 
     /// One call with the retries its endpoint allows. Payout creates go through
@@ -132,34 +128,12 @@ impl Session {
         &self,
         py: Python<'_>,
         endpoint: &str,
-        params: Bound<'_, PyDict>,
+        params: &Bound<'_, PyDict>,
     ) -> PyResult<Exchange> {
-        macro_rules! single {
-            ($e:expr) => {{
-                let prepared = self.inner.call($e).map_err(|error| from_core(py, &error))?;
-                Exchange::new(Box::new(Erased(prepared.machine)), label(&prepared.label))
-            }};
-        }
-        Ok(match AnyEndpoint::new(endpoint, params)? {
-            AnyEndpoint::TransferTry(e) => single!(&e),
-            AnyEndpoint::TransferStatus(e) => single!(&e),
-            AnyEndpoint::BillCreate(e) => single!(&e),
-            AnyEndpoint::BillShopOrderStatus(e) => single!(&e),
-            AnyEndpoint::InvoiceTry(e) => single!(&e),
-            AnyEndpoint::InvoiceCreate(e) => single!(&e),
-            AnyEndpoint::WithdrawTry(e) => single!(&e),
-            AnyEndpoint::CheckAccount(e) => single!(&e),
-            AnyEndpoint::WithdrawStatusById(e) => single!(&e),
-            AnyEndpoint::WithdrawShopPaymentStatus(e) => single!(&e),
-            AnyEndpoint::ShopBalance(e) => single!(&e),
-            AnyEndpoint::TransferCreate(_) | AnyEndpoint::WithdrawCreate(_) => {
-                return Err(invalid(
-                    py,
-                    "endpoint",
-                    format!("{endpoint} is a payout: make it exactly once with payout()"),
-                ));
-            }
-        })
+        let params = self::params(params)?;
+        let operation = operation(py, endpoint)?;
+        let machine = operation.call(&self.inner, &params).map_err(raised(py))?;
+        Ok(exchange(operation, &params, machine))
     }
 
     /// A payout made exactly once (`transfer/create` or `withdraw/create`); with
@@ -170,72 +144,29 @@ impl Session {
         &self,
         py: Python<'_>,
         endpoint: &str,
-        params: Bound<'_, PyDict>,
+        params: &Bound<'_, PyDict>,
         resume: bool,
     ) -> PyResult<Exchange> {
-        macro_rules! payout {
-            ($e:expr) => {{
-                let prepared =
-                    if resume { self.inner.resume_payout($e) } else { self.inner.payout($e) }
-                        .map_err(|error| from_core(py, &error))?;
-                Exchange::new(Box::new(Erased(prepared.machine)), label(&prepared.label))
-            }};
-        }
-        Ok(match AnyEndpoint::new(endpoint, params)? {
-            AnyEndpoint::TransferCreate(e) => payout!(e),
-            AnyEndpoint::WithdrawCreate(e) => payout!(e),
-            _ => {
-                return Err(invalid(
-                    py,
-                    "endpoint",
-                    format!("{endpoint} is not a payout: use transfer/create or withdraw/create"),
-                ));
-            }
-        })
+        let params = self::params(params)?;
+        let operation = operation(py, endpoint)?;
+        let machine = operation.payout(&self.inner, &params, resume).map_err(raised(py))?;
+        Ok(exchange(operation, &params, machine))
     }
 
     /// The hosted pay page: its address and signed form fields, in sending order.
-    #[pyo3(signature = (params, lang = "en", host = feennex_proto::pay_page::DEFAULT_PAY_PAGE_HOST))]
+    #[pyo3(signature = (params, lang = "en", host = feennex_ops::proto::pay_page::DEFAULT_PAY_PAGE_HOST))]
     fn pay_page(
         &self,
         py: Python<'_>,
-        params: Bound<'_, PyDict>,
+        params: &Bound<'_, PyDict>,
         lang: &str,
         host: &str,
     ) -> PyResult<(String, Vec<(String, String)>)> {
-        let lang: PayPageLang = lang.parse().map_err(|error| invalid(py, "lang", error))?;
-        let host = BaseUrl::new(host).map_err(|error| invalid(py, "host", error))?;
-        let mut p = Params::new(params);
-        let raw_amount = p.raw("amount")?;
-        let amount = match raw_amount {
-            Some(value) => amount(&value, "amount")?,
-            None => return Err(invalid(py, "amount", "this parameter is required")),
-        };
-        let mut page = PayPage::new(amount, p.parsed("currency")?, p.parsed("shop_order_id")?);
-        if let Some(description) = p.optional("description")? {
-            page = page.description(description);
-        }
-        if let Some(payway) = p.optional("payway")? {
-            page = page.payway(payway.parse().map_err(|error| invalid(py, "payway", error))?);
-        }
-        if let Some(account) = p.optional("payer_account")? {
-            page = page.payer_account(account);
-        }
-        let mut urls = feennex_proto::endpoints::PaymentUrls::default();
-        if let Some(url) = p.optional("success_url")? {
-            urls = urls.success_url(url);
-        }
-        if let Some(url) = p.optional("failed_url")? {
-            urls = urls.failed_url(url);
-        }
-        if let Some(url) = p.optional("callback_url")? {
-            urls = urls.callback_url(url);
-        }
-        p.finish()?;
-        let form = self.inner.merchant().pay_page(&page.urls(urls), lang, &host);
-        let fields =
-            form.fields.into_iter().map(|(name, value)| (name.to_owned(), value)).collect();
-        Ok((form.action, fields))
+        let mut params = self::params(params)?;
+        params["lang"] = lang.into();
+        params["host"] = host.into();
+        let page = feennex_ops::pay_page(self.inner.merchant(), &params).map_err(raised(py))?;
+        Ok((page.action, page.fields))
     }
 
     /// Verifies a callback with this shop's key (see `feennex.verify_callback`).
@@ -255,8 +186,17 @@ impl Session {
         allow_fields: Vec<String>,
         permissive: bool,
     ) -> PyResult<Notification> {
-        let fields = FieldRule { allow_fields, permissive };
-        verify_with(py, body, content_type, sender, &self.secret, allow, checked_upstream, &fields)
+        let (senders, fields) = rules(&allow, checked_upstream, &allow_fields, permissive);
+        let input = CallbackInput {
+            body: body.as_bytes(),
+            content_type,
+            remote_ip: sender,
+            senders,
+            fields,
+        };
+        let notification =
+            feennex_ops::verify_with_session(&self.inner, input).map_err(raised(py))?;
+        Ok(Notification::new(notification))
     }
 
     fn __repr__(&self) -> String {

@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use smallvec::SmallVec;
 
-use feennex_proto::SecretKey;
+use feennex_ops::proto::SecretKey;
 
 /// Field lists up to this length are read without a heap allocation.
 const INLINE_FIELDS: usize = 16;
@@ -128,9 +128,11 @@ fn with_fields<R>(
     Ok(work(&texts))
 }
 
+/// The key, refused when empty by the core's key type.
 fn secret_key(secret: &Bound<'_, PyAny>) -> PyResult<SecretKey> {
     let bytes = utf8(secret, "the secret")?;
-    Ok(SecretKey::new(std::str::from_utf8(bytes.as_bytes()).unwrap_or_default()))
+    SecretKey::try_new(std::str::from_utf8(bytes.as_bytes()).unwrap_or_default())
+        .map_err(|error| crate::errors::invalid(secret.py(), "secret", error))
 }
 
 fn signature<'py>(
@@ -139,7 +141,7 @@ fn signature<'py>(
 ) -> PyResult<Bound<'py, PyString>> {
     let py = fields.py();
     with_fields(fields, |texts| {
-        PyString::new(py, feennex_proto::sign::sign(texts, secret).as_str())
+        PyString::new(py, feennex_ops::proto::sign::sign(texts, secret).as_str())
     })
 }
 
@@ -176,7 +178,7 @@ impl Signer {
 
     /// Checks a received signature against `fields`, in constant time.
     fn verify(&self, fields: &Bound<'_, PyAny>, received: &str) -> PyResult<bool> {
-        with_fields(fields, |texts| feennex_proto::sign::verify(texts, &self.secret, received))
+        with_fields(fields, |texts| feennex_ops::proto::sign::verify(texts, &self.secret, received))
     }
 
     fn __repr__(&self) -> &'static str {
@@ -187,5 +189,5 @@ impl Signer {
 /// The text that is hashed, without the secret (for diagnostics).
 #[pyfunction]
 pub fn string_to_sign(fields: &Bound<'_, PyAny>) -> PyResult<String> {
-    with_fields(fields, |texts| feennex_proto::sign::string_to_sign(texts))
+    with_fields(fields, |texts| feennex_ops::proto::sign::string_to_sign(texts))
 }

@@ -3,7 +3,13 @@ against the sandbox: same names, arguments and return shapes, without its bugs."
 
 from __future__ import annotations
 
+import http.server
+import json
+import subprocess
+import sys
+import threading
 import urllib.parse
+import urllib.request
 from decimal import Decimal
 
 import pytest
@@ -68,6 +74,10 @@ def test_transfer_takes_integers_and_floats_and_is_exactly_once(
             piastrix.transfer(amount, "receive_amount", payee, 840, 840, payment_id)
         assert raised.value.error_code == 6
         assert "is not unique" in raised.value.message
+    with pytest.raises(PiastrixClientException) as raised:
+        piastrix.transfer(1, "receive_amount", 201234567890, 840, 840, unique("cp"),
+                          extra_fields={"lang": "ru"})
+    assert raised.value.error_code == PiastrixErrorCode.ExtraFieldsError
     assert len([t for t in sandbox.transfers() if t["shop_payment_id"] == payment_id]) == 1
     status = piastrix.transfer_status(payment_id)
     assert status["id"] == created["id"] and status["receive_amount"] == Decimal("10.1")
@@ -96,6 +106,7 @@ def test_withdrawals_with_the_official_method_names(sandbox: Sandbox, piastrix: 
     payment_id = unique("cp-withdraw")
     created = piastrix.withdraw(4111111111111111, 100, "ps_amount", "card_usd", 840, payment_id,
                                 account_details={"holder": "A B"})
+    assert created["status"] in (1, 3, 5)
     assert set(created) >= {"balance", "id", "payee_receive", "ps_currency", "shop_currency",
                             "shop_payment_id", "shop_write_off", "status"}
     assert piastrix.withdraw_id(created["id"])["shop_payment_id"] == payment_id
@@ -151,3 +162,89 @@ def test_check_callback_with_the_official_arguments(sandbox: Sandbox) -> None:
     behind_proxy = PiastrixClient(sandbox.shop_id, sandbox.secret, url=sandbox.base_url,
                                   callback_ips=None)
     behind_proxy.check_callback(request_data, "10.0.0.1", 25.5, 840)
+
+
+class Recorder:
+    """Records the bodies a client sends, on the way to the sandbox."""
+
+    def __init__(self, piastrix: PiastrixClient) -> None:
+        self.bodies: list = []
+        opener = piastrix._driver._opener
+        original = opener.open
+
+        def open_and_record(request, *args, **kwargs):
+            self.bodies.append(json.loads(request.data))
+            return original(request, *args, **kwargs)
+
+        opener.open = open_and_record
+
+
+def test_extra_fields_are_sent_as_the_official_client_sends_them(piastrix: PiastrixClient) -> None:
+    recorder = Recorder(piastrix)
+    order = unique("cp-extra")
+    piastrix.bill(840, 10, 840, order, extra_fields={"lang": "ru", "description": "Book"})
+    assert recorder.bodies[-1]["lang"] == "ru" and recorder.bodies[-1]["description"] == "Book"
+    piastrix.invoice_try(500, 643, order, "card_rub", extra_fields={"description": "x", "n": 2.5})
+    assert (recorder.bodies[-1]["description"], recorder.bodies[-1]["n"]) == ("x", 2.5)
+    piastrix.invoice(150, 643, unique("cp-extra"), "qiwi_rub", extra_fields={"phone": "+79001234567"})
+    assert recorder.bodies[-1]["phone"] == "+79001234567"
+
+
+def test_answers_have_exactly_the_keys_the_api_sent(sandbox: Sandbox, piastrix: PiastrixClient) -> None:
+    session = feennex.Session(sandbox.shop_id, sandbox.secret, sandbox.base_url)
+    method, url, headers, body = session.build("shop_balance", {})
+    request = urllib.request.Request(url, data=body, method=method, headers=dict(headers))
+    with urllib.request.urlopen(request, timeout=10) as response:
+        sent = json.loads(response.read())["data"]
+    balance = piastrix.check_balance()
+    assert set(balance) == set(sent)
+    assert [set(item) for item in balance["balances"]] == [set(item) for item in sent["balances"]]
+    assert all("rolling_reserve" not in item for item in balance["balances"])
+
+
+class _Always404(http.server.BaseHTTPRequestHandler):
+    count = 0
+
+    def do_POST(self) -> None:  # noqa: N802 - the standard library's name
+        type(self).count += 1
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(b"<html>Not Found</html>")
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_transport_failures_are_the_requests_exceptions_the_official_client_raises() -> None:
+    requests = pytest.importorskip("requests")
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Always404)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        client = PiastrixClient(6, "k", 2, url)
+        with pytest.raises(requests.exceptions.HTTPError) as raised:
+            client.check_balance()
+        assert isinstance(raised.value, feennex.NotEnvelope) and raised.value.status == 404
+        assert _Always404.count == 1  # raised at once, not asked again
+    finally:
+        server.shutdown()
+    refused = PiastrixClient(6, "k", 2, "http://127.0.0.1:9/")
+    with pytest.raises(requests.exceptions.ConnectionError) as raised:
+        refused.transfer_status("x")
+    assert isinstance(raised.value, feennex.TransportError)
+    assert isinstance(raised.value, requests.exceptions.RequestException)
+    with pytest.raises(feennex.compat.ConnectionError):
+        refused.check_balance()
+
+
+def test_without_requests_the_exceptions_are_feennex_ones() -> None:
+    script = (
+        "import sys; sys.modules['requests'] = None\n"
+        "import feennex.compat as c, feennex\n"
+        "assert c.ConnectionError.__mro__[1] is feennex.TransportError\n"
+        "assert all(not k.__module__.startswith('requests') for k in c.HTTPError.__mro__)\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "ok", done.stderr

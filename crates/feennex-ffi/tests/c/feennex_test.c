@@ -16,18 +16,9 @@
 #include <unistd.h>
 
 #include "feennex.h"
+#include "check.h"
 
-static int failures = 0;
-
-#define CHECK(cond, ...)                                                   \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            failures++;                                                    \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                  \
-            fputc('\n', stderr);                                           \
-        }                                                                  \
-    } while (0)
+int failures = 0;
 
 /* ---- a little JSON reading: enough for the steps this library writes ---- */
 
@@ -606,6 +597,7 @@ int main(int argc, char **argv) {
     requests_and_answers();
     callbacks();
     callback_fields();
+    shared_rules();
     payouts_against_the_sandbox(argv[1]);
     sandbox_callback_with_phone(argv[1]);
     if (failures) {

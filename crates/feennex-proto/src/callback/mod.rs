@@ -48,7 +48,7 @@ pub use confirm::{ConfirmError, Confirmation, ConfirmationMismatch};
 pub use notification::{CallbackStatus, ExpectedOrder, Notification, OrderMismatch};
 pub use policy::{CallbackPolicy, FieldRuleError, KNOWN_CALLBACK_FIELDS, REQUIRED_CALLBACK_FIELDS};
 pub use replay::{CallbackDelivery, DeliveryKey, ReplayGuard};
-pub use sender::{IpRange, IpRangeError, SenderCheck};
+pub use sender::{IpRange, IpRangeError, SenderCheck, SenderRuleError};
 
 use crate::secret::SecretKey;
 use crate::sign::sign;
@@ -110,6 +110,25 @@ pub enum CallbackRejection {
         /// The field's name.
         name: String,
     },
+}
+
+impl CallbackRejection {
+    /// A stable name of the reason, the same in every language's binding:
+    /// `sender_not_allowed`, `unsupported_content_type`, `malformed_body`,
+    /// `missing_sign`, `bad_signature`, `unexpected_field`, `missing_field` or
+    /// `malformed_field`.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::SenderNotAllowed { .. } => "sender_not_allowed",
+            Self::UnsupportedContentType { .. } => "unsupported_content_type",
+            Self::MalformedBody { .. } => "malformed_body",
+            Self::MissingSign => "missing_sign",
+            Self::BadSignature => "bad_signature",
+            Self::UnexpectedField { .. } => "unexpected_field",
+            Self::MissingField { .. } => "missing_field",
+            Self::MalformedField { .. } => "malformed_field",
+        }
+    }
 }
 
 /// Verifies a callback and reads it into a [`Notification`].

@@ -16,11 +16,70 @@ pub enum SenderCheck {
 }
 
 impl SenderCheck {
+    /// The check a caller states, as the command line and the bindings take it:
+    /// an allow list (addresses, CIDR blocks, `FIRST-LAST` ranges), or
+    /// `checked_upstream` when a proxy in front already refused other senders.
+    /// Exactly one of the two: both, neither, or an empty list (which would let
+    /// nobody through) is refused rather than guessed at.
+    pub fn from_rule<I, S>(
+        allow: Option<I>,
+        checked_upstream: bool,
+    ) -> Result<Self, SenderRuleError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        match (allow, checked_upstream) {
+            (Some(_), true) => Err(SenderRuleError::Both),
+            (None, false) => Err(SenderRuleError::Neither),
+            (None, true) => Ok(Self::CheckedUpstream),
+            (Some(list), false) => {
+                let ranges = list
+                    .into_iter()
+                    .map(|text| text.as_ref().parse::<IpRange>())
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(SenderRuleError::Range)?;
+                if ranges.is_empty() {
+                    return Err(SenderRuleError::Neither);
+                }
+                Ok(Self::AllowList(ranges))
+            }
+        }
+    }
+
     /// Whether `sender` may send callbacks.
     pub fn allows(&self, sender: IpAddr) -> bool {
         match self {
             Self::CheckedUpstream => true,
             Self::AllowList(ranges) => ranges.iter().any(|range| range.contains(sender)),
+        }
+    }
+}
+
+/// Why an allow list and a `checked_upstream` flag make no [`SenderCheck`] (see
+/// [`SenderCheck::from_rule`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SenderRuleError {
+    /// An allow list and `checked_upstream` were both given.
+    #[error("give an allow list or checked_upstream, not both")]
+    Both,
+    /// Neither was given, or the list is empty.
+    #[error(
+        "say who may send callbacks: an allow list of addresses or ranges, or checked_upstream"
+    )]
+    Neither,
+    /// An entry of the list is not an address, a block or a range.
+    #[error(transparent)]
+    Range(IpRangeError),
+}
+
+impl SenderRuleError {
+    /// The argument at fault, in snake case: `allow` or `checked_upstream`.
+    pub fn argument(&self) -> &'static str {
+        match self {
+            Self::Both => "checked_upstream",
+            Self::Neither | Self::Range(_) => "allow",
         }
     }
 }
@@ -156,5 +215,27 @@ mod tests {
     fn an_empty_allow_list_allows_nobody_and_upstream_allows_everybody() {
         assert!(!SenderCheck::AllowList(Vec::new()).allows(ip("127.0.0.1")));
         assert!(SenderCheck::CheckedUpstream.allows(ip("127.0.0.1")));
+    }
+
+    #[test]
+    fn the_sender_rule_takes_exactly_one_of_a_list_and_upstream() {
+        let list = ["87.98.145.206", "51.68.53.104-51.68.53.107"];
+        let check = SenderCheck::from_rule(Some(list), false).unwrap();
+        assert!(check.allows(ip("51.68.53.105")) && !check.allows(ip("51.68.53.108")));
+        assert_eq!(
+            SenderCheck::from_rule(None::<[&str; 0]>, true),
+            Ok(SenderCheck::CheckedUpstream)
+        );
+        let both = SenderCheck::from_rule(Some(list), true).unwrap_err();
+        assert_eq!((both.clone(), both.argument()), (SenderRuleError::Both, "checked_upstream"));
+        let neither = SenderCheck::from_rule(None::<[&str; 0]>, false).unwrap_err();
+        assert_eq!(
+            (neither, SenderRuleError::Neither.argument()),
+            (SenderRuleError::Neither, "allow")
+        );
+        let empty = SenderCheck::from_rule(Some([""; 0]), false).unwrap_err();
+        assert_eq!(empty, SenderRuleError::Neither);
+        let bad = SenderCheck::from_rule(Some(["1.2.3"]), false).unwrap_err();
+        assert!(matches!(bad, SenderRuleError::Range(_)) && bad.argument() == "allow");
     }
 }

@@ -6,12 +6,14 @@
 
 mod balance;
 mod bill;
+mod extra;
 mod invoice;
 mod transfer;
 mod withdraw;
 
 pub use balance::{Balance, ShopBalance, ShopBalances};
 pub use bill::{Bill, BillCreate, BillShopOrderStatus, BillState, PaymentUrls};
+pub use extra::{ExtraFieldError, WithExtraFields};
 pub use invoice::{
     AddOnFieldError, AddOnFields, FormMethod, InvoiceCreate, InvoiceCreated, InvoiceQuote,
     InvoiceTry,

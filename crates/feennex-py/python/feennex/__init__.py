@@ -4,7 +4,9 @@ payouts, all decided by the Rust core (``feennex-proto``)."""
 from __future__ import annotations
 
 from ._native import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     ENDPOINTS,
+    FAILURE_KINDS,
     Exchange,
     Notification,
     Session,
@@ -13,7 +15,9 @@ from ._native import (
     sign,
     string_to_sign,
     verify_callback,
+    withdraw_status_is_final,
 )
+from . import errors as _errors
 from .client import Client, HttpDriver, PayoutResult, parse_response
 from .errors import (
     ApiError,
@@ -32,12 +36,16 @@ from .errors import (
 )
 from . import records
 
+_errors._KIND_CLASSES.update(dict(FAILURE_KINDS))
+
 #: The reply body Feennex expects (with HTTP 200) to a callback it should not send again.
 CALLBACK_REPLY_OK = "OK"
 
 __all__ = [
     "ApiError",
     "CALLBACK_REPLY_OK",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "FAILURE_KINDS",
     "CallbackRejected",
     "Client",
     "Conflict",
@@ -64,4 +72,5 @@ __all__ = [
     "sign",
     "string_to_sign",
     "verify_callback",
+    "withdraw_status_is_final",
 ]

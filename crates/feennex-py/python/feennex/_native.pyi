@@ -7,8 +7,17 @@ Fields = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
 Value = Union[str, int, Decimal]
 Headers = List[Tuple[str, str]]
 
-#: The endpoint paths with a request type (``shop_balance`` too is accepted).
+#: Every operation's path, from the core's one table (``shop_balance`` included).
 ENDPOINTS: List[str]
+
+#: Every failure kind and the class of ``feennex.errors`` it raises.
+FAILURE_KINDS: List[Tuple[str, str]]
+
+#: The largest answer a driver reads by default, in bytes (the core's default).
+DEFAULT_MAX_RESPONSE_BYTES: int
+
+def withdraw_status_is_final(status: int) -> bool:
+    """Whether a withdrawal in this status has ended (the core's rule)."""
 
 def sign(fields: Fields, secret: str) -> str:
     """SHA-256 of the values in byte order of name, joined with ``:``, followed by
@@ -103,11 +112,14 @@ class Session:
         max_creates: int = 4,
         max_status_checks: int = 12,
         allow_plain_http: bool = False,
+        max_response_bytes: Optional[int] = None,
     ) -> None: ...
     @property
     def shop_id(self) -> int: ...
     @property
     def base_url(self) -> str: ...
+    @property
+    def max_response_bytes(self) -> int: ...
     def build(self, endpoint: str, params: Dict[str, Any]) -> Tuple[str, str, Headers, bytes]: ...
     def string_to_sign(self, endpoint: str, params: Dict[str, Any]) -> str: ...
     def call(self, endpoint: str, params: Dict[str, Any]) -> Exchange: ...

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from . import records
-from ._native import Exchange, Notification, Session
+from ._native import DEFAULT_MAX_RESPONSE_BYTES, Exchange, Notification, Session
 from ._native import parse_response as _parse_response
 from .records import PayoutResult
 
@@ -22,8 +22,9 @@ Value = Union[str, int, Decimal]
 
 DEFAULT_BASE_URL = "https://core.feennex.com"
 
-#: The largest answer read; a larger one counts as "no usable answer".
-MAX_RESPONSE_BYTES = 1024 * 1024
+#: The largest answer read by default (the core's); a larger one counts as "no
+#: usable answer".
+MAX_RESPONSE_BYTES = DEFAULT_MAX_RESPONSE_BYTES
 
 _NOT_SENT_ERRNOS = {errno.ECONNREFUSED, errno.EADDRNOTAVAIL, errno.ENETUNREACH, errno.EHOSTUNREACH}
 
@@ -64,15 +65,20 @@ class HttpDriver:
         *,
         user_agent: str = "feennex-python/0.1.0",
         proxies: Optional[Mapping[str, str]] = None,
-        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        max_response_bytes: Optional[int] = None,
     ) -> None:
         handlers: List[Any] = [_NoRedirect()]
         if proxies is not None:
             handlers.append(urllib.request.ProxyHandler(dict(proxies)))
         self._opener = urllib.request.build_opener(*handlers)
         self._user_agent = user_agent
-        self._max_response_bytes = max_response_bytes
+        self._max_response_bytes = max_response_bytes or MAX_RESPONSE_BYTES
         self._random = random.SystemRandom()
+        #: The body of the last answer received, and the last failure of the HTTP
+        #: stack: the answer a finished call was read from, the cause of a
+        #: transport error.
+        self.last_body: Optional[bytes] = None
+        self.last_failure: Optional[BaseException] = None
 
     def run(self, exchange: Exchange) -> str:
         """Drives ``exchange`` to its end; returns its JSON answer or raises its
@@ -81,8 +87,8 @@ class HttpDriver:
             step = exchange.poll(self._random.getrandbits(64))
             kind = step[0]
             if kind == "send":
-                _, method, url, headers, body, timeout, _role = step
-                self._send(exchange, method, url, headers, body, timeout)
+                _, method, url, headers, body, timeout, role = step
+                self._send(exchange, method, url, headers, body, timeout, role)
             elif kind == "wait":
                 time.sleep(step[1])
             else:
@@ -96,6 +102,7 @@ class HttpDriver:
         headers: List[Tuple[str, str]],
         body: bytes,
         timeout: float,
+        role: str,
     ) -> None:
         request = urllib.request.Request(url, data=body, method=method)
         for name, value in headers:
@@ -111,12 +118,20 @@ class HttpDriver:
                 status = error.code
                 payload = error.read(limit + 1)
         except Exception as error:  # noqa: BLE001 - every failure is reported to the core
+            self.last_failure = error
             exchange.fail(_delivery(error), f"{type(error).__name__}: {error}")
             return
         if len(payload) > limit:
             exchange.fail("maybe_sent", f"the answer is larger than {limit} bytes")
             return
+        self.last_body = payload
+        self.answered(role, status, payload)
         exchange.receive(status, payload)
+
+    def answered(self, role: str, status: int, payload: bytes) -> None:
+        """Called with each answer before the core reads it (``role`` is
+        ``call``, ``create`` or ``lookup``); a driver may raise here to end the
+        call at once. This one leaves every decision to the core."""
 
 
 def _params(**params: Any) -> Dict[str, Any]:
@@ -145,6 +160,7 @@ class Client:
         max_creates: int = 4,
         max_status_checks: int = 12,
         allow_plain_http: bool = False,
+        max_response_bytes: Optional[int] = None,
         driver: Optional[HttpDriver] = None,
     ) -> None:
         self.session = Session(
@@ -156,8 +172,9 @@ class Client:
             max_creates=max_creates,
             max_status_checks=max_status_checks,
             allow_plain_http=allow_plain_http,
+            max_response_bytes=max_response_bytes,
         )
-        self.driver = driver or HttpDriver()
+        self.driver = driver or HttpDriver(max_response_bytes=self.session.max_response_bytes)
 
     def __repr__(self) -> str:
         return f"Client(shop_id={self.session.shop_id}, base_url={self.session.base_url!r})"

@@ -4,7 +4,8 @@ secret key."""
 
 from __future__ import annotations
 
-from typing import Any, Optional
+import json
+from typing import Any, Dict, Optional
 
 
 class FeennexError(Exception):
@@ -25,10 +26,10 @@ class FeennexError(Exception):
 
 
 class InvalidValue(FeennexError, ValueError):
-    """A request value was refused before anything was built or sent."""
+    """A request value was refused before anything was built or sent; ``field``
+    names it (a misspelt parameter is refused under its own name)."""
 
     field: str
-    reason: str
 
 
 class ApiError(FeennexError):
@@ -48,10 +49,9 @@ class ApiError(FeennexError):
 
 class NotEnvelope(FeennexError):
     """The answer is not a Feennex envelope (a proxy's error page, a cut body):
-    the outcome of the call is unknown."""
+    the outcome of the call is unknown. ``status`` is its HTTP status."""
 
     status: int
-    reason: str
     snippet: str
 
 
@@ -59,7 +59,6 @@ class UnexpectedData(FeennexError):
     """A successful envelope whose data does not have the documented shape."""
 
     endpoint: str
-    reason: str
     snippet: str
 
 
@@ -121,9 +120,11 @@ class OutOfTurn(FeennexError):
 
 
 class CallbackRejected(FeennexError):
-    """A callback failed verification. ``reason`` is one of
-    ``sender_not_allowed``, ``unsupported_content_type``, ``malformed_body``,
-    ``missing_sign``, ``bad_signature``."""
+    """A callback failed verification. ``reason`` is the core's stable name of
+    the check, the same in every language: ``sender_not_allowed``,
+    ``unsupported_content_type``, ``malformed_body``, ``missing_sign``,
+    ``bad_signature``, ``unexpected_field``, ``missing_field`` or
+    ``malformed_field``."""
 
     reason: str
 
@@ -134,6 +135,36 @@ class OrderMismatch(FeennexError):
 
     field: str
     received: Optional[str]
+
+
+def _from_failure(class_name: str, text: str) -> FeennexError:
+    """The exception of a failure reported by the core's shared layer: its class
+    from the layer's table of kinds, its attributes from the failure."""
+    failure: Dict[str, Any] = json.loads(text)
+    return _exception(class_name, failure)
+
+
+def _exception(class_name: str, failure: Dict[str, Any]) -> FeennexError:
+    details: Dict[str, Any] = {
+        key: value for key, value in failure.items() if key not in ("message", "last_error")
+    }
+    details["outcome_unknown"] = bool(failure.get("outcome_unknown"))
+    kind = failure["kind"]
+    if "code_name" in failure:
+        details["name"] = failure["code_name"]
+    if "http_status" in failure:
+        details["status"] = failure["http_status"]
+    if kind in ("transport", "transport_not_sent"):
+        details["delivery"] = "not_sent" if kind == "transport_not_sent" else "maybe_sent"
+    last = failure.get("last_error")
+    if last is not None:
+        details["last_error"] = _exception(_KIND_CLASSES.get(last["kind"], "FeennexError"), last)
+    cls = globals().get(class_name, FeennexError)
+    return cls(failure["message"], **details)
+
+
+#: The class of each kind, from the core's table (filled when the extension loads).
+_KIND_CLASSES: Dict[str, str] = {}
 
 
 __all__ = [

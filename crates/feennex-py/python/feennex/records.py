@@ -9,11 +9,9 @@ import json
 from decimal import Decimal
 from typing import Any, Dict, List, Optional, Type, TypeVar
 
-T = TypeVar("T")
+from ._native import withdraw_status_is_final
 
-#: Withdrawal statuses that are final (5 Success, 6 Rejected, 8 ManualCanceled);
-#: 4 and 9 look like errors but are not final: paying again on them pays twice.
-WITHDRAW_FINAL_STATUSES = frozenset({5, 6, 8})
+T = TypeVar("T")
 
 
 def _build(cls: Type[T], data: Dict[str, Any]) -> T:
@@ -146,8 +144,8 @@ class AccountCheck:
 
 @dataclasses.dataclass(frozen=True)
 class Withdrawal:
-    """``withdraw/create`` and the withdrawal status calls. Poll until ``status``
-    is in ``WITHDRAW_FINAL_STATUSES``."""
+    """``withdraw/create`` and the withdrawal status calls. Poll until
+    ``is_final`` (the core's rule: 4 and 9 look like errors but are not final)."""
 
     id: int
     status: int
@@ -160,7 +158,7 @@ class Withdrawal:
 
     @property
     def is_final(self) -> bool:
-        return self.status in WITHDRAW_FINAL_STATUSES
+        return withdraw_status_is_final(self.status)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -233,8 +231,9 @@ class PayoutResult:
     ``record`` is the create's answer when ``created`` is true, else the payout as
     a status lookup found it (``TransferPayout`` or ``Withdrawal``). ``id``,
     ``write_off`` and ``shop_currency`` are the same whichever way it was learnt.
-    ``reconciled`` says the payout was adopted from a lookup; ``preexisting`` that
-    it existed before this call (adopted on the caller's proof: a resume).
+    ``reconciled`` says the payout was adopted from a lookup; ``preexisting``
+    that it existed before this call (its first create was answered "not
+    unique", on a call that did not resume an earlier one).
     """
 
     record: Any
