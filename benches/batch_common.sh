@@ -17,11 +17,14 @@ done
 base_url=$(sed -n 's/^listening on //p' "$work/sandbox.out")
 export FEENNEX_SECRET_KEY=$secret
 
-# A batch of $1 rows; $2 makes its ids differ from other batches.
+# A batch of $1 rows; $2 makes it another batch (its payees differ: a batch is
+# its rows' content, and a description alone does not make another one).
 make_batch() {
-    awk -v rows="$1" -v tag="$2" 'BEGIN {
+    local seed
+    seed=$(printf '%s' "$2" | cksum | cut -d' ' -f1)
+    awk -v rows="$1" -v tag="$2" -v seed="$seed" 'BEGIN {
         print "payee_account,amount,payee_currency,shop_currency,description"
         for (i = 0; i < rows; i++)
-            printf "20%010d,%d.%02d,840,840,%s %d\n", i % 9999999999, 1 + i % 9, i % 100, tag, i
+            printf "20%010.0f,%d.%02d,840,840,%s %d\n", (seed * 7919 + i) % 9999999999, 1 + i % 9, i % 100, tag, i
     }'
 }

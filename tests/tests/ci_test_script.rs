@@ -28,9 +28,15 @@ fn every_suite_runs_after_a_failure_and_the_failures_are_listed() {
     std::fs::copy(repo.join(".ci/test"), ci.join("test")).unwrap();
     let ran = copy.join("ran");
     stand_in(&bin.join("cargo"), &ran, 1);
-    for (suite, code) in
-        [("python", 0), ("node", 3), ("ffi", 0), ("php", 0), ("postgres", 0), ("browser", 0)]
-    {
+    for (suite, code) in [
+        ("python", 0),
+        ("node", 3),
+        ("ffi", 0),
+        ("php", 0),
+        ("postgres", 0),
+        ("browser", 0),
+        ("multihost", 0),
+    ] {
         stand_in(&ci.join(suite), &ran, code);
     }
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
@@ -41,8 +47,11 @@ fn every_suite_runs_after_a_failure_and_the_failures_are_listed() {
     std::fs::remove_dir_all(&copy).unwrap();
 
     assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
-    assert_eq!(ran, "cargo\npython\nnode\nffi\nphp\npostgres\nbrowser\n", "{stdout}{stderr}");
-    let summary = &stderr[stderr.find("== 2 of 7 suites failed:").expect(&stderr)..];
+    assert_eq!(
+        ran, "cargo\npython\nnode\nffi\nphp\npostgres\nbrowser\nmultihost\n",
+        "{stdout}{stderr}"
+    );
+    let summary = &stderr[stderr.find("== 2 of 8 suites failed:").expect(&stderr)..];
     let listed: Vec<&str> = summary.lines().skip(1).map(str::trim).collect();
     assert_eq!(listed.len(), 2, "{summary}");
     assert!(listed[0].starts_with("the Rust workspace"), "{summary}");

@@ -63,7 +63,7 @@ pub async fn dry_run<D: AsyncDriver>(
         found: Mutex::new(DryRun::default()),
     });
     let stop = Arc::new(AtomicBool::new(false));
-    match for_each_row(batch, concurrency, stop, quoter.clone(), None).await {
+    match for_each_row(batch, concurrency, stop, quoter.clone()).await {
         Ok(()) => {}
         Err(PoolError::Batch(error)) => return Err(DryRunError::Batch(error)),
         Err(PoolError::Handler(never)) => match never {},

@@ -27,7 +27,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::digest::digest;
 use crate::files::private;
-use crate::store::SettledRows;
+use crate::settled::{Settled, SettledRows};
 
 /// The journal format's version. 3: batch ids are the content's hash, not the
 /// file's (a journal of 2 holds rows under ids this version does not derive), and
@@ -51,66 +51,6 @@ impl Binding {
     /// A binding to `shop_id` at `base_url` for `batch_id`.
     pub fn new(shop_id: u64, base_url: impl Into<String>, batch_id: impl Into<String>) -> Self {
         Self { shop_id, base_url: base_url.into(), batch_id: batch_id.into() }
-    }
-}
-
-/// How a row ended, as the journal keeps it.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Settled {
-    /// Paid: a matching payout exists.
-    Paid {
-        /// Feennex's id of the payout.
-        payout_id: u64,
-        /// What the shop paid.
-        write_off: Decimal,
-        /// In which currency.
-        shop_currency: u16,
-        /// It existed before the run that found it.
-        preexisting: bool,
-    },
-    /// Refused: nothing paid.
-    Failed {
-        /// The API's error code, if any.
-        code: Option<i64>,
-        /// Why.
-        message: String,
-    },
-    /// Not known yet.
-    Unknown {
-        /// Why.
-        message: String,
-        /// The API said the id was taken before any create of the batch could
-        /// arrive: the row's record proves nothing about what the id holds.
-        id_taken: bool,
-    },
-    /// A payout under the row's id does not match the row.
-    Conflict {
-        /// Feennex's id of that payout.
-        payout_id: u64,
-        /// What differs.
-        message: String,
-    },
-    /// A payout under the row's id matches what its answer carries, but nothing
-    /// shows it was made for the row: not paid by this batch, needs a person.
-    Unverified {
-        /// Feennex's id of that payout.
-        payout_id: u64,
-        /// What could not be compared, and why.
-        message: String,
-    },
-}
-
-impl Settled {
-    fn last_record(&self) -> LastRecord {
-        match self {
-            Settled::Paid { .. } => LastRecord::Paid,
-            Settled::Failed { .. } => LastRecord::Failed,
-            Settled::Unknown { id_taken: false, .. } => LastRecord::Unknown,
-            Settled::Unknown { id_taken: true, .. } => LastRecord::UnknownIdTaken,
-            Settled::Conflict { .. } => LastRecord::Conflict,
-            Settled::Unverified { .. } => LastRecord::Unverified,
-        }
     }
 }
 
@@ -365,9 +305,31 @@ impl Journal {
         line: u64,
         intent: &PayoutIntent,
     ) -> Result<(), JournalError> {
-        let entry = Entry::Intent { record, line, intent: intent.clone() };
-        self.write(&entry).await?;
-        apply(&mut self.rows(), &entry);
+        self.write_intents(&[(record, line, intent.clone())]).await
+    }
+
+    /// Records, durably and in one write, that creates are about to be sent for
+    /// these rows (record, line, intent).
+    pub async fn write_intents(
+        &self,
+        rows: &[(u64, u64, PayoutIntent)],
+    ) -> Result<(), JournalError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let entries: Vec<Entry> = rows
+            .iter()
+            .map(|(record, line, intent)| Entry::Intent {
+                record: *record,
+                line: *line,
+                intent: intent.clone(),
+            })
+            .collect();
+        self.write(&entries).await?;
+        let mut index = self.rows();
+        for entry in &entries {
+            apply(&mut index, entry);
+        }
         Ok(())
     }
 
@@ -378,17 +340,17 @@ impl Journal {
         settled: &Settled,
     ) -> Result<(), JournalError> {
         let entry = Entry::outcome(shop_payment_id, settled);
-        self.write(&entry).await?;
+        self.write(std::slice::from_ref(&entry)).await?;
         apply(&mut self.rows(), &entry);
         Ok(())
     }
 
-    async fn write(&self, entry: &Entry) -> Result<(), JournalError> {
+    async fn write(&self, entries: &[Entry]) -> Result<(), JournalError> {
         let failed =
             |source: Arc<std::io::Error>| JournalError::Io { path: self.path.clone(), source };
         let stopped = || failed(Arc::new(std::io::Error::other("the journal writer stopped")));
         let (durable, done) = oneshot::channel();
-        let submission = Submission { bytes: line_of(entry), durable };
+        let submission = Submission { bytes: entries.iter().flat_map(line_of).collect(), durable };
         self.writer.as_ref().ok_or_else(stopped)?.send(submission).map_err(|_| stopped())?;
         done.await.map_err(|_| stopped())?.map_err(failed)
     }

@@ -67,7 +67,9 @@ mod lines;
 mod pool;
 mod postgres;
 mod report;
+mod rows;
 mod runner;
+mod settled;
 mod store;
 
 pub use batch::{BatchError, BatchFile};
@@ -77,8 +79,10 @@ pub use input::{
     Create, InputError, InvalidRow, PayoutKind, Row, RowReader, check_batch_id, derived_id,
     parse_amount, parse_currency,
 };
-pub use journal::{Binding, Journal, JournalError, Settled};
+pub use journal::{Binding, Journal, JournalError};
 pub use postgres::{PgOptions, PgStore};
 pub use report::{Outcome, ReportLine, ReportWriter, Summary, neutralized, write_report};
+pub use rows::BatchRows;
 pub use runner::{Observer, Quiet, RowRef, Run, RunError};
-pub use store::{Claim, SettledRows, Store, StoreError};
+pub use settled::{Settled, SettledRows};
+pub use store::{Claim, Claimed, Store, StoreError};

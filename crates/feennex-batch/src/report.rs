@@ -8,7 +8,7 @@ use std::path::Path;
 use feennex_proto::prelude::Decimal;
 
 use crate::files::create_private;
-use crate::journal::Settled;
+use crate::settled::Settled;
 
 /// How a row ended, as the report says it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -251,7 +251,7 @@ impl ReportWriter {
 /// it did.
 pub fn write_report(
     batch: &crate::batch::BatchFile,
-    settled: &crate::store::SettledRows,
+    settled: &crate::settled::SettledRows,
     path: Option<&Path>,
 ) -> Result<(Summary, std::io::Result<()>), crate::batch::BatchError> {
     write_report_of(batch, |id| settled.get(id).cloned(), path)

@@ -2,14 +2,11 @@
 //! driver, its intent durable before the create, its outcome adopted under the
 //! core's rule and recorded, progress told to an observer.
 
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
-
 use std::time::SystemTime;
 
-use feennex_proto::batch::{Action, Resolution, next_action, settle};
+use feennex_proto::batch::{Resolution, next_action, settle};
 use feennex_proto::exchange::{ExactlyOncePayout, IdempotentCreate, PayoutResult, Start};
 use feennex_proto::session::AsyncDriver;
 use feennex_proto::{
@@ -19,9 +16,11 @@ use feennex_proto::{
 
 use crate::batch::{BatchError, BatchFile};
 use crate::input::{Create, Row};
-use crate::journal::{JournalError, Settled};
-use crate::pool::{PoolError, RowHandler, for_each_row};
+use crate::journal::JournalError;
+use crate::pool::{ClaimHandler, work_claims};
 use crate::report::{Outcome, ReportLine};
+use crate::rows::BatchRows;
+use crate::settled::Settled;
 use crate::store::{Claim, Store, StoreError};
 
 /// A row, as an observer sees it.
@@ -74,6 +73,7 @@ impl From<StoreError> for RunError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Journal(error) => RunError::Journal(error),
+            StoreError::Batch(error) => RunError::Batch(error),
             other => RunError::Store(other),
         }
     }
@@ -82,9 +82,10 @@ impl From<StoreError> for RunError {
 /// One run of a batch: what pays it, what it pays, where its progress is kept, and
 /// how. Made by [`Run::builder`]; [`Run::pay`] runs it.
 ///
-/// Any [`Store`] works: the file [`Journal`](crate::Journal) or a shared one, where
-/// rows other workers hold are asked for again until they are settled (by their
-/// worker, or by this one once their lease runs out). Any [`AsyncDriver`] works:
+/// Any [`Store`] works: the file [`Journal`](crate::Journal), which hands out the
+/// file's rows in order, or a shared one, which hands out the rows no other worker
+/// holds and has this one wait while others hold rows (they settle them, or this
+/// one takes them once their lease runs out). Any [`AsyncDriver`] works:
 /// `feennex_hyper::HyperTransport`, or a driver over an HTTP stack of your own.
 #[derive(bon::Builder)]
 pub struct Run<'a, D, S> {
@@ -130,33 +131,13 @@ impl<D: AsyncDriver, S: Store> Run<'_, D, S> {
             driver,
             store: store.clone(),
             observer,
-            held: Mutex::new(HashSet::new()),
             stop: stop.clone(),
             refused: Mutex::new(None),
         });
-        let mut only = None;
-        // Rows held by live workers settle soon; a dead worker's wait for its lease.
-        let mut wait = Duration::from_millis(50);
-        loop {
-            for_each_row(batch, concurrency, stop.clone(), payer.clone(), only).await.map_err(
-                |error| match error {
-                    PoolError::Batch(error) => RunError::Batch(error),
-                    PoolError::Handler(error) => RunError::from(error),
-                },
-            )?;
-            if let Some(refused) =
-                payer.refused.lock().unwrap_or_else(PoisonError::into_inner).take()
-            {
-                return Err(RunError::Refused(refused));
-            }
-            let held =
-                std::mem::take(&mut *payer.held.lock().unwrap_or_else(PoisonError::into_inner));
-            if held.is_empty() || stop.load(Ordering::SeqCst) {
-                return Ok(());
-            }
-            tokio::time::sleep(wait).await;
-            wait = (wait * 2).min(store.retry_after().max(wait));
-            only = Some(Arc::new(held));
+        work_claims(store, BatchRows::new(batch), concurrency, stop, payer.clone()).await?;
+        match payer.refused.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            Some(refused) => Err(RunError::Refused(refused)),
+            None => Ok(()),
         }
     }
 }
@@ -182,50 +163,42 @@ struct Payer<D, S> {
     driver: Arc<D>,
     store: Arc<S>,
     observer: Arc<dyn Observer>,
-    /// Records other workers held when asked: asked for again after the pass.
-    held: Mutex<HashSet<u64>>,
     /// The run's stop: set when the API refuses the shop's signature.
     stop: Arc<AtomicBool>,
     /// That refusal.
     refused: Mutex<Option<ApiError>>,
 }
 
-impl<D: AsyncDriver, S: Store> RowHandler for Payer<D, S> {
-    type Error = StoreError;
-
-    async fn handle(&self, row: Row) -> Result<(), StoreError> {
-        let id = row.intent.shop_payment_id().to_owned();
-        let reference = RowRef { line: row.line, shop_payment_id: &id };
-        let last = match self.store.claim(&row).await? {
-            Claim::Mine(last) => last,
-            Claim::Done(settled) => {
-                let outcome = ReportLine::of_row(row.line, &id, settled).outcome;
-                self.observer.row_finished(reference, outcome);
-                return Ok(());
-            }
-            Claim::Held => {
-                self.held.lock().unwrap_or_else(PoisonError::into_inner).insert(row.record);
-                return Ok(());
+impl<D: AsyncDriver, S: Store> ClaimHandler for Payer<D, S> {
+    async fn work(&self, claim: Claim) -> Option<(Row, Settled)> {
+        let (row, last) = match claim {
+            Claim::Mine { row, last } => (row, last),
+            Claim::Done { row, settled } => {
+                let id = row.intent.shop_payment_id();
+                let outcome = ReportLine::of_row(row.line, id, settled).outcome;
+                self.observer.row_finished(RowRef { line: row.line, shop_payment_id: id }, outcome);
+                return None;
             }
         };
-        let action = next_action(last, row.id_origin);
-        let Some(start) = action.start() else {
-            return Ok(());
-        };
-        self.observer.row_started(reference);
-        if matches!(action, Action::Create(_)) && !self.store.write_intent(&row).await? {
-            // The lease ran out: the worker that holds the row now settles it.
-            self.held.lock().unwrap_or_else(PoisonError::into_inner).insert(row.record);
-            return Ok(());
+        if self.refused.lock().unwrap_or_else(PoisonError::into_inner).is_some() {
+            // The shop's signature was refused: every request would be too.
+            return None;
         }
+        let start = next_action(last, row.id_origin).start()?;
+        let id = row.intent.shop_payment_id();
+        self.observer.row_started(RowRef { line: row.line, shop_payment_id: id });
         let resolution = match row.create.clone() {
             Create::Transfer(create) => self.pay(create, start).await,
             Create::Withdraw(create) => self.pay(create, start).await,
         };
-        let settled = settled(resolution);
+        Some((row, settled(resolution)))
+    }
+
+    async fn record(&self, row: Row, settled: Settled) -> Result<(), StoreError> {
         self.store.write_outcome(&row, &settled).await?;
-        let outcome = ReportLine::of_row(row.line, &id, Some(settled)).outcome;
-        self.observer.row_finished(reference, outcome);
+        let id = row.intent.shop_payment_id();
+        let outcome = ReportLine::of_row(row.line, id, Some(settled)).outcome;
+        self.observer.row_finished(RowRef { line: row.line, shop_payment_id: id }, outcome);
         Ok(())
     }
 }

@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use feennex_batch::{BatchFile, Binding, Claim, PgOptions, PgStore, Settled, Store, StoreError};
+use feennex_batch::{
+    BatchFile, BatchRows, Binding, Claim, Claimed, PgOptions, PgStore, Settled, Store, StoreError,
+};
 use feennex_proto::batch::LastRecord;
 
 fn store_url() -> String {
@@ -29,7 +31,7 @@ fn batch(name: &str, rows: usize, changed: usize) -> (PathBuf, BatchFile) {
     (path, scanned)
 }
 
-fn rows(batch: &BatchFile) -> Vec<feennex_batch::Row> {
+fn rows_of(batch: &BatchFile) -> Vec<feennex_batch::Row> {
     batch.rows().unwrap().map(|row| row.unwrap().unwrap()).collect()
 }
 
@@ -70,6 +72,28 @@ async fn another_shop_or_endpoint_or_a_changed_file_is_refused() {
     PgStore::open(&url, &binding, &same, lease(30.0)).await.unwrap();
 }
 
+/// The records claimed and their last records; panics on anything but rows.
+fn mine(claimed: Result<Claimed, StoreError>) -> Vec<(u64, LastRecord)> {
+    match claimed.unwrap() {
+        Claimed::Rows(claims) => claims
+            .into_iter()
+            .map(|claim| match claim {
+                Claim::Mine { row, last } => (row.record, last),
+                other => panic!("{other:?}"),
+            })
+            .collect(),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn waits(claimed: Result<Claimed, StoreError>) -> bool {
+    matches!(claimed.unwrap(), Claimed::Wait(_))
+}
+
+fn finished(claimed: Result<Claimed, StoreError>) -> bool {
+    matches!(claimed.unwrap(), Claimed::Finished)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_claim_is_one_workers_until_its_lease_runs_out_and_the_next_looks_up_first() {
     let (_, file) = batch("claims", 4, 0);
@@ -78,20 +102,23 @@ async fn a_claim_is_one_workers_until_its_lease_runs_out_and_the_next_looks_up_f
     // Several workers starting at once register the batch once.
     let opened = futures_join(&url, &binding, &file).await;
     let [first, second, third] = opened;
-    let rows = rows(&file);
+    let rows = BatchRows::new(&file);
+    let row = |record: u64| rows_of(&file)[record as usize - 1].clone();
 
-    assert_eq!(first.claim(&rows[0]).await.unwrap(), Claim::Mine(LastRecord::None));
-    assert_eq!(second.claim(&rows[0]).await.unwrap(), Claim::Held);
-    assert!(first.write_intent(&rows[0]).await.unwrap());
-    // The holder renews its lease: still held well after one lease.
-    tokio::time::sleep(Duration::from_millis(1_500)).await;
-    assert_eq!(second.claim(&rows[0]).await.unwrap(), Claim::Held);
+    // Each claim hands out rows no other worker holds, their intents recorded.
+    assert_eq!(mine(first.claim(&rows, 1).await), [(1, LastRecord::None)]);
+    assert_eq!(mine(second.claim(&rows, 1).await), [(2, LastRecord::None)]);
+    assert_eq!(mine(third.claim(&rows, 1).await), [(3, LastRecord::None)]);
+    // The holders renew their leases: still held well after one lease.
+    tokio::time::sleep(Duration::from_millis(2_000)).await;
+    assert_eq!(mine(second.claim(&rows, 4).await), [(4, LastRecord::None)]);
+    assert!(waits(third.claim(&rows, 4).await));
 
     // The holder dies: after its lease the row is the next worker's, with its intent.
     drop(first);
-    tokio::time::sleep(Duration::from_millis(1_300)).await;
-    assert_eq!(second.claim(&rows[0]).await.unwrap(), Claim::Mine(LastRecord::Intent));
-    assert_eq!(third.claim(&rows[0]).await.unwrap(), Claim::Held);
+    tokio::time::sleep(Duration::from_millis(1_700)).await;
+    assert_eq!(mine(second.claim(&rows, 4).await), [(1, LastRecord::Intent)]);
+    assert!(waits(third.claim(&rows, 4).await));
 
     let paid = Settled::Paid {
         payout_id: 77,
@@ -99,38 +126,39 @@ async fn a_claim_is_one_workers_until_its_lease_runs_out_and_the_next_looks_up_f
         shop_currency: 840,
         preexisting: false,
     };
-    second.write_outcome(&rows[0], &paid).await.unwrap();
-    assert_eq!(third.claim(&rows[0]).await.unwrap(), Claim::Done(Some(paid.clone())));
+    second.write_outcome(&row(1), &paid).await.unwrap();
     // An unknown outcome from a worker that no longer holds the row, written late,
-    // does not undo a payout.
+    // does not undo a payout; and a worker that does not hold a row records no
+    // outcome for it but a fact.
     let unknown = Settled::Unknown { message: "late".into(), id_taken: false };
-    third.write_outcome(&rows[0], &unknown).await.unwrap();
+    third.write_outcome(&row(1), &unknown).await.unwrap();
+    let failed = Settled::Failed { code: Some(9), message: "not the holder".into() };
+    third.write_outcome(&row(2), &failed).await.unwrap();
     let settled = third.settled_rows().await.unwrap();
-    assert_eq!(settled.get(rows[0].intent.shop_payment_id()), Some(&paid));
+    assert_eq!(settled.get(row(1).intent.shop_payment_id()), Some(&paid));
     assert_eq!(settled.len(), 1);
 
-    // A worker whose lease ran out may not record an intent: it sends nothing.
-    assert_eq!(third.claim(&rows[1]).await.unwrap(), Claim::Mine(LastRecord::None));
-    let short = PgStore::open(&url, &binding, &file, lease(0.2)).await.unwrap();
-    assert_eq!(short.claim(&rows[2]).await.unwrap(), Claim::Mine(LastRecord::None));
-    drop(short);
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    assert_eq!(second.claim(&rows[2]).await.unwrap(), Claim::Mine(LastRecord::None));
-    assert!(!third.write_intent(&rows[2]).await.unwrap());
-
     // An unknown outcome after "not unique" answered the first create: the next
-    // claim says so, so that the recorded intent is not taken as proof.
+    // worker's claim says so, so that the recorded intent is not taken as proof;
+    // the worker that wrote it does not take it again in the same run.
     let taken = Settled::Unknown { message: "lookups failed".into(), id_taken: true };
-    second.write_outcome(&rows[2], &taken).await.unwrap();
-    assert_eq!(second.claim(&rows[2]).await.unwrap(), Claim::Mine(LastRecord::UnknownIdTaken));
+    second.write_outcome(&row(2), &taken).await.unwrap();
     // Unverified is a fact like a payout: settled, for every worker.
     let unverified = Settled::Unverified { payout_id: 9, message: "not proven".into() };
-    second.write_outcome(&rows[3], &unverified).await.unwrap();
-    assert_eq!(third.claim(&rows[3]).await.unwrap(), Claim::Done(Some(unverified)));
+    second.write_outcome(&row(4), &unverified).await.unwrap();
+    third.write_outcome(&row(3), &paid).await.unwrap();
+    assert!(finished(second.claim(&rows, 4).await));
+    assert!(finished(third.claim(&rows, 4).await));
+    let next = PgStore::open(&url, &binding, &file, lease(1.2)).await.unwrap();
+    assert_eq!(mine(next.claim(&rows, 4).await), [(2, LastRecord::UnknownIdTaken)]);
+    assert!(finished(next.claim(&rows, 4).await));
+    let settled = next.settled_rows().await.unwrap();
+    assert_eq!(settled.get(row(4).intent.shop_payment_id()), Some(&unverified));
+    assert_eq!(settled.len(), 4);
 }
 
 async fn futures_join(url: &str, binding: &Binding, file: &BatchFile) -> [PgStore; 3] {
-    let open = || PgStore::open(url, binding, file, lease(0.9));
+    let open = || PgStore::open(url, binding, file, lease(1.2));
     let (a, b, c) = tokio::join!(open(), open(), open());
     [a.unwrap(), b.unwrap(), c.unwrap()]
 }
@@ -165,4 +193,50 @@ async fn a_file_an_earlier_version_registered_by_its_bytes_is_refused_naming_its
         }
         other => panic!("{other:?}"),
     }
+}
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: these tests need PostgreSQL servers; run them with .ci/postgres")
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_accepts_only_tls_is_reached_as_each_sslmode_says() {
+    let (_, file) = batch("tls", 2, 0);
+    let binding = Binding::new(1, "http://127.0.0.1:1", file.batch_id());
+    let base = env("FEENNEX_TEST_TLS_STORE_URL");
+    let (ca, other_ca) = (env("FEENNEX_TEST_TLS_CA"), env("FEENNEX_TEST_TLS_OTHER_CA"));
+    let open = |query: String| {
+        let (url, binding, file) = (format!("{base}?{query}"), binding.clone(), file.clone());
+        async move { PgStore::open(&url, &binding, &file, lease(30.0)).await.map(drop) }
+    };
+    let refused = |result: Result<(), StoreError>, why: &str| match result {
+        Err(StoreError::Database(message)) => assert!(message.contains(why), "{message}"),
+        other => panic!("{other:?}"),
+    };
+    // The server refuses plain connections.
+    refused(open("sslmode=disable".into()).await, "no encryption");
+    // Encrypted, the certificate not checked; checked against the CA; and made out
+    // to the host (the certificate names 127.0.0.1).
+    for query in [
+        "sslmode=prefer".to_owned(),
+        "sslmode=require".to_owned(),
+        format!("sslmode=verify-ca&sslrootcert={ca}"),
+        format!("sslmode=verify-full&sslrootcert={ca}"),
+    ] {
+        open(query.clone()).await.unwrap_or_else(|error| panic!("{query}: {error}"));
+    }
+    // A CA that did not sign it, and the system's roots, do not vouch for it.
+    refused(open(format!("sslmode=verify-ca&sslrootcert={other_ca}")).await, "certificate");
+    refused(open(format!("sslmode=require&sslrootcert={other_ca}")).await, "certificate");
+    refused(open("sslmode=verify-full".into()).await, "certificate");
+    // Reached as "localhost", the certificate's chain holds but its name does not.
+    let by_name = base.replace("127.0.0.1", "localhost");
+    let open_by_name = |query: String| {
+        let (url, binding, file) = (format!("{by_name}?{query}"), binding.clone(), file.clone());
+        async move { PgStore::open(&url, &binding, &file, lease(30.0)).await.map(drop) }
+    };
+    open_by_name(format!("sslmode=verify-ca&sslrootcert={ca}")).await.unwrap();
+    refused(open_by_name(format!("sslmode=verify-full&sslrootcert={ca}")).await, "certificate");
 }

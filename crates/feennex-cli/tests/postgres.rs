@@ -72,7 +72,19 @@ fn feennex(sandbox: &TestSandbox, args: &[&str]) -> Command {
 
 /// A worker on `csv` writing its report to `report`.
 fn worker(sandbox: &TestSandbox, csv: &Path, batch_id: &str, report: &Path) -> Command {
-    let mut command = feennex(sandbox, &["run", "--skip-invalid", "--lease", "2"]);
+    worker_with_lease(sandbox, csv, batch_id, report, 2)
+}
+
+/// A worker whose claims last `lease` seconds.
+fn worker_with_lease(
+    sandbox: &TestSandbox,
+    csv: &Path,
+    batch_id: &str,
+    report: &Path,
+    lease: u64,
+) -> Command {
+    let lease = lease.to_string();
+    let mut command = feennex(sandbox, &["run", "--skip-invalid", "--lease", &lease]);
     command
         .arg(csv)
         .args(["--batch-id", batch_id, "--concurrency", "8", "--report"])
@@ -321,5 +333,72 @@ fn a_file_saved_again_in_another_form_is_the_same_batch_in_the_store() {
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
     assert!(text(&again.stdout).contains("rows: 20 paid"), "{}", text(&again.stdout));
     assert_eq!(sandbox.ledger().transfers.len(), 20);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// The ids of the batch's rows the store holds no intent or outcome for.
+fn never_recorded(batch_id: &str) -> std::collections::BTreeSet<String> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let (client, connection) =
+            tokio_postgres::connect(&store_url(), tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        let rows = client
+            .query(
+                "SELECT shop_payment_id FROM feennex_rows WHERE batch_id = $1 AND state = 'new'",
+                &[&batch_id],
+            )
+            .await
+            .unwrap();
+        rows.iter().map(|row| row.get(0)).collect()
+    })
+}
+
+#[test]
+fn a_frozen_database_ends_every_worker_within_the_lease_and_nothing_unrecorded_is_sent() {
+    // The documented bound: half the lease without an answer, plus the payouts
+    // already in flight (100 ms each here).
+    const LEASE: u64 = 6;
+    let faults =
+        FaultConfig::none().with(FaultKind::Delay, 0.2).with_delay(Duration::from_millis(100));
+    let sandbox = TestSandbox::with_config(SandboxConfig::default().with_faults(faults));
+    let dir = temp_dir("frozen");
+    let csv = dir.join("batch.csv");
+    write_batch(&csv);
+    let batch_id = format!("frozen{}", std::process::id());
+    let workers: Vec<Child> = (1..=3)
+        .map(|n| {
+            let report = dir.join(format!("report-{n}.csv"));
+            worker_with_lease(&sandbox, &csv, &batch_id, &report, LEASE).spawn().unwrap()
+        })
+        .collect();
+    let started = Instant::now();
+    while ledger(&sandbox, &batch_id).len() < 200 {
+        assert!(started.elapsed() < Duration::from_secs(60), "the workers made no progress");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    shell(&env("FEENNEX_TEST_STORE_FREEZE"));
+    let frozen = Instant::now();
+    let outputs = wait_all(workers);
+    let took = frozen.elapsed();
+    let paid_when_frozen = ledger(&sandbox, &batch_id);
+    shell(&env("FEENNEX_TEST_STORE_THAW"));
+    for output in &outputs {
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(4), "{stderr}");
+        assert!(stderr.contains("did not answer"), "{stderr}");
+    }
+    assert!(took < Duration::from_secs(LEASE), "the workers took {took:?} to stop");
+    assert!(paid_when_frozen.len() < ROWS, "every row was paid before the freeze");
+
+    // Every payout that left had its intent in the store first.
+    let unrecorded = never_recorded(&batch_id);
+    for id in paid_when_frozen.keys() {
+        assert!(!unrecorded.contains(id), "{id} was paid without its intent in the store");
+    }
+    let last = finish(&sandbox, &csv, &batch_id, &dir.join("report-4.csv"));
+    assert!(text(&last.stdout).contains("rows: "), "{}", text(&last.stdout));
+    assert_paid_once(&sandbox, &csv, &batch_id);
+    eprintln!("the workers stopped {took:?} after the freeze");
     std::fs::remove_dir_all(dir).unwrap();
 }

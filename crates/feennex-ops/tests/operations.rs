@@ -70,19 +70,19 @@ fn parameters_are_refused_with_their_name() {
 #[test]
 fn amounts_the_server_would_refuse_are_refused_before_a_request_exists() {
     let merchant = shop();
-    let amount = |text: &str| {
-        let params = json!({"amount": text, "amount_type": "receive_amount",
-            "payee_currency": 978, "shop_currency": 840});
-        Operation::TransferTry.build(&merchant, &params)
+    let params = |text: &str| {
+        json!({"amount": text, "amount_type": "receive_amount",
+            "payee_currency": 978, "shop_currency": 840})
     };
     for (text, reason) in
         [("1.111", "decimal places"), ("999999999999999", "the API's limit"), ("-1", "negative")]
     {
-        let refused = amount(text).unwrap_err();
+        let refused = Operation::TransferTry.build(&merchant, &params(text)).unwrap_err();
         assert_eq!((refused.kind, refused.field.as_deref()), (Kind::InvalidInput, Some("amount")));
         assert!(refused.message.contains(reason), "{text}: {}", refused.message);
     }
-    assert!(amount("999999999999.99").unwrap().body.contains(r#""amount":999999999999.99"#));
+    let largest = Operation::TransferTry.build(&merchant, &params("999999999999.99")).unwrap();
+    assert!(largest.body.contains(r#""amount":999999999999.99"#));
 }
 
 #[test]

@@ -52,7 +52,9 @@ impl Place {
 /// transport that fails (exit 4).
 fn store_failure(error: &StoreError) -> Failure {
     match error {
-        StoreError::Mismatch(_) | StoreError::Journal(_) => Failure::Input(error.to_string()),
+        StoreError::Mismatch(_) | StoreError::Journal(_) | StoreError::Batch(_) => {
+            Failure::Input(error.to_string())
+        }
         _ => Failure::Transport(error.to_string()),
     }
 }

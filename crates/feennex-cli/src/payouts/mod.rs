@@ -119,7 +119,8 @@ pub struct PayoutsRunArgs {
     )]
     pub store: Option<String>,
     /// With --store: seconds a worker's claim on a row lasts unless renewed; a
-    /// worker that dies leaves its rows to the others after this long.
+    /// worker that dies leaves its rows to the others after this long. A worker
+    /// whose database does not answer for half of it (at most 10 s) stops, exit 4.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(2..=3600))]
     pub lease: u32,
 }

@@ -1,0 +1,250 @@
+//! A batch's rows written into the store by its first worker, or a later worker's
+//! file checked against them: both read the file as a stream, in chunks, so a
+//! worker's memory does not grow with the batch.
+
+use tokio::sync::mpsc;
+use tokio_postgres::{Client, GenericClient};
+
+use super::health::{Health, advisory_lock};
+use crate::batch::{BatchError, BatchFile};
+use crate::journal::Binding;
+use crate::store::StoreError;
+
+/// The advisory lock held while a batch is registered.
+const REGISTRATION_LOCK: i64 = 0x6665_656e_6e65_7832;
+
+/// Rows written or compared per statement.
+const CHUNK: usize = 2_000;
+
+/// A valid row as the store keeps it.
+struct StoredRow {
+    record: i64,
+    line: i64,
+    id: String,
+    intent: String,
+}
+
+/// Registers the batch and its rows if no worker has, or checks the file against
+/// what the store holds; refuses a batch bound elsewhere, a changed file, and a
+/// file an earlier version registered under its bytes.
+pub(super) async fn register(
+    client: &mut Client,
+    binding: &Binding,
+    batch: &BatchFile,
+    health: &Health,
+) -> Result<(), StoreError> {
+    let transaction = health.answer("registering the batch", client.transaction()).await?;
+    // The first worker writes the rows under the lock; the others wait for it.
+    advisory_lock(&transaction, REGISTRATION_LOCK, health, "registering the batch").await?;
+    if check_binding(&transaction, binding, health).await?.is_some() {
+        // Registered: release the lock, then compare outside it.
+        health.answer("registering the batch", transaction.commit()).await?;
+        return check(client, binding, batch, health).await;
+    }
+    refuse_legacy(&transaction, batch, health).await?;
+    health
+        .answer(
+            "registering the batch",
+            transaction.execute(
+                "INSERT INTO feennex_batches (batch_id, shop_id, base_url) VALUES ($1, $2, $3)",
+                &[&binding.batch_id, &(binding.shop_id as i64), &binding.base_url],
+            ),
+        )
+        .await?;
+    let insert = health
+        .answer(
+            "registering the batch",
+            transaction.prepare(
+                "INSERT INTO feennex_rows (batch_id, record, line, shop_payment_id, intent)
+                 SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[])",
+            ),
+        )
+        .await?;
+    let mut chunks = chunks_of(batch);
+    while let Some(chunk) = chunks.recv().await {
+        let chunk = chunk?;
+        let records: Vec<i64> = chunk.iter().map(|row| row.record).collect();
+        let lines: Vec<i64> = chunk.iter().map(|row| row.line).collect();
+        let ids: Vec<&str> = chunk.iter().map(|row| row.id.as_str()).collect();
+        let intents: Vec<&str> = chunk.iter().map(|row| row.intent.as_str()).collect();
+        health
+            .answer(
+                "registering the batch",
+                transaction
+                    .execute(&insert, &[&binding.batch_id, &records, &lines, &ids, &intents]),
+            )
+            .await?;
+    }
+    health.answer("registering the batch", transaction.commit()).await
+}
+
+/// `Some(())` if the batch is registered with this binding, `None` if absent.
+pub(super) async fn check_binding(
+    client: &impl GenericClient,
+    binding: &Binding,
+    health: &Health,
+) -> Result<Option<()>, StoreError> {
+    let Some(row) = health
+        .answer(
+            "reading the batch",
+            client.query_opt(
+                "SELECT shop_id, base_url FROM feennex_batches WHERE batch_id = $1",
+                &[&binding.batch_id],
+            ),
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let (shop_id, base_url): (i64, String) = (row.get(0), row.get(1));
+    if shop_id as u64 != binding.shop_id {
+        return Err(StoreError::Mismatch(format!(
+            "batch {} belongs to shop {shop_id}, not {}: use that shop",
+            binding.batch_id, binding.shop_id
+        )));
+    }
+    if base_url != binding.base_url {
+        return Err(StoreError::Mismatch(format!(
+            "batch {} was paid against the endpoint {base_url}, not {}: use that endpoint",
+            binding.batch_id, binding.base_url
+        )));
+    }
+    Ok(Some(()))
+}
+
+/// Compares the file with the registered rows, a chunk of records at a time: a
+/// row that asks something else, or that the file lost, is refused.
+async fn check(
+    client: &Client,
+    binding: &Binding,
+    batch: &BatchFile,
+    health: &Health,
+) -> Result<(), StoreError> {
+    let doing = "checking the file against the batch";
+    let range = health
+        .answer(
+            doing,
+            client.prepare(
+                "SELECT record, shop_payment_id, intent FROM feennex_rows
+                 WHERE batch_id = $1 AND record > $2 AND record <= $3 ORDER BY record",
+            ),
+        )
+        .await?;
+    let changed = |line: i64, id: &str| {
+        StoreError::Mismatch(format!(
+            "{}: line {line}: row {id:?} no longer asks what the store recorded for batch {}; nothing was sent",
+            batch.path().display(),
+            binding.batch_id
+        ))
+    };
+    let mut lost = 0i64;
+    let mut checked_to = 0i64;
+    let mut chunks = chunks_of(batch);
+    while let Some(chunk) = chunks.recv().await {
+        let chunk = chunk?;
+        let last = chunk.last().map_or(checked_to, |row| row.record);
+        let stored = health
+            .answer(doing, client.query(&range, &[&binding.batch_id, &checked_to, &last]))
+            .await?;
+        let mut stored = stored.iter().peekable();
+        for row in &chunk {
+            // Stored rows before this one are no longer valid rows of the file.
+            while stored.next_if(|found| found.get::<_, i64>(0) < row.record).is_some() {
+                lost += 1;
+            }
+            match stored.next_if(|found| found.get::<_, i64>(0) == row.record) {
+                Some(found)
+                    if found.get::<_, &str>(1) == row.id
+                        && found.get::<_, &str>(2) == row.intent => {}
+                _ => return Err(changed(row.line, &row.id)),
+            }
+        }
+        lost += stored.count() as i64;
+        checked_to = last;
+    }
+    let after: i64 = health
+        .answer(
+            doing,
+            client.query_one(
+                "SELECT count(*) FROM feennex_rows WHERE batch_id = $1 AND record > $2",
+                &[&binding.batch_id, &checked_to],
+            ),
+        )
+        .await?
+        .get(0);
+    lost += after;
+    if lost > 0 {
+        return Err(StoreError::Mismatch(format!(
+            "{}: {lost} row(s) the store recorded for batch {} are no longer in the file (or are now invalid); nothing was sent",
+            batch.path().display(),
+            binding.batch_id
+        )));
+    }
+    Ok(())
+}
+
+/// The file's valid rows in chunks, read off the runtime.
+fn chunks_of(batch: &BatchFile) -> mpsc::Receiver<Result<Vec<StoredRow>, BatchError>> {
+    let (sender, receiver) = mpsc::channel(2);
+    let batch = batch.clone();
+    tokio::task::spawn_blocking(move || {
+        let rows = match batch.rows() {
+            Ok(rows) => rows,
+            Err(error) => {
+                let _ = sender.blocking_send(Err(error));
+                return;
+            }
+        };
+        let mut chunk = Vec::with_capacity(CHUNK);
+        for row in rows {
+            let row = match row {
+                Ok(Ok(row)) => row,
+                Ok(Err(_invalid)) => continue,
+                Err(error) => {
+                    let _ = sender.blocking_send(Err(error));
+                    return;
+                }
+            };
+            chunk.push(StoredRow {
+                record: row.record as i64,
+                line: row.line as i64,
+                id: row.intent.shop_payment_id().to_owned(),
+                intent: serde_json::to_string(&row.intent).unwrap_or_default(),
+            });
+            if chunk.len() == CHUNK && sender.blocking_send(Ok(std::mem::take(&mut chunk))).is_err()
+            {
+                return;
+            }
+        }
+        if !chunk.is_empty() {
+            let _ = sender.blocking_send(Ok(chunk));
+        }
+    });
+    receiver
+}
+
+/// Refuses a file that an earlier version registered under its byte hash: its rows
+/// were paid under ids this version does not derive, so starting it again under
+/// its content's id would pay them twice.
+async fn refuse_legacy(
+    client: &impl GenericClient,
+    batch: &BatchFile,
+    health: &Health,
+) -> Result<(), StoreError> {
+    let Some(legacy) = batch.legacy_id()? else {
+        return Ok(());
+    };
+    let found = health
+        .answer(
+            "reading the batch",
+            client.query_opt("SELECT 1 FROM feennex_batches WHERE batch_id = $1", &[&legacy]),
+        )
+        .await?;
+    match found {
+        None => Ok(()),
+        Some(_) => Err(StoreError::Mismatch(format!(
+            "{}: an earlier version of this program started this file as batch {legacy}, whose rows were paid under ids batch-{legacy}-N; nothing was sent. Continue it with --batch-id {legacy}",
+            batch.path().display()
+        ))),
+    }
+}
