@@ -63,7 +63,10 @@ macro_rules! open_rows {
 /// those never started, in one statement.
 const CLAIM: &str = concat!(
     // The chosen rows are a materialized CTE, evaluated once: a subquery could be
-    // run again for each row joined, and lock more rows than asked.
+    // run again for each row joined, and lock more rows than asked. The rows
+    // updated are looked up by their records (`= ANY`), so that the plan never
+    // depends on how many rows the statistics think the batch has (none, for a
+    // batch newer than them: the join would then read every row of the batch).
     "WITH chosen AS MATERIALIZED (
          SELECT record, state, id_taken FROM feennex_rows
          WHERE batch_id = $1 AND record > $4 AND ",
@@ -76,6 +79,7 @@ const CLAIM: &str = concat!(
          state = CASE WHEN c.state = 'new' THEN 'intent' ELSE c.state END
      FROM chosen c
      WHERE r.batch_id = $1 AND r.record = c.record
+       AND r.record = ANY(ARRAY(SELECT record FROM chosen))
      RETURNING r.record, c.state, c.id_taken"
 );
 

@@ -17,7 +17,9 @@ use crate::store::StoreError;
 const MAX_GROUP: usize = 256;
 
 /// A fact is written whoever holds the row and never overwritten; anything else
-/// only by the row's holder, and never over a fact.
+/// only by the row's holder, and never over a fact. The rows are looked up by
+/// their records (`= ANY`): joined on the batch alone, a batch newer than the
+/// statistics would have every row of it read for each group.
 const WRITE: &str = "UPDATE feennex_rows r
      SET state = o.state, payout_id = o.payout_id, write_off = o.write_off,
          shop_currency = o.shop_currency, preexisting = o.preexisting, code = o.code,
@@ -26,7 +28,7 @@ const WRITE: &str = "UPDATE feennex_rows r
      FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::integer[],
                  $8::boolean[], $9::bigint[], $10::text[], $11::boolean[])
           AS o(record, state, payout_id, write_off, shop_currency, preexisting, code, message, id_taken)
-     WHERE r.batch_id = $1 AND r.record = o.record
+     WHERE r.batch_id = $1 AND r.record = o.record AND r.record = ANY($3)
        AND r.state NOT IN ('paid', 'conflict', 'unverified')
        AND (r.owner = $2 OR o.state IN ('paid', 'conflict', 'unverified'))";
 
