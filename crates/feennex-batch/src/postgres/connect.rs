@@ -48,8 +48,10 @@ impl Target {
             .keepalives_interval(Duration::from_secs(1))
             .keepalives_retries(3)
             .tcp_user_timeout(timeout)
-            // Statements are prepared once but planned for their values each time:
-            // a plan cached for any batch could scan every batch's rows. No bitmap
+            // Statements are prepared once but planned for their values each time
+            // (the outcome writers, whose one statement looks rows up by key, set
+            // otherwise): a plan cached for any batch could scan every batch's
+            // rows. No bitmap
             // scans: when statistics make a batch's open rows look rare (a batch
             // registered after them, a table of paid ones), a claim of a few rows
             // would read every open row of the batch and sort them, each time;

@@ -63,12 +63,13 @@ macro_rules! open_rows {
 /// those never started, in one statement.
 const CLAIM: &str = concat!(
     // The chosen rows are a materialized CTE, evaluated once: a subquery could be
-    // run again for each row joined, and lock more rows than asked. The rows
-    // updated are looked up by their records (`= ANY`), so that the plan never
-    // depends on how many rows the statistics think the batch has (none, for a
-    // batch newer than them: the join would then read every row of the batch).
+    // run again for each row joined, and lock more rows than asked. The rows are
+    // updated where the CTE locked them (`ctid`, stable while locked), so that the
+    // plan never depends on how many rows the statistics think the batch has
+    // (none, for a batch newer than them: a join on the batch would then read it
+    // whole for each claim).
     "WITH chosen AS MATERIALIZED (
-         SELECT record, state, id_taken FROM feennex_rows
+         SELECT ctid, record, state, id_taken FROM feennex_rows
          WHERE batch_id = $1 AND record > $4 AND ",
     open_rows!(),
     "      AND (lease_until IS NULL OR lease_until < clock_timestamp())
@@ -78,16 +79,17 @@ const CLAIM: &str = concat!(
      SET owner = $2, lease_until = clock_timestamp() + make_interval(secs => $5),
          state = CASE WHEN c.state = 'new' THEN 'intent' ELSE c.state END
      FROM chosen c
-     WHERE r.batch_id = $1 AND r.record = c.record
-       AND r.record = ANY(ARRAY(SELECT record FROM chosen))
+     WHERE r.ctid = c.ctid
      RETURNING r.record, c.state, c.id_taken"
 );
 
-/// Whether open rows remain that other workers hold (or are about to free).
-const OTHERS_HOLD: &str = concat!(
-    "SELECT EXISTS (SELECT 1 FROM feennex_rows WHERE batch_id = $1 AND ",
+/// The first open row after record `$4` that other workers hold (or are about to
+/// free), if any.
+const FIRST_HELD: &str = concat!(
+    "SELECT record FROM feennex_rows WHERE batch_id = $1 AND record > $4 AND ",
     open_rows!(),
-    " AND (owner IS DISTINCT FROM $2 OR lease_until < clock_timestamp()))"
+    " AND (owner IS DISTINCT FROM $2 OR lease_until < clock_timestamp())
+     ORDER BY record LIMIT 1"
 );
 
 /// Extends the lease of the rows `$4` that worker `$2` still holds.
@@ -138,15 +140,19 @@ impl PgOptions {
 #[derive(Debug)]
 struct Statements {
     claim: Statement,
-    others_hold: Statement,
+    first_held: Statement,
     renew: Statement,
 }
 
 /// Where this worker's claims stand.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Progress {
     /// The last record claimed: the next claim starts after it.
     cursor: i64,
+    /// No row up to this record is open for this worker but its own: once the
+    /// batch's end is reached, claims and waits look only after it, so that a
+    /// worker waiting for the last rows does not read the batch again each time.
+    floor: i64,
     /// How long it has waited for rows others hold, since it last claimed one.
     waited: Duration,
 }
@@ -193,7 +199,7 @@ impl PgStore {
         let prepare = |sql| health.answer("preparing statements", client.prepare(sql));
         let statements = Arc::new(Statements {
             claim: prepare(CLAIM).await?,
-            others_hold: prepare(OTHERS_HOLD).await?,
+            first_held: prepare(FIRST_HELD).await?,
             renew: prepare(RENEW).await?,
         });
         let started: SystemTime = health
@@ -231,7 +237,7 @@ impl PgStore {
             worker,
             lease: options.lease,
             started,
-            progress: Mutex::new(Progress { cursor: 0, waited: Duration::ZERO }),
+            progress: Mutex::new(Progress::default()),
             held,
             health,
             tasks,
@@ -377,28 +383,31 @@ impl Store for PgStore {
             if !claimed.is_empty() {
                 break claimed;
             }
-            if cursor > 0 {
-                // The end of the batch: once more from its start, for rows whose
+            let floor = self.progress().floor;
+            if cursor > floor {
+                // The end of the batch: once more from the floor, for rows whose
                 // lease ran out behind this worker.
-                self.progress().cursor = 0;
+                self.progress().cursor = floor;
                 continue;
             }
-            let others_hold: bool = self
+            let first_held: Option<i64> = self
                 .health
                 .answer(
                     "claiming rows",
-                    self.client.query_one(
-                        &self.statements.others_hold,
-                        &[&self.batch_id, &self.worker, &self.started],
+                    self.client.query_opt(
+                        &self.statements.first_held,
+                        &[&self.batch_id, &self.worker, &self.started, &floor],
                     ),
                 )
                 .await?
-                .get(0);
-            return Ok(if others_hold {
-                Claimed::Wait(self.next_wait())
-            } else {
-                Claimed::Finished
-            });
+                .map(|row| row.get(0));
+            let Some(first_held) = first_held else { return Ok(Claimed::Finished) };
+            // Rows before it are settled or this worker's: they stay so.
+            let mut progress = self.progress();
+            progress.floor = first_held - 1;
+            progress.cursor = first_held - 1;
+            drop(progress);
+            return Ok(Claimed::Wait(self.next_wait()));
         };
         let mut last: Vec<(i64, LastRecord)> = claimed
             .iter()

@@ -18,8 +18,7 @@ const MAX_GROUP: usize = 256;
 
 /// A fact is written whoever holds the row and never overwritten; anything else
 /// only by the row's holder, and never over a fact. The rows are looked up by
-/// their records (`= ANY`): joined on the batch alone, a batch newer than the
-/// statistics would have every row of it read for each group.
+/// their records (`= ANY`, which the primary key answers).
 const WRITE: &str = "UPDATE feennex_rows r
      SET state = o.state, payout_id = o.payout_id, write_off = o.write_off,
          shop_currency = o.shop_currency, preexisting = o.preexisting, code = o.code,
@@ -58,6 +57,12 @@ impl Outcomes {
         let receiver = Arc::new(Mutex::new(receiver));
         let mut tasks = Vec::new();
         for client in clients {
+            // One plan for every group, made for a batch of average size: planned
+            // for its values, a group's plan would follow statistics that may not
+            // know the batch yet (a batch registered after them looks like one row)
+            // and read the whole batch for each group.
+            let planning = client.batch_execute("SET plan_cache_mode = force_generic_plan");
+            health.answer("preparing statements", planning).await?;
             let statement = health.answer("preparing statements", client.prepare(WRITE)).await?;
             let writer = Writer {
                 client,

@@ -1,7 +1,9 @@
 //! A batch's rows written into the store by its first worker, or a later worker's
 //! file checked against them: both read the file as a stream, in chunks, so a
-//! worker's memory does not grow with the batch.
+//! worker's memory does not grow with the batch. The batch keeps a digest of its
+//! rows: a later worker whose file gives the same one reads no row.
 
+use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 use tokio_postgres::{Client, GenericClient};
 
@@ -24,6 +26,33 @@ struct StoredRow {
     intent: String,
 }
 
+/// A digest of a batch's valid rows as the store keeps them (record, id and
+/// intent, in record order), each field with its length so that no two batches
+/// give the same bytes.
+#[derive(Default)]
+struct RowsDigest(Sha256);
+
+impl RowsDigest {
+    fn add(&mut self, row: &StoredRow) {
+        self.0.update(row.record.to_le_bytes());
+        for field in [&row.id, &row.intent] {
+            self.0.update((field.len() as u64).to_le_bytes());
+            self.0.update(field.as_bytes());
+        }
+    }
+
+    fn finish(self) -> Vec<u8> {
+        self.0.finalize().to_vec()
+    }
+}
+
+/// A registered batch, as the store keeps it.
+pub(super) struct Registered {
+    /// The digest of its rows; `None` for a batch registered before digests were
+    /// kept.
+    rows_digest: Option<Vec<u8>>,
+}
+
 /// Registers the batch and its rows if no worker has, or checks the file against
 /// what the store holds; refuses a batch bound elsewhere, a changed file, and a
 /// file an earlier version registered under its bytes.
@@ -36,21 +65,12 @@ pub(super) async fn register(
     let transaction = health.answer("registering the batch", client.transaction()).await?;
     // The first worker writes the rows under the lock; the others wait for it.
     advisory_lock(&transaction, REGISTRATION_LOCK, health, "registering the batch").await?;
-    if check_binding(&transaction, binding, health).await?.is_some() {
+    if let Some(registered) = check_binding(&transaction, binding, health).await? {
         // Registered: release the lock, then compare outside it.
         health.answer("registering the batch", transaction.commit()).await?;
-        return check(client, binding, batch, health).await;
+        return check(client, binding, batch, registered, health).await;
     }
     refuse_legacy(&transaction, batch, health).await?;
-    health
-        .answer(
-            "registering the batch",
-            transaction.execute(
-                "INSERT INTO feennex_batches (batch_id, shop_id, base_url) VALUES ($1, $2, $3)",
-                &[&binding.batch_id, &(binding.shop_id as i64), &binding.base_url],
-            ),
-        )
-        .await?;
     let insert = health
         .answer(
             "registering the batch",
@@ -60,9 +80,11 @@ pub(super) async fn register(
             ),
         )
         .await?;
+    let mut digest = RowsDigest::default();
     let mut chunks = chunks_of(batch);
     while let Some(chunk) = chunks.recv().await {
         let chunk = chunk?;
+        chunk.iter().for_each(|row| digest.add(row));
         let records: Vec<i64> = chunk.iter().map(|row| row.record).collect();
         let lines: Vec<i64> = chunk.iter().map(|row| row.line).collect();
         let ids: Vec<&str> = chunk.iter().map(|row| row.id.as_str()).collect();
@@ -75,26 +97,37 @@ pub(super) async fn register(
             )
             .await?;
     }
+    // The batch last, with its rows' digest: none of it is seen before the commit.
+    health
+        .answer(
+            "registering the batch",
+            transaction.execute(
+                "INSERT INTO feennex_batches (batch_id, shop_id, base_url, rows_digest)
+                 VALUES ($1, $2, $3, $4)",
+                &[
+                    &binding.batch_id,
+                    &(binding.shop_id as i64),
+                    &binding.base_url,
+                    &digest.finish(),
+                ],
+            ),
+        )
+        .await?;
     health.answer("registering the batch", transaction.commit()).await?;
-    // Statistics that know the batch: taken before it, they make it look like one
-    // row, and every claim and group of outcomes would read it whole. Only the
-    // columns claims select by (not the intents' text), and only a hint to the
-    // planner: one that fails (a timeout on a huge table) is let go.
-    let _ = client.batch_execute("ANALYZE feennex_rows (batch_id, record, state)").await;
     Ok(())
 }
 
-/// `Some(())` if the batch is registered with this binding, `None` if absent.
+/// The batch if it is registered with this binding, `None` if absent.
 pub(super) async fn check_binding(
     client: &impl GenericClient,
     binding: &Binding,
     health: &Health,
-) -> Result<Option<()>, StoreError> {
+) -> Result<Option<Registered>, StoreError> {
     let Some(row) = health
         .answer(
             "reading the batch",
             client.query_opt(
-                "SELECT shop_id, base_url FROM feennex_batches WHERE batch_id = $1",
+                "SELECT shop_id, base_url, rows_digest FROM feennex_batches WHERE batch_id = $1",
                 &[&binding.batch_id],
             ),
         )
@@ -115,12 +148,35 @@ pub(super) async fn check_binding(
             binding.batch_id, binding.base_url
         )));
     }
-    Ok(Some(()))
+    Ok(Some(Registered { rows_digest: row.get(2) }))
+}
+
+/// Checks the file against the registered batch: by the digest of its rows when
+/// the store keeps one and the file gives the same, or else row by row (which
+/// names the row that differs).
+async fn check(
+    client: &Client,
+    binding: &Binding,
+    batch: &BatchFile,
+    registered: Registered,
+    health: &Health,
+) -> Result<(), StoreError> {
+    if let Some(stored) = registered.rows_digest {
+        let mut digest = RowsDigest::default();
+        let mut chunks = chunks_of(batch);
+        while let Some(chunk) = chunks.recv().await {
+            chunk?.iter().for_each(|row| digest.add(row));
+        }
+        if digest.finish() == stored {
+            return Ok(());
+        }
+    }
+    compare_rows(client, binding, batch, health).await
 }
 
 /// Compares the file with the registered rows, a chunk of records at a time: a
 /// row that asks something else, or that the file lost, is refused.
-async fn check(
+async fn compare_rows(
     client: &Client,
     binding: &Binding,
     batch: &BatchFile,

@@ -48,6 +48,16 @@ const MIGRATIONS: &[&str] = &[
     // 3: rows are a queue: when an outcome was written, so that a worker retries a
     // failed or unknown row once (those settled before it started), not in a loop.
     "ALTER TABLE feennex_rows ADD COLUMN settled_at timestamptz;",
+    // 4: registration writes a row for the price of one index. A batch's rows are
+    // written in the transaction that writes the batch and never deleted, so a
+    // reference checked per row proves nothing more; ids are unique in a batch by
+    // the file's scan (derived ids by construction, the merchant's own checked) and
+    // every later worker compares them, so their index only cost each row. The
+    // batch keeps a digest of its rows, which a later worker compares with its
+    // file instead of reading every row.
+    "ALTER TABLE feennex_rows DROP CONSTRAINT IF EXISTS feennex_rows_batch_id_fkey;
+    ALTER TABLE feennex_rows DROP CONSTRAINT IF EXISTS feennex_rows_batch_id_shop_payment_id_key;
+    ALTER TABLE feennex_batches ADD COLUMN rows_digest bytea;",
 ];
 
 /// Applies the missing migrations in one transaction, under an advisory lock, so
