@@ -104,14 +104,15 @@ pub struct PgOptions {
     /// How long a claim lasts without renewal: a dead worker's rows wait this long
     /// before another worker resolves them. Renewed every third of it.
     pub lease: Duration,
-    /// Connections that write outcomes: a group is committed on one while the
-    /// next gathers, so commits overlap.
+    /// Connections that write outcomes (one unless set): with more, a group is
+    /// committed on one while the next gathers, so commits overlap, but groups
+    /// are smaller; one keeps up with a worker on a machine like the benchmark's.
     pub connections: usize,
 }
 
 impl Default for PgOptions {
     fn default() -> Self {
-        Self { lease: Duration::from_secs(30), connections: 2 }
+        Self { lease: Duration::from_secs(30), connections: 1 }
     }
 }
 
@@ -177,7 +178,7 @@ pub struct PgStore {
 }
 
 /// The shortest wait while other workers hold rows.
-const FIRST_WAIT: Duration = Duration::from_millis(50);
+const FIRST_WAIT: Duration = Duration::from_millis(10);
 
 impl PgStore {
     /// Connects to `url` (a `postgres://` URL or key=value string), applies the

@@ -1,9 +1,10 @@
-//! Outcomes written in groups: every outcome that arrives while a group is being
-//! committed goes into the next, one statement and one flush for all of them, so
-//! a slow row never holds the others back and more rows in flight cost fewer
-//! commits each.
+//! Outcomes written in groups: a group gathers the outcomes that arrive within
+//! a few milliseconds of its first (and while the last group is being committed),
+//! one statement and one flush for all of them, so a slow row never holds the
+//! others back and more rows in flight cost fewer commits each.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::{Mutex, mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -16,9 +17,15 @@ use crate::store::StoreError;
 /// The most outcomes in one statement.
 const MAX_GROUP: usize = 256;
 
+/// How long a group gathers after its first outcome. Outcomes wait that much
+/// longer to be durable (a worker that dies meanwhile leaves rows the next one
+/// looks up), and a worker sharing the batch with others commits groups a few
+/// times larger: fewer statements and commits for the database to run.
+const LINGER: Duration = Duration::from_millis(2);
+
 /// A fact is written whoever holds the row and never overwritten; anything else
-/// only by the row's holder, and never over a fact. The rows are looked up by
-/// their records (`= ANY`, which the primary key answers).
+/// only by the row's holder, and never over a fact. Each outcome's row is looked
+/// up by its key.
 const WRITE: &str = "UPDATE feennex_rows r
      SET state = o.state, payout_id = o.payout_id, write_off = o.write_off,
          shop_currency = o.shop_currency, preexisting = o.preexisting, code = o.code,
@@ -27,7 +34,7 @@ const WRITE: &str = "UPDATE feennex_rows r
      FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::integer[],
                  $8::boolean[], $9::bigint[], $10::text[], $11::boolean[])
           AS o(record, state, payout_id, write_off, shop_currency, preexisting, code, message, id_taken)
-     WHERE r.batch_id = $1 AND r.record = o.record AND r.record = ANY($3)
+     WHERE r.batch_id = $1 AND r.record = o.record
        AND r.state NOT IN ('paid', 'conflict', 'unverified')
        AND (r.owner = $2 OR o.state IN ('paid', 'conflict', 'unverified'))";
 
@@ -103,10 +110,11 @@ impl Writer {
                 let mut receiver = receiver.lock().await;
                 let Some(first) = receiver.recv().await else { return };
                 group.push(first);
+                let until = tokio::time::Instant::now() + LINGER;
                 while group.len() < MAX_GROUP {
-                    match receiver.try_recv() {
-                        Ok(more) => group.push(more),
-                        Err(_) => break,
+                    match tokio::time::timeout_at(until, receiver.recv()).await {
+                        Ok(Some(more)) => group.push(more),
+                        Ok(None) | Err(_) => break,
                     }
                 }
             }
