@@ -53,6 +53,9 @@ pub enum BatchError {
     },
 }
 
+/// A row as a report reads it: a valid row's line and id, or an invalid row.
+pub(crate) type ReportRow = Result<(u64, String), InvalidRow>;
+
 /// A scanned batch file. Only invalid rows are kept in memory; valid rows are read
 /// again, as a stream, when they are paid.
 #[derive(Debug, Clone)]
@@ -179,6 +182,30 @@ impl BatchFile {
                     None => Ok(row),
                 },
                 Err(invalid) => Err(invalid),
+            })
+        }))
+    }
+
+    /// Every row's line and id again, in file order, without checking the rest
+    /// of each row again: what a report reads. Valid rows as `Ok((line, id))`,
+    /// invalid ones (as the scan found them) as `Err`.
+    pub(crate) fn row_ids(
+        &self,
+    ) -> Result<impl Iterator<Item = Result<ReportRow, BatchError>>, BatchError> {
+        let mut reader = open_rows(&self.path, &self.batch_id, self.id_origin)?;
+        let invalid = self.invalid.clone();
+        let path = self.path.clone();
+        Ok(std::iter::from_fn(move || reader.next_id()).map(move |result| {
+            let row = result.map_err(|source| BatchError::Input { path: path.clone(), source })?;
+            Ok(match (invalid.get(&row.record), row.id) {
+                (Some(invalid), _) => Err(invalid.clone()),
+                (None, Ok(id)) => Ok((row.line, id.as_str().to_owned())),
+                (None, Err(reason)) => Err(InvalidRow {
+                    record: row.record,
+                    line: row.line,
+                    shop_payment_id: None,
+                    reason,
+                }),
             })
         }))
     }

@@ -77,6 +77,14 @@ pub struct InvalidRow {
     pub reason: String,
 }
 
+/// A record's index, line and id (or why it has none), as a report reads them.
+#[derive(Debug)]
+pub(crate) struct RowId {
+    pub record: u64,
+    pub line: u64,
+    pub id: Result<ShopPaymentId, String>,
+}
+
 /// The file as a whole cannot be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -181,11 +189,24 @@ impl<R: Read> RowReader<R> {
             .map(|name| (*name, self.columns.get(&self.record, name).unwrap_or_default()))
     }
 
-    fn check(&self, line: u64) -> Result<Row, InvalidRow> {
-        let record = self.count;
-        let given = self.columns.get(&self.record, "shop_payment_id");
-        let id_origin = if given.is_some() { IdOrigin::Chosen } else { self.derived_origin };
-        let id = match given {
+    /// The next record's index, line and id, the rest of the row unchecked: what
+    /// a report of a scanned file needs. `None` at the end.
+    pub(crate) fn next_id(&mut self) -> Option<Result<RowId, InputError>> {
+        match self.csv.read_record(&mut self.record) {
+            Ok(false) => None,
+            Err(error) => Some(Err(csv_error(&error, &self.lines))),
+            Ok(true) => {
+                self.count += 1;
+                let offset = self.record.position().map_or(0, csv::Position::byte);
+                let line = self.lines.line_at(offset);
+                Some(Ok(RowId { record: self.count, line, id: self.id(self.count) }))
+            }
+        }
+    }
+
+    /// The id of the record last read: the one it gives, or one derived.
+    fn id(&self, record: u64) -> Result<ShopPaymentId, String> {
+        match self.columns.get(&self.record, "shop_payment_id") {
             Some(given) if is_derived_form(&self.batch_id, given) => Err(format!(
                 "shop_payment_id: {given:?} has the form of this batch's own ids (batch-{}-N), kept for rows without an id",
                 self.batch_id
@@ -194,7 +215,14 @@ impl<R: Read> RowReader<R> {
                 ShopPaymentId::new(given).map_err(|error| format!("shop_payment_id: {error}"))
             }
             None => Ok(derived_id(&self.batch_id, record)),
-        };
+        }
+    }
+
+    fn check(&self, line: u64) -> Result<Row, InvalidRow> {
+        let record = self.count;
+        let given = self.columns.get(&self.record, "shop_payment_id");
+        let id_origin = if given.is_some() { IdOrigin::Chosen } else { self.derived_origin };
+        let id = self.id(record);
         let shown_id = match &id {
             Ok(id) => Some(id.as_str().to_owned()),
             Err(_) => self.columns.get(&self.record, "shop_payment_id").map(str::to_owned),

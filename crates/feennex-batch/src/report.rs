@@ -268,12 +268,9 @@ fn write_report_of(
         None => Ok(None),
     };
     let mut write_error = None;
-    for row in batch.rows()? {
+    for row in batch.row_ids()? {
         let line = match row? {
-            Ok(row) => {
-                let id = row.intent.shop_payment_id();
-                ReportLine::of_row(row.line, id, settled(id))
-            }
+            Ok((line, id)) => ReportLine::of_row(line, &id, settled(&id)),
             Err(invalid) => ReportLine::skipped(
                 invalid.line,
                 invalid.shop_payment_id.as_deref(),

@@ -83,18 +83,27 @@ pub(super) async fn advisory_lock(
     health: &Health,
     doing: &str,
 ) -> Result<(), StoreError> {
-    let mut wait = Duration::from_millis(20);
-    loop {
-        let locked: bool = health
-            .answer(doing, transaction.query_one("SELECT pg_try_advisory_xact_lock($1)", &[&key]))
-            .await?
-            .get(0);
-        if locked {
-            return Ok(());
-        }
+    // Short waits: a worker waiting for another's registration starts paying
+    // soon after it ends; an ask costs the server next to nothing.
+    let mut wait = Duration::from_millis(5);
+    while !try_advisory_lock(transaction, key, health, doing).await? {
         tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(Duration::from_millis(100));
+        wait = (wait * 2).min(Duration::from_millis(20));
     }
+    Ok(())
+}
+
+/// Takes the transaction-scoped advisory lock `key` if no one holds it.
+pub(super) async fn try_advisory_lock(
+    transaction: &tokio_postgres::Transaction<'_>,
+    key: i64,
+    health: &Health,
+    doing: &str,
+) -> Result<bool, StoreError> {
+    let asked = health
+        .answer(doing, transaction.query_one("SELECT pg_try_advisory_xact_lock($1)", &[&key]))
+        .await?;
+    Ok(asked.get(0))
 }
 
 /// What a database error says. The text names no password: the connection

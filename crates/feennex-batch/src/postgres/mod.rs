@@ -35,6 +35,7 @@ use std::time::{Duration, SystemTime};
 
 use feennex_proto::batch::LastRecord;
 use feennex_proto::prelude::Decimal;
+use futures_util::StreamExt;
 use tokio::task::JoinHandle;
 use tokio_postgres::{Client, Row as DbRow, Statement};
 
@@ -281,23 +282,27 @@ impl Drop for PgStore {
     }
 }
 
+/// The batch's settled rows, read as a stream: memory holds the rows' outcomes,
+/// not the database's rows as well.
 async fn settled_rows(
     client: &Client,
     batch_id: &str,
     health: &Health,
 ) -> Result<SettledRows, StoreError> {
+    let doing = "reading the settled rows";
     let rows = health
         .answer(
-            "reading the settled rows",
-            client.query(
+            doing,
+            client.query_raw(
                 "SELECT shop_payment_id, state, payout_id, write_off, shop_currency, preexisting, code, message, id_taken
                  FROM feennex_rows WHERE batch_id = $1 AND state NOT IN ('new', 'intent')",
-                &[&batch_id],
+                [batch_id],
             ),
         )
         .await?;
+    let mut rows = std::pin::pin!(rows);
     let mut settled = SettledRows::default();
-    for row in rows {
+    while let Some(row) = health.answer(doing, async { rows.next().await.transpose() }).await? {
         if let Some(outcome) = settled_of(&row, 1)? {
             settled.insert(row.get::<_, &str>(0), outcome);
         }

@@ -5,9 +5,10 @@
 
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 use tokio_postgres::{Client, GenericClient};
 
-use super::health::{Health, advisory_lock};
+use super::health::{Health, advisory_lock, try_advisory_lock};
 use crate::batch::{BatchError, BatchFile};
 use crate::journal::Binding;
 use crate::store::StoreError;
@@ -62,13 +63,22 @@ pub(super) async fn register(
     batch: &BatchFile,
     health: &Health,
 ) -> Result<(), StoreError> {
-    let transaction = health.answer("registering the batch", client.transaction()).await?;
-    // The first worker writes the rows under the lock; the others wait for it.
-    advisory_lock(&transaction, REGISTRATION_LOCK, health, "registering the batch").await?;
+    let doing = "registering the batch";
+    let transaction = health.answer(doing, client.transaction()).await?;
+    // The first worker writes the rows under the lock; the others wait for it,
+    // working out their file's digest meanwhile (what they compare it by).
+    let mut digest_of_file = None;
+    if !try_advisory_lock(&transaction, REGISTRATION_LOCK, health, doing).await? {
+        digest_of_file = Some(tokio::spawn(file_digest(batch.clone())));
+        advisory_lock(&transaction, REGISTRATION_LOCK, health, doing).await?;
+    }
     if let Some(registered) = check_binding(&transaction, binding, health).await? {
         // Registered: release the lock, then compare outside it.
-        health.answer("registering the batch", transaction.commit()).await?;
-        return check(client, binding, batch, registered, health).await;
+        health.answer(doing, transaction.commit()).await?;
+        return check(client, binding, batch, registered, digest_of_file, health).await;
+    }
+    if let Some(unneeded) = digest_of_file {
+        unneeded.abort();
     }
     refuse_legacy(&transaction, batch, health).await?;
     let insert = health
@@ -159,19 +169,31 @@ async fn check(
     binding: &Binding,
     batch: &BatchFile,
     registered: Registered,
+    digest_of_file: Option<JoinHandle<Result<Vec<u8>, BatchError>>>,
     health: &Health,
 ) -> Result<(), StoreError> {
     if let Some(stored) = registered.rows_digest {
-        let mut digest = RowsDigest::default();
-        let mut chunks = chunks_of(batch);
-        while let Some(chunk) = chunks.recv().await {
-            chunk?.iter().for_each(|row| digest.add(row));
-        }
-        if digest.finish() == stored {
+        let digest = match digest_of_file {
+            Some(worked_out) => worked_out.await.map_err(|stopped| {
+                StoreError::Database(format!("working out the file's digest: {stopped}"))
+            })??,
+            None => file_digest(batch.clone()).await?,
+        };
+        if digest == stored {
             return Ok(());
         }
     }
     compare_rows(client, binding, batch, health).await
+}
+
+/// The digest of the file's rows as the store would keep them.
+async fn file_digest(batch: BatchFile) -> Result<Vec<u8>, BatchError> {
+    let mut digest = RowsDigest::default();
+    let mut chunks = chunks_of(&batch);
+    while let Some(chunk) = chunks.recv().await {
+        chunk?.iter().for_each(|row| digest.add(row));
+    }
+    Ok(digest.finish())
 }
 
 /// Compares the file with the registered rows, a chunk of records at a time: a

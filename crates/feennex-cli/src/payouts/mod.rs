@@ -156,7 +156,7 @@ pub fn run_batch(api: &Api, args: &PayoutsRunArgs, out: &mut dyn Write) -> Resul
         }
         eprintln!("skipping {invalid} invalid row(s)");
     }
-    let runtime = crate::send::runtime()?;
+    let runtime = crate::send::batch_runtime()?;
     let _inside = runtime.enter();
     let client = api.client()?;
     let session = Arc::new(client.session().clone());
