@@ -53,6 +53,42 @@ pub enum BatchError {
     },
 }
 
+/// A scanned file read again, row by row: each row checked as it is taken, or
+/// passed over unchecked.
+pub(crate) struct BatchReader {
+    reader: RowReader<BufReader<File>>,
+    invalid: Arc<BTreeMap<u64, InvalidRow>>,
+    path: PathBuf,
+}
+
+impl BatchReader {
+    /// The next row: valid as `Ok`, invalid (as the scan found it, or now) as
+    /// `Err`; `None` at the end.
+    pub(crate) fn next_row(&mut self) -> Option<Result<Result<Row, InvalidRow>, BatchError>> {
+        let row = match self.reader.next_row()? {
+            Ok(row) => row,
+            Err(source) => return Some(Err(self.broken(source))),
+        };
+        Some(Ok(match row {
+            Ok(row) => match self.invalid.get(&row.record) {
+                Some(invalid) => Err(invalid.clone()),
+                None => Ok(row),
+            },
+            Err(invalid) => Err(invalid),
+        }))
+    }
+
+    /// Passes over the next row without checking it: its record's index, `None`
+    /// at the end.
+    pub(crate) fn skip_row(&mut self) -> Option<Result<u64, BatchError>> {
+        Some(self.reader.skip_record()?.map_err(|source| self.broken(source)))
+    }
+
+    fn broken(&self, source: InputError) -> BatchError {
+        BatchError::Input { path: self.path.clone(), source }
+    }
+}
+
 /// A row as a report reads it: a valid row's line and id, or an invalid row.
 pub(crate) type ReportRow = Result<(u64, String), InvalidRow>;
 
@@ -171,19 +207,17 @@ impl BatchFile {
         impl Iterator<Item = Result<Result<Row, InvalidRow>, BatchError>> + Send + 'static,
         BatchError,
     > {
-        let reader = open_rows(&self.path, &self.batch_id, self.id_origin)?;
-        let invalid = self.invalid.clone();
-        let path = self.path.clone();
-        Ok(reader.map(move |result| {
-            let row = result.map_err(|source| BatchError::Input { path: path.clone(), source })?;
-            Ok(match row {
-                Ok(row) => match invalid.get(&row.record) {
-                    Some(invalid) => Err(invalid.clone()),
-                    None => Ok(row),
-                },
-                Err(invalid) => Err(invalid),
-            })
-        }))
+        let mut reader = self.reader()?;
+        Ok(std::iter::from_fn(move || reader.next_row()))
+    }
+
+    /// The file read again from its first row, rows taken or passed over.
+    pub(crate) fn reader(&self) -> Result<BatchReader, BatchError> {
+        Ok(BatchReader {
+            reader: open_rows(&self.path, &self.batch_id, self.id_origin)?,
+            invalid: self.invalid.clone(),
+            path: self.path.clone(),
+        })
     }
 
     /// Every row's line and id again, in file order, without checking the rest

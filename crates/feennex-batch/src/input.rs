@@ -189,6 +189,18 @@ impl<R: Read> RowReader<R> {
             .map(|name| (*name, self.columns.get(&self.record, name).unwrap_or_default()))
     }
 
+    /// Reads the next record without checking it: its index, `None` at the end.
+    pub(crate) fn skip_record(&mut self) -> Option<Result<u64, InputError>> {
+        match self.csv.read_record(&mut self.record) {
+            Ok(false) => None,
+            Err(error) => Some(Err(csv_error(&error, &self.lines))),
+            Ok(true) => {
+                self.count += 1;
+                Some(Ok(self.count))
+            }
+        }
+    }
+
     /// The next record's index, line and id, the rest of the row unchecked: what
     /// a report of a scanned file needs. `None` at the end.
     pub(crate) fn next_id(&mut self) -> Option<Result<RowId, InputError>> {

@@ -4,15 +4,13 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::batch::{BatchError, BatchFile};
+use crate::batch::{BatchError, BatchFile, BatchReader};
 use crate::input::{InvalidRow, Row};
-
-type RowStream = Box<dyn Iterator<Item = Result<Result<Row, InvalidRow>, BatchError>> + Send>;
 
 /// Where the reading stands: records up to `passed` have been read.
 struct Cursor {
     batch: BatchFile,
-    stream: Option<RowStream>,
+    reader: Option<BatchReader>,
     passed: u64,
 }
 
@@ -35,7 +33,7 @@ impl std::fmt::Debug for BatchRows {
 impl BatchRows {
     /// The rows of `batch`, from its first.
     pub fn new(batch: &BatchFile) -> Self {
-        let cursor = Cursor { batch: batch.clone(), stream: None, passed: 0 };
+        let cursor = Cursor { batch: batch.clone(), reader: None, passed: 0 };
         Self { cursor: Arc::new(Mutex::new(cursor)) }
     }
 
@@ -58,13 +56,19 @@ impl BatchRows {
 
     /// The valid rows with these record numbers (ascending), in that order. A
     /// record that is not a valid row of the file is left out. Asking for a record
-    /// before the last one read starts the file again.
+    /// before the last one read starts the file again; the rows in between are
+    /// passed over unchecked (other workers of a shared batch take them).
     pub async fn records(&self, records: Vec<u64>) -> Result<Vec<Row>, BatchError> {
         self.read(move |cursor| {
             let mut rows = Vec::with_capacity(records.len());
             for record in records {
                 if record <= cursor.passed {
                     cursor.restart();
+                }
+                while cursor.passed.saturating_add(1) < record {
+                    if !cursor.skip()? {
+                        break;
+                    }
                 }
                 while cursor.passed < record {
                     match cursor.advance()? {
@@ -94,17 +98,35 @@ impl BatchRows {
 
 impl Cursor {
     fn restart(&mut self) {
-        self.stream = None;
+        self.reader = None;
         self.passed = 0;
+    }
+
+    fn reader(&mut self) -> Result<&mut BatchReader, BatchError> {
+        let reader = match self.reader.take() {
+            Some(reader) => reader,
+            None => self.batch.reader()?,
+        };
+        Ok(self.reader.insert(reader))
+    }
+
+    /// Passes over the next record; false at the end.
+    fn skip(&mut self) -> Result<bool, BatchError> {
+        match self.reader()?.skip_row().transpose()? {
+            Some(record) => {
+                self.passed = record;
+                Ok(true)
+            }
+            None => {
+                self.passed = u64::MAX;
+                Ok(false)
+            }
+        }
     }
 
     /// The next record, valid or not; `None` at the end.
     fn advance(&mut self) -> Result<Option<Result<Row, InvalidRow>>, BatchError> {
-        if self.stream.is_none() {
-            self.stream = Some(Box::new(self.batch.rows()?));
-        }
-        let Some(stream) = self.stream.as_mut() else { return Ok(None) };
-        let Some(next) = stream.next().transpose()? else {
+        let Some(next) = self.reader()?.next_row().transpose()? else {
             // Past the last record: nothing more until a restart.
             self.passed = u64::MAX;
             return Ok(None);
@@ -153,7 +175,11 @@ mod tests {
     async fn records_asked_out_of_order_are_found_by_reading_again() {
         let (_dir, batch) = batch(12);
         let rows = BatchRows::new(&batch);
-        assert_eq!(numbers(&rows.records(vec![2, 7, 11]).await.unwrap()), [2, 7, 11]);
+        let found = rows.records(vec![2, 7, 11]).await.unwrap();
+        assert_eq!(numbers(&found), [2, 7, 11]);
+        // Rows passed over unchecked still count their lines (the header is line 1).
+        assert_eq!(found.iter().map(|row| row.line).collect::<Vec<_>>(), [3, 8, 12]);
+        assert_eq!(found[2].intent.shop_payment_id(), "batch-rows-11");
         // Earlier records, an invalid one (5) and one past the end (40) are asked.
         assert_eq!(numbers(&rows.records(vec![1, 5, 6, 40]).await.unwrap()), [1, 6]);
         assert_eq!(numbers(&rows.records(vec![12]).await.unwrap()), [12]);
