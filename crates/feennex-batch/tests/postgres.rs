@@ -72,6 +72,32 @@ async fn another_shop_or_endpoint_or_a_changed_file_is_refused() {
     PgStore::open(&url, &binding, &same, lease(30.0)).await.unwrap();
 }
 
+/// A batch registered before the store kept a digest of its rows is checked row by
+/// row: the same file is taken, a changed one refused naming its line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_registered_without_a_digest_is_checked_row_by_row() {
+    let (_, file) = batch("nodigest", 3, 0);
+    let url = store_url();
+    let binding = Binding::new(1, "http://127.0.0.1:1", file.batch_id());
+    drop(PgStore::open(&url, &binding, &file, lease(30.0)).await.unwrap());
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let forgotten = client
+        .execute(
+            "UPDATE feennex_batches SET rows_digest = NULL WHERE batch_id = $1 AND rows_digest IS NOT NULL",
+            &[&file.batch_id()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(forgotten, 1, "registration kept no digest");
+    PgStore::open(&url, &binding, &file, lease(30.0)).await.unwrap();
+    let (_, changed) = batch("nodigest", 3, 1);
+    match PgStore::open(&url, &binding, &changed, lease(30.0)).await {
+        Err(StoreError::Mismatch(message)) => assert!(message.contains("line 2"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+}
+
 /// The records claimed and their last records; panics on anything but rows.
 fn mine(claimed: Result<Claimed, StoreError>) -> Vec<(u64, LastRecord)> {
     match claimed.unwrap() {
