@@ -51,11 +51,10 @@ impl Target {
             // Statements are prepared once but planned for their values each time
             // (the outcome writers, whose one statement looks rows up by key, set
             // otherwise): a plan cached for any batch could scan every batch's
-            // rows. No bitmap
-            // scans: when statistics make a batch's open rows look rare (a batch
-            // registered after them, a table of paid ones), a claim of a few rows
-            // would read every open row of the batch and sort them, each time;
-            // the primary key gives them in order.
+            // rows. No bitmap scans: when statistics make a batch's open rows look
+            // rare (a batch registered after them, a table of paid ones), a claim
+            // of a few rows would read every open row of the batch and sort them,
+            // each time; the primary key gives them in order.
             .options(format!(
                 "{options}-c statement_timeout={millis} -c lock_timeout={millis} -c idle_in_transaction_session_timeout={} -c plan_cache_mode=force_custom_plan -c enable_bitmapscan=off",
                 millis * 4

@@ -83,7 +83,7 @@ pub(super) async fn register(
     refuse_legacy(&transaction, batch, health).await?;
     let insert = health
         .answer(
-            "registering the batch",
+            doing,
             transaction.prepare(
                 "INSERT INTO feennex_rows (batch_id, record, line, shop_payment_id, intent)
                  SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[])",
@@ -101,7 +101,7 @@ pub(super) async fn register(
         let intents: Vec<&str> = chunk.iter().map(|row| row.intent.as_str()).collect();
         health
             .answer(
-                "registering the batch",
+                doing,
                 transaction
                     .execute(&insert, &[&binding.batch_id, &records, &lines, &ids, &intents]),
             )
@@ -110,7 +110,7 @@ pub(super) async fn register(
     // The batch last, with its rows' digest: none of it is seen before the commit.
     health
         .answer(
-            "registering the batch",
+            doing,
             transaction.execute(
                 "INSERT INTO feennex_batches (batch_id, shop_id, base_url, rows_digest)
                  VALUES ($1, $2, $3, $4)",
@@ -123,7 +123,7 @@ pub(super) async fn register(
             ),
         )
         .await?;
-    health.answer("registering the batch", transaction.commit()).await?;
+    health.answer(doing, transaction.commit()).await?;
     Ok(())
 }
 
@@ -172,16 +172,20 @@ async fn check(
     digest_of_file: Option<JoinHandle<Result<Vec<u8>, BatchError>>>,
     health: &Health,
 ) -> Result<(), StoreError> {
-    if let Some(stored) = registered.rows_digest {
-        let digest = match digest_of_file {
-            Some(worked_out) => worked_out.await.map_err(|stopped| {
-                StoreError::Database(format!("working out the file's digest: {stopped}"))
-            })??,
-            None => file_digest(batch.clone()).await?,
-        };
-        if digest == stored {
-            return Ok(());
+    let Some(stored) = registered.rows_digest else {
+        if let Some(unneeded) = digest_of_file {
+            unneeded.abort();
         }
+        return compare_rows(client, binding, batch, health).await;
+    };
+    let digest = match digest_of_file {
+        Some(worked_out) => worked_out.await.map_err(|stopped| {
+            StoreError::Database(format!("working out the file's digest: {stopped}"))
+        })??,
+        None => file_digest(batch.clone()).await?,
+    };
+    if digest == stored {
+        return Ok(());
     }
     compare_rows(client, binding, batch, health).await
 }
