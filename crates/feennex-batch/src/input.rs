@@ -167,14 +167,18 @@ impl<R: Read> RowReader<R> {
 
     /// The next row: `None` at the end, an error when the CSV itself is broken.
     pub fn next_row(&mut self) -> Option<Result<Result<Row, InvalidRow>, InputError>> {
+        Some(self.read_record()?.map(|(_, line)| self.check(line)))
+    }
+
+    /// Reads the next record: its index and physical line, `None` at the end.
+    fn read_record(&mut self) -> Option<Result<(u64, u64), InputError>> {
         match self.csv.read_record(&mut self.record) {
             Ok(false) => None,
             Err(error) => Some(Err(csv_error(&error, &self.lines))),
             Ok(true) => {
                 self.count += 1;
                 let offset = self.record.position().map_or(0, csv::Position::byte);
-                let line = self.lines.line_at(offset);
-                Some(Ok(self.check(line)))
+                Some(Ok((self.count, self.lines.line_at(offset))))
             }
         }
     }
@@ -191,29 +195,13 @@ impl<R: Read> RowReader<R> {
 
     /// Reads the next record without checking it: its index, `None` at the end.
     pub(crate) fn skip_record(&mut self) -> Option<Result<u64, InputError>> {
-        match self.csv.read_record(&mut self.record) {
-            Ok(false) => None,
-            Err(error) => Some(Err(csv_error(&error, &self.lines))),
-            Ok(true) => {
-                self.count += 1;
-                Some(Ok(self.count))
-            }
-        }
+        Some(self.read_record()?.map(|(record, _)| record))
     }
 
     /// The next record's index, line and id, the rest of the row unchecked: what
     /// a report of a scanned file needs. `None` at the end.
     pub(crate) fn next_id(&mut self) -> Option<Result<RowId, InputError>> {
-        match self.csv.read_record(&mut self.record) {
-            Ok(false) => None,
-            Err(error) => Some(Err(csv_error(&error, &self.lines))),
-            Ok(true) => {
-                self.count += 1;
-                let offset = self.record.position().map_or(0, csv::Position::byte);
-                let line = self.lines.line_at(offset);
-                Some(Ok(RowId { record: self.count, line, id: self.id(self.count) }))
-            }
-        }
+        Some(self.read_record()?.map(|(record, line)| RowId { record, line, id: self.id(record) }))
     }
 
     /// The id of the record last read: the one it gives, or one derived.
