@@ -328,6 +328,25 @@ fn parse_fault(argument: &str) -> Result<(FaultKind, f64), Failure> {
 mod tests {
     use super::*;
 
+    /// The flags of `feennex sandbox` with these shops, payways and balances, the
+    /// rest as their defaults.
+    fn serve_args(shops: &[&str], payways: &[&str], balances: &[&str]) -> ServeArgs {
+        let owned = |values: &[&str]| values.iter().map(|value| (*value).to_owned()).collect();
+        ServeArgs {
+            listen: ([127, 0, 0, 1], 0).into(),
+            shops: owned(shops),
+            payways: owned(payways),
+            callback_from: None,
+            balances: owned(balances),
+            faults: Vec::new(),
+            fault_seed: 0,
+            fault_delay_ms: 0,
+            withdrawal_step_ms: 0,
+            header_timeout_ms: 30_000,
+            body_timeout_ms: 30_000,
+        }
+    }
+
     fn message(failure: Failure) -> String {
         failure.message().to_owned()
     }
@@ -350,19 +369,7 @@ mod tests {
 
     #[test]
     fn a_balance_flag_sets_its_currency_and_keeps_the_others() {
-        let args = ServeArgs {
-            listen: ([127, 0, 0, 1], 0).into(),
-            shops: vec!["6:s".into()],
-            payways: Vec::new(),
-            callback_from: None,
-            balances: vec!["USD=1000".into()],
-            faults: Vec::new(),
-            fault_seed: 0,
-            fault_delay_ms: 0,
-            withdrawal_step_ms: 0,
-            header_timeout_ms: 30_000,
-            body_timeout_ms: 30_000,
-        };
+        let args = serve_args(&["6:s"], &[], &["USD=1000"]);
         let shop = &config_of(&args).unwrap().shops[0];
         assert_eq!(shop.balances[&Currency::USD], Decimal::from(1000));
         let opening = Decimal::from(feennex_sandbox::DEFAULT_BALANCE);
@@ -386,19 +393,7 @@ mod tests {
 
     #[test]
     fn payways_are_chosen_per_shop_and_unknown_ones_are_refused() {
-        let args = |payways: &[&str]| ServeArgs {
-            listen: ([127, 0, 0, 1], 0).into(),
-            shops: vec!["6:s".into(), "7:t".into()],
-            payways: payways.iter().map(|p| (*p).to_owned()).collect(),
-            callback_from: None,
-            balances: Vec::new(),
-            faults: Vec::new(),
-            fault_seed: 0,
-            fault_delay_ms: 0,
-            withdrawal_step_ms: 0,
-            header_timeout_ms: 30_000,
-            body_timeout_ms: 30_000,
-        };
+        let args = |payways: &[&str]| serve_args(&["6:s", "7:t"], payways, &[]);
         let config = config_of(&args(&["card_rub", "6:payeer_rub"])).unwrap();
         let offered = |index: usize| config.shops[index].payways.clone().unwrap();
         assert_eq!(offered(0), ["card_rub", "payeer_rub"].map(String::from).into());
