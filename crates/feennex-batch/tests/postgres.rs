@@ -98,6 +98,64 @@ async fn a_batch_registered_without_a_digest_is_checked_row_by_row() {
     }
 }
 
+/// A file of `rows` wallet payouts, scanned without a batch id: its id is its
+/// content's hash. `salt` makes the payees (so the content) of another batch.
+fn content_batch(name: &str, salt: usize, rows: usize) -> BatchFile {
+    let dir = std::env::temp_dir().join(format!("feennex-pgstore-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.csv"));
+    let first = (std::process::id() as usize % 100_000) * 1_000 + salt * 10;
+    let mut csv = String::from("payee_account,amount,payee_currency,shop_currency\n");
+    for row in 0..rows {
+        csv.push_str(&format!("20{:010},{},840,840\n", first + row, 10 + row));
+    }
+    std::fs::write(&path, csv).unwrap();
+    BatchFile::scan(&path, None).unwrap()
+}
+
+async fn sql(url: &str, statement: &str, batch_id: &str) -> u64 {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    client.execute(statement, &[&batch_id]).await.unwrap()
+}
+
+/// A worker whose batch id is its file's content hash, joining a batch registered
+/// under that hash, reads no row back: the id proves the rows. A batch id chosen
+/// by hand proves nothing, even when it is another file's hash.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_content_hash_proves_the_rows_and_a_chosen_id_does_not() {
+    let url = store_url();
+    let file = content_batch("content", 1, 3);
+    let binding = Binding::new(1, "http://127.0.0.1:1", file.batch_id());
+    drop(PgStore::open(&url, &binding, &file, lease(30.0)).await.unwrap());
+    // A stored row and the digest damaged behind the store's back: neither is
+    // read back...
+    let damage = "UPDATE feennex_rows SET intent = '{}' WHERE batch_id = $1 AND record = 1";
+    assert_eq!(sql(&url, damage, file.batch_id()).await, 1);
+    let digest = "UPDATE feennex_batches SET rows_digest = '\\x00' WHERE batch_id = $1";
+    assert_eq!(sql(&url, digest, file.batch_id()).await, 1);
+    drop(PgStore::open(&url, &binding, &file, lease(30.0)).await.unwrap());
+    // ...unless the batch's id is not known to be its content's hash.
+    let unproven = "UPDATE feennex_batches SET id_from_content = false, rows_digest = NULL
+                    WHERE batch_id = $1 AND id_from_content";
+    assert_eq!(sql(&url, unproven, file.batch_id()).await, 1, "registration kept the id's origin");
+    match PgStore::open(&url, &binding, &file, lease(30.0)).await {
+        Err(StoreError::Mismatch(message)) => assert!(message.contains("line 2"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+
+    // Other rows registered under an id chosen to be this file's hash.
+    let hashed = content_batch("hashed", 2, 3);
+    let other_rows = content_batch("other", 3, 3);
+    let chosen = BatchFile::scan(other_rows.path(), Some(hashed.batch_id())).unwrap();
+    let binding = Binding::new(1, "http://127.0.0.1:1", hashed.batch_id());
+    drop(PgStore::open(&url, &binding, &chosen, lease(30.0)).await.unwrap());
+    match PgStore::open(&url, &binding, &hashed, lease(30.0)).await {
+        Err(StoreError::Mismatch(message)) => assert!(message.contains("line 2"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+}
+
 /// The records claimed and their last records; panics on anything but rows.
 fn mine(claimed: Result<Claimed, StoreError>) -> Vec<(u64, LastRecord)> {
     match claimed.unwrap() {

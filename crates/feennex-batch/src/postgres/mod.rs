@@ -258,6 +258,15 @@ impl PgStore {
         settled_rows(&client, &binding.batch_id, &health).await
     }
 
+    /// Claims up to `limit` open rows after record `from`.
+    async fn claim_after(&self, from: i64, limit: i64) -> Result<Vec<DbRow>, StoreError> {
+        let seconds = self.lease.as_secs_f64();
+        let parameters: [&(dyn tokio_postgres::types::ToSql + Sync); 6] =
+            [&self.batch_id, &self.worker, &self.started, &from, &seconds, &limit];
+        let claimed = self.client.query(&self.statements.claim, &parameters);
+        self.health.answer("claiming rows", claimed).await
+    }
+
     fn progress(&self) -> std::sync::MutexGuard<'_, Progress> {
         self.progress.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -372,30 +381,15 @@ impl Renewer {
 
 impl Store for PgStore {
     async fn claim(&self, rows: &BatchRows, limit: usize) -> Result<Claimed, StoreError> {
-        let seconds = self.lease.as_secs_f64();
         let limit = limit.max(1) as i64;
-        let claimed = loop {
-            let cursor = self.progress().cursor;
-            let claimed = self
-                .health
-                .answer(
-                    "claiming rows",
-                    self.client.query(
-                        &self.statements.claim,
-                        &[&self.batch_id, &self.worker, &self.started, &cursor, &seconds, &limit],
-                    ),
-                )
-                .await?;
-            if !claimed.is_empty() {
-                break claimed;
-            }
+        let cursor = self.progress().cursor;
+        let mut claimed = self.claim_after(cursor, limit).await?;
+        if claimed.is_empty() {
+            // Nothing after the cursor: the end of the batch. Rows behind it may
+            // still come free (a lease that ran out); they lie at or after the
+            // first open row this worker does not hold, which is found first so
+            // that no statement reads the settled start of the batch again.
             let floor = self.progress().floor;
-            if cursor > floor {
-                // The end of the batch: once more from the floor, for rows whose
-                // lease ran out behind this worker.
-                self.progress().cursor = floor;
-                continue;
-            }
             let first_held: Option<i64> = self
                 .health
                 .answer(
@@ -409,12 +403,19 @@ impl Store for PgStore {
                 .map(|row| row.get(0));
             let Some(first_held) = first_held else { return Ok(Claimed::Finished) };
             // Rows before it are settled or this worker's: they stay so.
-            let mut progress = self.progress();
-            progress.floor = first_held - 1;
-            progress.cursor = first_held - 1;
-            drop(progress);
-            return Ok(Claimed::Wait(self.next_wait()));
-        };
+            let floor = first_held - 1;
+            {
+                let mut progress = self.progress();
+                progress.floor = floor;
+                progress.cursor = floor;
+            }
+            if floor < cursor {
+                claimed = self.claim_after(floor, limit).await?;
+            }
+            if claimed.is_empty() {
+                return Ok(Claimed::Wait(self.next_wait()));
+            }
+        }
         let mut last: Vec<(i64, LastRecord)> = claimed
             .iter()
             .map(|found| {

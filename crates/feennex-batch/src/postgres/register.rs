@@ -1,12 +1,15 @@
 //! A batch's rows written into the store by its first worker, or a later worker's
 //! file checked against them: both read the file as a stream, in chunks, so a
-//! worker's memory does not grow with the batch. The batch keeps a digest of its
-//! rows: a later worker whose file gives the same one reads no row.
+//! worker's memory does not grow with the batch. A later worker reads no row back
+//! when its batch id is its file's content hash, as the batch's was, or when its
+//! file gives the digest of the rows the batch keeps.
 
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_postgres::{Client, GenericClient};
+
+use feennex_proto::batch::IdOrigin;
 
 use super::health::{Health, advisory_lock, try_advisory_lock};
 use crate::batch::{BatchError, BatchFile};
@@ -52,6 +55,9 @@ pub(super) struct Registered {
     /// The digest of its rows; `None` for a batch registered before digests were
     /// kept.
     rows_digest: Option<Vec<u8>>,
+    /// Whether its id is the hash of its rows' content (false for a batch
+    /// registered before this was kept).
+    id_from_content: bool,
 }
 
 /// Registers the batch and its rows if no worker has, or checks the file against
@@ -66,10 +72,13 @@ pub(super) async fn register(
     let doing = "registering the batch";
     let transaction = health.answer(doing, client.transaction()).await?;
     // The first worker writes the rows under the lock; the others wait for it,
-    // working out their file's digest meanwhile (what they compare it by).
+    // working out their file's digest meanwhile (what they compare it by) unless
+    // their batch id already is their content's hash.
     let mut digest_of_file = None;
     if !try_advisory_lock(&transaction, REGISTRATION_LOCK, health, doing).await? {
-        digest_of_file = Some(tokio::spawn(file_digest(batch.clone())));
+        if batch.id_origin() != IdOrigin::Content {
+            digest_of_file = Some(tokio::spawn(file_digest(batch.clone())));
+        }
         advisory_lock(&transaction, REGISTRATION_LOCK, health, doing).await?;
     }
     if let Some(registered) = check_binding(&transaction, binding, health).await? {
@@ -112,13 +121,14 @@ pub(super) async fn register(
         .answer(
             doing,
             transaction.execute(
-                "INSERT INTO feennex_batches (batch_id, shop_id, base_url, rows_digest)
-                 VALUES ($1, $2, $3, $4)",
+                "INSERT INTO feennex_batches (batch_id, shop_id, base_url, rows_digest, id_from_content)
+                 VALUES ($1, $2, $3, $4, $5)",
                 &[
                     &binding.batch_id,
                     &(binding.shop_id as i64),
                     &binding.base_url,
                     &digest.finish(),
+                    &(batch.id_origin() == IdOrigin::Content),
                 ],
             ),
         )
@@ -137,7 +147,8 @@ pub(super) async fn check_binding(
         .answer(
             "reading the batch",
             client.query_opt(
-                "SELECT shop_id, base_url, rows_digest FROM feennex_batches WHERE batch_id = $1",
+                "SELECT shop_id, base_url, rows_digest, id_from_content FROM feennex_batches
+                 WHERE batch_id = $1",
                 &[&binding.batch_id],
             ),
         )
@@ -158,12 +169,18 @@ pub(super) async fn check_binding(
             binding.batch_id, binding.base_url
         )));
     }
-    Ok(Some(Registered { rows_digest: row.get(2) }))
+    Ok(Some(Registered {
+        rows_digest: row.get(2),
+        id_from_content: row.get::<_, Option<bool>>(3).unwrap_or(false),
+    }))
 }
 
-/// Checks the file against the registered batch: by the digest of its rows when
-/// the store keeps one and the file gives the same, or else row by row (which
-/// names the row that differs).
+/// Checks the file against the registered batch. Two files whose content hashes
+/// to the batch's id hold the same rows: nothing is read when the batch's id and
+/// the file's both are that hash. Else by the digest of its rows when the store
+/// keeps one and the file gives the same, or else row by row (which names the row
+/// that differs). A batch id chosen by hand proves nothing: it may be another
+/// file's hash.
 async fn check(
     client: &Client,
     binding: &Binding,
@@ -172,6 +189,10 @@ async fn check(
     digest_of_file: Option<JoinHandle<Result<Vec<u8>, BatchError>>>,
     health: &Health,
 ) -> Result<(), StoreError> {
+    if registered.id_from_content && batch.id_origin() == IdOrigin::Content {
+        // No digest was worked out: the id said enough.
+        return Ok(());
+    }
     let Some(stored) = registered.rows_digest else {
         if let Some(unneeded) = digest_of_file {
             unneeded.abort();

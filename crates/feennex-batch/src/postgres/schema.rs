@@ -58,6 +58,10 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE feennex_rows DROP CONSTRAINT IF EXISTS feennex_rows_batch_id_fkey;
     ALTER TABLE feennex_rows DROP CONSTRAINT IF EXISTS feennex_rows_batch_id_shop_payment_id_key;
     ALTER TABLE feennex_batches ADD COLUMN rows_digest bytea;",
+    // 5: whether the batch's id is the hash of its rows' content (no --batch-id):
+    // a later worker whose file hashes to the same id holds the same rows, and
+    // reads none of them back.
+    "ALTER TABLE feennex_batches ADD COLUMN id_from_content boolean;",
 ];
 
 /// Applies the missing migrations in one transaction, under an advisory lock, so
