@@ -1,7 +1,7 @@
 //! A batch file, scanned before anything is sent: its id, every row checked, ids
 //! unique, and (when resuming) every row compared with what the journal recorded.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use feennex_proto::batch::IdOrigin;
 
 use crate::content::content_id;
-use crate::digest::digest;
+use crate::digest::{DigestMap, digest};
 use crate::input::{
     InputError, InvalidRow, PayoutKind, Row, RowReader, check_batch_id, is_derived_form,
 };
@@ -130,7 +130,7 @@ impl BatchFile {
         // The merchant's own ids seen so far, as 128-bit digests with the line of
         // their first row. Derived ids are unique by construction: memory grows only
         // with own ids.
-        let mut seen: HashMap<u128, u64> = HashMap::new();
+        let mut seen: DigestMap<u64> = DigestMap::default();
         for result in &mut reader {
             let row =
                 result.map_err(|source| BatchError::Input { path: path.to_owned(), source })?;

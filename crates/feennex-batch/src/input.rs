@@ -7,7 +7,6 @@
 //! `shop_payment_id`, `account_details` (a JSON object). Currencies are ISO letters
 //! (`USD`) or numbers (`840`).
 
-use std::collections::HashMap;
 use std::io::Read;
 
 use feennex_proto::adoption::PayoutIntent;
@@ -108,11 +107,12 @@ pub enum InputError {
     },
 }
 
-/// Where each known column is.
+/// Where each known column is: a handful, found by a look along the list (read
+/// for every cell, where hashing the name would cost more).
 #[derive(Debug, Clone)]
 struct Columns {
     kind: PayoutKind,
-    positions: HashMap<&'static str, usize>,
+    positions: Vec<(&'static str, usize)>,
 }
 
 /// Rows of a CSV file, read and checked one at a time: memory does not grow with
@@ -126,6 +126,8 @@ pub struct RowReader<R: Read> {
     /// Where the ids derived from `batch_id` come from.
     derived_origin: IdOrigin,
     record: csv::StringRecord,
+    /// Where a record passed over is read: its bytes are not checked.
+    passed: csv::ByteRecord,
     count: u64,
 }
 
@@ -143,9 +145,11 @@ impl<R: Read> RowReader<R> {
         derived_origin: IdOrigin,
     ) -> Result<Self, InputError> {
         let (counting, lines) = LineCounting::new(input);
-        let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(counting);
+        // Cells are trimmed of ASCII whitespace where they are read (as the `csv`
+        // crate would trim them all), so that a record passed over costs less.
+        let mut csv = csv::ReaderBuilder::new().from_reader(counting);
         let header = csv.headers().map_err(|error| csv_error(&error, &lines))?.clone();
-        if header.iter().all(str::is_empty) {
+        if header.iter().map(str::trim_ascii).all(str::is_empty) {
             return Err(InputError::Empty);
         }
         let columns = Columns::from_header(&header)?;
@@ -156,6 +160,7 @@ impl<R: Read> RowReader<R> {
             batch_id: batch_id.to_owned(),
             derived_origin,
             record: csv::StringRecord::new(),
+            passed: csv::ByteRecord::new(),
             count: 0,
         })
     }
@@ -172,13 +177,24 @@ impl<R: Read> RowReader<R> {
 
     /// Reads the next record: its index and physical line, `None` at the end.
     fn read_record(&mut self) -> Option<Result<(u64, u64), InputError>> {
-        match self.csv.read_record(&mut self.record) {
+        let read = self.csv.read_record(&mut self.record);
+        let position = self.record.position().map(csv::Position::byte);
+        self.counted(read, position)
+    }
+
+    /// Counts the record a read gave (starting at byte `position`): its index and
+    /// line, `None` at the end.
+    fn counted(
+        &mut self,
+        read: csv::Result<bool>,
+        position: Option<u64>,
+    ) -> Option<Result<(u64, u64), InputError>> {
+        match read {
             Ok(false) => None,
             Err(error) => Some(Err(csv_error(&error, &self.lines))),
             Ok(true) => {
                 self.count += 1;
-                let offset = self.record.position().map_or(0, csv::Position::byte);
-                Some(Ok((self.count, self.lines.line_at(offset))))
+                Some(Ok((self.count, self.lines.line_at(position.unwrap_or(0)))))
             }
         }
     }
@@ -193,9 +209,12 @@ impl<R: Read> RowReader<R> {
             .map(|name| (*name, self.columns.get(&self.record, name).unwrap_or_default()))
     }
 
-    /// Reads the next record without checking it: its index, `None` at the end.
+    /// Reads the next record without checking it, its text included: its index,
+    /// `None` at the end.
     pub(crate) fn skip_record(&mut self) -> Option<Result<u64, InputError>> {
-        Some(self.read_record()?.map(|(record, _)| record))
+        let read = self.csv.read_byte_record(&mut self.passed);
+        let position = self.passed.position().map(csv::Position::byte);
+        Some(self.counted(read, position)?.map(|(record, _)| record))
     }
 
     /// The next record's index, line and id, the rest of the row unchecked: what
@@ -325,7 +344,7 @@ pub fn parse_amount(text: &str) -> Result<Amount, String> {
 
 impl Columns {
     fn from_header(header: &csv::StringRecord) -> Result<Self, InputError> {
-        let names: Vec<&str> = header.iter().collect();
+        let names: Vec<&str> = header.iter().map(str::trim_ascii).collect();
         let (kind, required, optional) = if names.contains(&"payee_account") {
             (PayoutKind::Transfer, TRANSFER_REQUIRED, TRANSFER_OPTIONAL)
         } else if names.contains(&"account") || names.contains(&"payway") {
@@ -339,11 +358,13 @@ impl Columns {
                 WITHDRAW_OPTIONAL.join(", ")
             )));
         };
-        let mut positions = HashMap::new();
+        let mut positions: Vec<(&'static str, usize)> = Vec::new();
         for (index, name) in names.iter().enumerate() {
             let known = required.iter().chain(&optional).find(|column| *column == name);
             match known {
-                Some(column) if positions.insert(*column, index).is_none() => {}
+                Some(column) if !positions.iter().any(|(seen, _)| seen == column) => {
+                    positions.push((column, index));
+                }
                 Some(column) => {
                     return Err(InputError::Header(format!("column {column} appears twice")));
                 }
@@ -356,8 +377,11 @@ impl Columns {
                 }
             }
         }
-        let missing: Vec<&str> =
-            required.iter().copied().filter(|column| !positions.contains_key(column)).collect();
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|column| !positions.iter().any(|(seen, _)| seen == column))
+            .collect();
         if !missing.is_empty() {
             return Err(InputError::Header(format!("missing column(s): {}", missing.join(", "))));
         }
@@ -372,10 +396,10 @@ impl Columns {
         }
     }
 
-    /// A column's value; empty cells count as absent.
+    /// A column's value, trimmed; empty cells count as absent.
     fn get<'r>(&self, record: &'r csv::StringRecord, column: &str) -> Option<&'r str> {
-        let index = *self.positions.get(column)?;
-        record.get(index).filter(|value| !value.is_empty())
+        let (_, index) = self.positions.iter().find(|(name, _)| *name == column)?;
+        record.get(*index).map(str::trim_ascii).filter(|value| !value.is_empty())
     }
 
     fn required<'r>(&self, record: &'r csv::StringRecord, column: &str) -> Result<&'r str, String> {

@@ -12,7 +12,6 @@
 //! "the intent is on disk before the create is sent" holds at any concurrency, at
 //! the cost of one sync per group instead of one per entry.
 
-use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -25,7 +24,7 @@ use feennex_proto::prelude::Decimal;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::digest::digest;
+use crate::digest::{DigestMap, digest};
 use crate::files::private;
 use crate::settled::{Settled, SettledRows};
 
@@ -151,7 +150,7 @@ struct Submission {
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
-    rows: Mutex<HashMap<Key, RowRecord>>,
+    rows: Mutex<DigestMap<RowRecord>>,
     writer: Option<mpsc::UnboundedSender<Submission>>,
     thread: Option<JoinHandle<()>>,
     syncs: Arc<std::sync::atomic::AtomicU64>,
@@ -230,7 +229,7 @@ impl Journal {
             }
             Some(_) => return Err(JournalError::Damaged { path: path.to_owned(), line: 1 }),
         }
-        let mut rows = HashMap::new();
+        let mut rows = DigestMap::default();
         for entry in entries {
             apply(&mut rows, &entry);
         }
@@ -256,7 +255,7 @@ impl Journal {
         &self.path
     }
 
-    fn rows(&self) -> std::sync::MutexGuard<'_, HashMap<Key, RowRecord>> {
+    fn rows(&self) -> std::sync::MutexGuard<'_, DigestMap<RowRecord>> {
         self.rows.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -410,7 +409,7 @@ fn line_of(entry: &Entry) -> Vec<u8> {
     line
 }
 
-fn apply(rows: &mut HashMap<Key, RowRecord>, entry: &Entry) {
+fn apply(rows: &mut DigestMap<RowRecord>, entry: &Entry) {
     match entry {
         Entry::Batch { .. } => {}
         Entry::Intent { intent, .. } => {
@@ -447,7 +446,7 @@ fn apply(rows: &mut HashMap<Key, RowRecord>, entry: &Entry) {
     }
 }
 
-fn settle(rows: &mut HashMap<Key, RowRecord>, id: &str, settled: Settled) {
+fn settle(rows: &mut DigestMap<RowRecord>, id: &str, settled: Settled) {
     if let Some(record) = rows.get_mut(&key(id.as_bytes())) {
         record.last = settled.last_record();
         record.settled = Some(settled);

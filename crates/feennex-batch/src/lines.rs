@@ -20,25 +20,38 @@ struct Breaks {
 
 impl Breaks {
     fn observe(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            let at = self.offset;
-            self.offset += 1;
-            if self.carriage_return {
-                self.carriage_return = false;
-                if byte == b'\n' {
+        let start = self.offset;
+        self.offset += bytes.len() as u64;
+        let mut after_carriage_return = std::mem::take(&mut self.carriage_return);
+        // Only the breaks are looked at, found a word at a time.
+        let mut next = 0;
+        for index in memchr::memchr2_iter(b'\r', b'\n', bytes) {
+            let at = start + index as u64;
+            if after_carriage_return {
+                after_carriage_return = false;
+                if index == next && bytes[index] == b'\n' {
                     // `\r\n`: one break, ending after the `\n`.
                     self.pending.push_back((at - 1, at + 1));
+                    next = index + 1;
                     continue;
                 }
-                // A lone `\r` ended a line just before this byte.
-                self.pending.push_back((at - 1, at));
+                // A lone `\r` ended a line just after itself.
+                let lone = start + next as u64 - 1;
+                self.pending.push_back((lone, lone + 1));
             }
-            match byte {
-                b'\r' => self.carriage_return = true,
-                b'\n' => self.pending.push_back((at, at + 1)),
-                _ => {}
+            match bytes[index] {
+                b'\r' => after_carriage_return = true,
+                _ => self.pending.push_back((at, at + 1)),
             }
+            next = index + 1;
         }
+        if after_carriage_return && next < bytes.len() {
+            // A lone `\r` followed by other bytes.
+            let lone = start + next as u64 - 1;
+            self.pending.push_back((lone, lone + 1));
+            after_carriage_return = false;
+        }
+        self.carriage_return = after_carriage_return;
     }
 
     fn end(&mut self) {
@@ -122,6 +135,53 @@ mod tests {
         assert_eq!(lines_of_records(b"a,b\n1,2\n\n3,4\n5,6\n"), expected);
         assert_eq!(lines_of_records(b"a,b\r\n1,2\r\n\r\n3,4\r\n5,6\r\n"), expected);
         assert_eq!(lines_of_records(b"a,b\r1,2\r\r3,4\r5,6"), expected);
+    }
+
+    /// The breaks of `text` found a byte at a time: what `observe` must find,
+    /// however the text is cut into reads.
+    fn breaks_byte_by_byte(text: &[u8]) -> Vec<(u64, u64)> {
+        let mut found = Vec::new();
+        for (at, &byte) in text.iter().enumerate() {
+            let at = at as u64;
+            match byte {
+                b'\n' if at > 0 && text[at as usize - 1] == b'\r' => found.push((at - 1, at + 1)),
+                b'\n' => found.push((at, at + 1)),
+                b'\r' if text.get(at as usize + 1) != Some(&b'\n') => found.push((at, at + 1)),
+                _ => {}
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn breaks_are_found_alike_whatever_the_reads() {
+        // Every text of up to seven bytes from `a`, `\r` and `\n`, cut in two at
+        // every place.
+        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..7 {
+            let longer: Vec<Vec<u8>> = texts
+                .iter()
+                .filter(|text| text.len() == texts.last().map_or(0, Vec::len))
+                .flat_map(|text| {
+                    [b'a', b'\r', b'\n'].map(|byte| [text.as_slice(), &[byte]].concat())
+                })
+                .collect();
+            texts.extend(longer);
+        }
+        assert_eq!(texts.len(), (0..=7).map(|n| 3usize.pow(n)).sum::<usize>());
+        for text in &texts {
+            for cut in 0..=text.len() {
+                let mut breaks = Breaks::default();
+                for part in [&text[..cut], &text[cut..]] {
+                    if !part.is_empty() {
+                        breaks.observe(part);
+                    }
+                }
+                breaks.end();
+                let found: Vec<(u64, u64)> = breaks.pending.iter().copied().collect();
+                assert_eq!(found, breaks_byte_by_byte(text), "{text:?} cut at {cut}");
+            }
+        }
     }
 
     #[test]

@@ -1,11 +1,9 @@
 //! How a batch's rows ended, as stores record them and reports read them.
 
-use std::collections::HashMap;
-
 use feennex_proto::batch::LastRecord;
 use feennex_proto::prelude::Decimal;
 
-use crate::digest::digest;
+use crate::digest::{DigestMap, digest};
 
 /// How a row ended, as every store keeps it.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,7 +68,7 @@ impl Settled {
 /// Every settled row of a batch, found by `shop_payment_id`: what reports and
 /// status read. Kept by digests of the ids, so its memory per row is fixed.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct SettledRows(HashMap<u128, Settled>);
+pub struct SettledRows(DigestMap<Settled>);
 
 impl SettledRows {
     /// How the row with this id ended, if it did.
