@@ -99,10 +99,13 @@ pub(crate) async fn for_each_row<H: RowHandler>(
     first_error.map_or(Ok(()), Err)
 }
 
-/// The fewest rows a worker claims at once (unless it works fewer at a time).
-/// It claims every row its queue has room for, up to four chunks: more when the
-/// last claim took long to commit, so claims keep ahead of the workers.
-const CHUNK: usize = 16;
+/// The fewest rows a worker claims at once, unless it works fewer than half as
+/// many at a time (then twice as many as it works). Its queue holds two chunks;
+/// it claims once a chunk's room is free, every row it has room for (more when
+/// the last claim took long to commit), so claims keep ahead of the workers and
+/// each claim's statement carries many rows, however many workers share the
+/// batch.
+const CHUNK: usize = 32;
 
 /// What a worker does with a row a store handed it: the work, then the record of
 /// how it ended, which the worker does not wait for (it takes its next row while
@@ -160,8 +163,8 @@ pub(crate) async fn work_claims<S: Store, H: ClaimHandler>(
     handler: Arc<H>,
 ) -> Result<(), StoreError> {
     let concurrency = concurrency.max(1);
-    let chunk = concurrency.min(CHUNK);
-    let (sender, receiver) = mpsc::channel::<Claim>(chunk * 4);
+    let chunk = (concurrency * 2).min(CHUNK);
+    let (sender, receiver) = mpsc::channel::<Claim>(chunk * 2);
     let failed = Arc::new(AtomicBool::new(false));
     let recording = Arc::new(Recording::new(concurrency));
     let receiver = Arc::new(Mutex::new(receiver));
