@@ -126,7 +126,7 @@ pub struct RowReader<R: Read> {
     /// Where the ids derived from `batch_id` come from.
     derived_origin: IdOrigin,
     record: csv::StringRecord,
-    /// Where a record passed over is read: its bytes are not checked.
+    /// Where a record passed over is read, its bytes not checked as UTF-8.
     passed: csv::ByteRecord,
     count: u64,
 }

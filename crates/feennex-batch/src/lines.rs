@@ -23,7 +23,7 @@ impl Breaks {
         let start = self.offset;
         self.offset += bytes.len() as u64;
         let mut after_carriage_return = std::mem::take(&mut self.carriage_return);
-        // Only the breaks are looked at, found a word at a time.
+        // Only the breaks are looked at, found by `memchr` many bytes at a time.
         let mut next = 0;
         for index in memchr::memchr2_iter(b'\r', b'\n', bytes) {
             let at = start + index as u64;
