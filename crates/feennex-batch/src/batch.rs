@@ -78,6 +78,25 @@ impl BatchReader {
         }))
     }
 
+    /// The next row's line and id, the rest of it unchecked: valid as `Ok`,
+    /// invalid (as the scan found it, or its id now) as `Err`; `None` at the end.
+    pub(crate) fn next_id(&mut self) -> Option<Result<ReportRow, BatchError>> {
+        let row = match self.reader.next_id()? {
+            Ok(row) => row,
+            Err(source) => return Some(Err(self.broken(source))),
+        };
+        Some(Ok(match (self.invalid.get(&row.record), row.id) {
+            (Some(invalid), _) => Err(invalid.clone()),
+            (None, Ok(id)) => Ok((row.line, id.as_str().to_owned())),
+            (None, Err(reason)) => Err(InvalidRow {
+                record: row.record,
+                line: row.line,
+                shop_payment_id: None,
+                reason,
+            }),
+        }))
+    }
+
     /// Passes over the next row without checking it: its record's index, `None`
     /// at the end.
     pub(crate) fn skip_row(&mut self) -> Option<Result<u64, BatchError>> {
@@ -226,22 +245,8 @@ impl BatchFile {
     pub(crate) fn row_ids(
         &self,
     ) -> Result<impl Iterator<Item = Result<ReportRow, BatchError>>, BatchError> {
-        let mut reader = open_rows(&self.path, &self.batch_id, self.id_origin)?;
-        let invalid = self.invalid.clone();
-        let path = self.path.clone();
-        Ok(std::iter::from_fn(move || reader.next_id()).map(move |result| {
-            let row = result.map_err(|source| BatchError::Input { path: path.clone(), source })?;
-            Ok(match (invalid.get(&row.record), row.id) {
-                (Some(invalid), _) => Err(invalid.clone()),
-                (None, Ok(id)) => Ok((row.line, id.as_str().to_owned())),
-                (None, Err(reason)) => Err(InvalidRow {
-                    record: row.record,
-                    line: row.line,
-                    shop_payment_id: None,
-                    reason,
-                }),
-            })
-        }))
+        let mut reader = self.reader()?;
+        Ok(std::iter::from_fn(move || reader.next_id()))
     }
 
     /// The id that earlier versions gave this file when no batch id was given (the
